@@ -1,0 +1,119 @@
+//! The page frame every feature fills: header, navigation, person switcher, footer.
+
+use crate::i18n::{Lang, Msg};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// The language of this request, from context (set by `App`).
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+const NAV: &[(&str, Msg)] = &[
+    ("/drugs", Msg::NavDrugs),
+    ("/checkups", Msg::NavCheckups),
+    ("/expenses", Msg::NavExpenses),
+    ("/export", Msg::NavExport),
+];
+
+#[component]
+pub fn Frame(children: Children) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <a class="skip-link" href="#main">{lang.t(Msg::SkipToContent)}</a>
+        <Header/>
+        <main id="main" class="main" tabindex="-1">{children()}</main>
+        <Footer/>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let lang = use_lang();
+    let location = use_location();
+    let path = location.pathname.get_untracked();
+    let here = {
+        let search = location.search.get_untracked();
+        if search.is_empty() {
+            path.clone()
+        } else {
+            format!("{path}?{search}")
+        }
+    };
+    let toggle_href = format!(
+        "/lang?to={}&next={}",
+        lang.other().tag(),
+        percent_encode(&here)
+    );
+    let nav = NAV
+        .iter()
+        .map(|(href, msg)| {
+            let current = path == *href || path.starts_with(&format!("{href}/"));
+            view! {
+                <li>
+                    <a href=*href aria-current=current.then_some("page")>{lang.t(*msg)}</a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <header class="site-header">
+            <div class="site-header__bar">
+                <a class="brand" href="/">{lang.t(Msg::ProductName)}</a>
+                <div class="person-switcher" data-testid="person-switcher">
+                    <span class="person-switcher__label">{lang.t(Msg::PersonSwitcherLabel)}</span>
+                    <span class="person-switcher__value">{lang.t(Msg::PersonSwitcherNone)}</span>
+                </div>
+                <a class="lang-toggle" href=toggle_href hreflang=lang.other().tag()
+                    lang=lang.other().tag() aria-label=lang.t(Msg::LangSwitchLabel)>
+                    {lang.t(Msg::LangSwitch)}
+                </a>
+            </div>
+            <nav class="site-nav" aria-label=lang.t(Msg::NavLabel)>
+                <ul>{nav}</ul>
+            </nav>
+        </header>
+    }
+}
+
+#[component]
+fn Footer() -> impl IntoView {
+    let lang = use_lang();
+    // The "data as of" slot: filled from the import batches once records exist.
+    view! {
+        <footer class="site-footer">
+            <p class="data-as-of" data-testid="data-as-of">
+                <span>{lang.t(Msg::DataAsOf)}</span>": "
+                <span>{lang.t(Msg::DataAsOfUnknown)}</span>
+            </p>
+            <p class="footer-note">{lang.t(Msg::FooterNote)}</p>
+        </footer>
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters and '/'.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_encode;
+
+    #[test]
+    fn encodes_query_characters() {
+        assert_eq!(
+            percent_encode("/drugs?from=2025-01&to=x y"),
+            "/drugs%3Ffrom%3D2025-01%26to%3Dx%20y"
+        );
+        assert_eq!(percent_encode("/薬"), "/%E8%96%AC");
+    }
+}

@@ -1,0 +1,55 @@
+//! The errors a browser can see: a closed, serializable set the UI translates.
+//! Detail stays in the server's logs; the person gets a message they can act on.
+
+use crate::i18n::{Lang, Msg};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppError {
+    /// The database or another dependency is down; retrying later helps.
+    Unavailable,
+    /// Input that could not be parsed; the text says which field.
+    BadInput(String),
+    /// Not there, or not yours (the two are not told apart).
+    NotFound,
+    /// Anything else; details are in the server log under the request id.
+    Internal,
+    /// Transport problems between browser and server function.
+    ServerFn(ServerFnErrorErr),
+}
+
+impl AppError {
+    pub fn message(&self, lang: Lang) -> &'static str {
+        match self {
+            AppError::Unavailable => lang.t(Msg::ErrorUnavailable),
+            AppError::BadInput(_) => lang.t(Msg::ErrorBadInput),
+            AppError::NotFound => lang.t(Msg::NotFoundTitle),
+            AppError::Internal | AppError::ServerFn(_) => lang.t(Msg::ErrorGeneric),
+        }
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AppError::Unavailable => f.write_str("service unavailable"),
+            AppError::BadInput(field) => write!(f, "bad input: {field}"),
+            AppError::NotFound => f.write_str("not found"),
+            AppError::Internal => f.write_str("internal error"),
+            AppError::ServerFn(e) => write!(f, "server function: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::ServerFn(value)
+    }
+}

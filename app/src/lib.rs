@@ -1,0 +1,25 @@
+//! What a person sees: Leptos components, routes and server functions.
+//!
+//! Pages render on the server (islands architecture): only the parts marked `#[island]` ship
+//! to the browser as WASM, so pages are complete and usable before the bundle loads and the
+//! bundle stays small. Components take view models; no SQL and no business rule lives here.
+
+pub mod components;
+pub mod error;
+pub mod functions;
+pub mod i18n;
+pub mod pages;
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod services;
+#[cfg(feature = "ssr")]
+pub mod shell;
+
+pub use routes::App;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}

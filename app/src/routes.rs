@@ -1,0 +1,33 @@
+use crate::components::layout::Frame;
+use crate::i18n::Msg;
+use crate::pages::{
+    home::HomePage,
+    placeholder::{ComingSoon, NotFound},
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = crate::i18n::request_lang();
+    provide_context(lang);
+    // Async mode: the whole page arrives as complete HTML (no streaming scripts), so it works
+    // without JavaScript and under a strict CSP.
+    view! {
+        <Title formatter=move |t: String| format!("{t} | {}", lang.t(Msg::ProductName))/>
+        <Router>
+            <Frame>
+                <Routes fallback=NotFound>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("drugs") view=move || view! { <ComingSoon title=Msg::NavDrugs/> } ssr=SsrMode::Async/>
+                    <Route path=path!("checkups") view=move || view! { <ComingSoon title=Msg::NavCheckups/> } ssr=SsrMode::Async/>
+                    <Route path=path!("expenses") view=move || view! { <ComingSoon title=Msg::NavExpenses/> } ssr=SsrMode::Async/>
+                    <Route path=path!("export") view=move || view! { <ComingSoon title=Msg::NavExport/> } ssr=SsrMode::Async/>
+                </Routes>
+            </Frame>
+        </Router>
+    }
+}

@@ -1,0 +1,237 @@
+//! 保健指導判定値 / 受診勧奨判定値, exactly as health-data.md §3 lists them (from MHLW
+//! 標準的な健診・保健指導プログラム 令和6年度版, 健診検査項目の保健指導判定値及び受診勧奨判定値).
+
+use super::{Decimal, KnownItem};
+use crate::people::Sex;
+use serde::{Deserialize, Serialize};
+
+/// Where a value falls. Always shown as text as well as colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    Normal,
+    /// 保健指導判定値
+    Guidance,
+    /// 受診勧奨判定値
+    Referral,
+}
+
+impl Band {
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Self::Normal => "基準範囲内",
+            Self::Guidance => "保健指導判定値",
+            Self::Referral => "受診勧奨判定値",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Normal => "Normal",
+            Self::Guidance => "Health guidance",
+            Self::Referral => "See a doctor",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmp {
+    AtLeast,
+    Below,
+    AtMost,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Threshold {
+    cmp: Cmp,
+    value: Decimal,
+}
+
+impl Threshold {
+    fn hit(self, v: Decimal) -> bool {
+        match self.cmp {
+            Cmp::AtLeast => v >= self.value,
+            Cmp::Below => v < self.value,
+            Cmp::AtMost => v <= self.value,
+        }
+    }
+}
+
+const fn ge(m: i64, scale: u8) -> Option<Threshold> {
+    Some(Threshold {
+        cmp: Cmp::AtLeast,
+        value: Decimal::from_parts(m, scale),
+    })
+}
+const fn lt(m: i64, scale: u8) -> Option<Threshold> {
+    Some(Threshold {
+        cmp: Cmp::Below,
+        value: Decimal::from_parts(m, scale),
+    })
+}
+const fn le(m: i64, scale: u8) -> Option<Threshold> {
+    Some(Threshold {
+        cmp: Cmp::AtMost,
+        value: Decimal::from_parts(m, scale),
+    })
+}
+
+/// One row: item, sex if it matters, 保健指導 threshold, 受診勧奨 threshold.
+type BandRule = (KnownItem, Option<Sex>, Option<Threshold>, Option<Threshold>);
+
+/// 随時中性脂肪: the spec gives only ≥175 (指導); 受診勧奨 ≥300 is taken from the fasting row, as
+/// the MHLW program does. HDL has no 受診勧奨 value in the spec. Items not listed get no band
+/// (e.g. 随時血糖, creatinine, JDS HbA1c).
+const BAND_RULES: &[BandRule] = &[
+    (KnownItem::Systolic, None, ge(130, 0), ge(140, 0)),
+    (KnownItem::Diastolic, None, ge(85, 0), ge(90, 0)),
+    (
+        KnownItem::TriglyceridesFasting,
+        None,
+        ge(150, 0),
+        ge(300, 0),
+    ),
+    (KnownItem::TriglyceridesCasual, None, ge(175, 0), ge(300, 0)),
+    (KnownItem::Hdl, None, lt(40, 0), None),
+    (KnownItem::Ldl, None, ge(120, 0), ge(140, 0)),
+    (KnownItem::NonHdl, None, ge(150, 0), ge(170, 0)),
+    (KnownItem::FastingGlucose, None, ge(100, 0), ge(126, 0)),
+    (KnownItem::HbA1c, None, ge(56, 1), ge(65, 1)),
+    (KnownItem::Ast, None, ge(31, 0), ge(51, 0)),
+    (KnownItem::Alt, None, ge(31, 0), ge(51, 0)),
+    (KnownItem::GammaGt, None, ge(51, 0), ge(101, 0)),
+    (KnownItem::Egfr, None, lt(60, 0), lt(45, 0)),
+    (
+        KnownItem::Hemoglobin,
+        Some(Sex::Male),
+        le(130, 1),
+        lt(120, 1),
+    ),
+    (
+        KnownItem::Hemoglobin,
+        Some(Sex::Female),
+        le(120, 1),
+        lt(110, 1),
+    ),
+];
+
+/// The band of `value` for `item`, or `None` when the item has no bands.
+pub fn reference_band(item: KnownItem, value: Decimal, sex: Sex) -> Option<Band> {
+    let (_, _, guidance, referral) = BAND_RULES
+        .iter()
+        .find(|(i, s, ..)| *i == item && s.is_none_or(|s| s == sex))?;
+    if referral.is_some_and(|t| t.hit(value)) {
+        Some(Band::Referral)
+    } else if guidance.is_some_and(|t| t.hit(value)) {
+        Some(Band::Guidance)
+    } else {
+        Some(Band::Normal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn band(item: KnownItem, v: &str) -> Band {
+        reference_band(item, Decimal::parse(v).unwrap(), Sex::Male).unwrap()
+    }
+
+    fn hb(sex: Sex, v: &str) -> Band {
+        reference_band(KnownItem::Hemoglobin, Decimal::parse(v).unwrap(), sex).unwrap()
+    }
+
+    use Band::{Guidance as G, Normal as N, Referral as R};
+
+    #[test]
+    fn every_threshold_edge() {
+        let cases: &[(KnownItem, &[(&str, Band)])] = &[
+            (
+                KnownItem::Systolic,
+                &[("129", N), ("130", G), ("139", G), ("140", R)],
+            ),
+            (
+                KnownItem::Diastolic,
+                &[("84", N), ("85", G), ("89", G), ("90", R)],
+            ),
+            (
+                KnownItem::TriglyceridesFasting,
+                &[("149", N), ("150", G), ("299", G), ("300", R)],
+            ),
+            (
+                KnownItem::TriglyceridesCasual,
+                &[("174", N), ("175", G), ("299", G), ("300", R)],
+            ),
+            (KnownItem::Hdl, &[("39", G), ("40", N), ("20", G)]),
+            (
+                KnownItem::Ldl,
+                &[("119", N), ("120", G), ("139", G), ("140", R)],
+            ),
+            (
+                KnownItem::NonHdl,
+                &[("149", N), ("150", G), ("169", G), ("170", R)],
+            ),
+            (
+                KnownItem::FastingGlucose,
+                &[("99", N), ("100", G), ("125", G), ("126", R)],
+            ),
+            (
+                KnownItem::HbA1c,
+                &[("5.5", N), ("5.6", G), ("5.60", G), ("6.4", G), ("6.5", R)],
+            ),
+            (
+                KnownItem::Ast,
+                &[("30", N), ("31", G), ("50", G), ("51", R)],
+            ),
+            (
+                KnownItem::Alt,
+                &[("30", N), ("31", G), ("50", G), ("51", R)],
+            ),
+            (
+                KnownItem::GammaGt,
+                &[("50", N), ("51", G), ("100", G), ("101", R)],
+            ),
+            (
+                KnownItem::Egfr,
+                &[("60", N), ("59.9", G), ("45", G), ("44.9", R)],
+            ),
+        ];
+        for (item, edges) in cases {
+            for (v, expected) in *edges {
+                assert_eq!(band(*item, v), *expected, "{item:?} {v}");
+            }
+        }
+    }
+
+    #[test]
+    fn hemoglobin_depends_on_sex() {
+        assert_eq!(hb(Sex::Male, "13.1"), N);
+        assert_eq!(hb(Sex::Male, "13.0"), G);
+        assert_eq!(hb(Sex::Male, "12.0"), G);
+        assert_eq!(hb(Sex::Male, "11.9"), R);
+        assert_eq!(hb(Sex::Female, "12.1"), N);
+        assert_eq!(hb(Sex::Female, "12.0"), G);
+        assert_eq!(hb(Sex::Female, "11.0"), G);
+        assert_eq!(hb(Sex::Female, "10.9"), R);
+    }
+
+    #[test]
+    fn items_without_bands() {
+        let v = Decimal::from_int(300);
+        assert_eq!(reference_band(KnownItem::CasualGlucose, v, Sex::Male), None);
+        assert_eq!(reference_band(KnownItem::Height, v, Sex::Male), None);
+    }
+
+    proptest! {
+        #[test]
+        fn bands_are_monotone_for_upper_limits(a in 0i64..5000, b in 0i64..5000) {
+            let (lo, hi) = (a.min(b), a.max(b));
+            for item in [KnownItem::Systolic, KnownItem::HbA1c, KnownItem::Ldl, KnownItem::GammaGt] {
+                let bl = reference_band(item, Decimal::from_parts(lo, 1), Sex::Female).unwrap();
+                let bh = reference_band(item, Decimal::from_parts(hi, 1), Sex::Female).unwrap();
+                prop_assert!(bl <= bh);
+            }
+        }
+    }
+}

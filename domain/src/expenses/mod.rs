@@ -1,0 +1,9 @@
+//! 医療費通知情報: one line per receipt (month × institution × 診療区分), with totals.
+
+mod category;
+mod line;
+mod totals;
+
+pub use category::ServiceCategory;
+pub use line::ExpenseLine;
+pub use totals::{by_category, by_institution, by_year, total_in, ExpenseTotals};

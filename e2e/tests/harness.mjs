@@ -1,0 +1,91 @@
+// Starts the real Karte server on a free port with a fresh SQLite database, and a real
+// headless Debian Chromium driven by playwright-core (no browser download).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '..', '..');
+export const screenshotDir = path.join(repoRoot, 'e2e', 'screenshots');
+
+function karteBin() {
+  if (process.env.KARTE_BIN) return process.env.KARTE_BIN;
+  const targetDir = process.env.CARGO_TARGET_DIR || path.join(repoRoot, 'target');
+  return path.join(targetDir, 'debug', 'karte');
+}
+
+/** Starts `karte serve` and resolves once it prints its address. */
+export async function startServer({ demo = true, env = {} } = {}) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'karte-e2e-'));
+  const args = ['serve', '--addr', '127.0.0.1:0'];
+  if (demo) args.push('--demo');
+  const childEnv = { ...process.env, KARTE_DATA_DIR: dataDir, KARTE_SITE_ROOT: path.join(repoRoot, 'dist'), ...env };
+  if (!env.KARTE_DATABASE_URL) delete childEnv.KARTE_DATABASE_URL;
+  const child = spawn(karteBin(), args, {
+    cwd: repoRoot,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs = [];
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => logs.push(chunk));
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join('')}`)), 30_000);
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = out.match(/listening on (http:\/\/[\d.]+:\d+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${logs.join('')}`)); });
+  });
+  return {
+    url,
+    logs,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+/** A fresh headless Chromium profile. */
+export async function launchBrowser({ viewport = DESKTOP, javaScriptEnabled = true } = {}) {
+  const profile = mkdtempSync(path.join(tmpdir(), 'karte-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport,
+    javaScriptEnabled,
+    isMobile: viewport.width < 600,
+    hasTouch: viewport.width < 600,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const consoleErrors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
+  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+  return {
+    context,
+    page,
+    consoleErrors,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,95 @@
+// The walking skeleton in a real browser: server-rendered pages, island hydration, the
+// server-function round trip, the language toggle, the no-JavaScript page and phone layout.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, screenshot, DESKTOP, PHONE } from './harness.mjs';
+
+let server;
+before(async () => { server = await startServer(); });
+after(async () => { await server?.stop(); });
+
+test('home page is complete without JavaScript', async () => {
+  const b = await launchBrowser({ javaScriptEnabled: false });
+  try {
+    const res = await b.page.goto(server.url + '/');
+    assert.equal(res.status(), 200);
+    assert.equal(await b.page.getAttribute('html', 'lang'), 'ja');
+    assert.equal(await b.page.textContent('header .brand'), 'Karte');
+    const nav = await b.page.locator('nav.site-nav a').allTextContents();
+    assert.deepEqual(nav, ['お薬', '健診', '医療費', '書き出し']);
+    const rows = await b.page.locator('[data-testid=people-table] tbody tr').count();
+    assert.equal(rows, 5, 'the five demo people are rendered on the server');
+    await assert.doesNotReject(b.page.getByText('佐藤　健一').waitFor());
+    assert.match(await b.page.textContent('[data-testid=data-as-of]'), /データ更新日時/);
+  } finally {
+    await b.close();
+  }
+});
+
+test('island hydrates and refreshes the people list through a server function', async () => {
+  const b = await launchBrowser({ viewport: DESKTOP });
+  try {
+    await b.page.goto(server.url + '/');
+    // The island marks itself once hydrated; before that the button would do nothing.
+    await b.page.locator('.people[data-ready=true]').waitFor();
+    const status = b.page.getByTestId('people-status');
+    const fnResponse = b.page.waitForResponse((r) => r.url().includes('/fn/people'));
+    await b.page.getByTestId('people-refresh').click();
+    const res = await fnResponse;
+    const body = await res.json();
+    assert.equal(body.people.length, 5);
+    assert.match(await status.textContent(), /更新しました（\d\d:\d\d:\d\d、5人）/);
+    assert.equal(await b.page.locator('[data-testid=people-table] tbody tr').count(), 5);
+    assert.equal(res.status(), 200);
+    await screenshot(b.page, 'home-desktop');
+    assert.deepEqual(b.consoleErrors, [], 'no console errors');
+  } finally {
+    await b.close();
+  }
+});
+
+test('English toggle switches the whole page and back', async () => {
+  const b = await launchBrowser();
+  try {
+    await b.page.goto(server.url + '/drugs');
+    await b.page.click('a.lang-toggle');
+    await b.page.waitForURL(server.url + '/drugs');
+    assert.equal(await b.page.getAttribute('html', 'lang'), 'en');
+    const nav = await b.page.locator('nav.site-nav a').allTextContents();
+    assert.deepEqual(nav, ['Medicines', 'Checkups', 'Medical costs', 'Export']);
+    assert.equal(await b.page.getAttribute('nav.site-nav a[aria-current=page]', 'href'), '/drugs');
+    await b.page.click('a.lang-toggle');
+    await b.page.waitForURL(server.url + '/drugs');
+    assert.equal(await b.page.getAttribute('html', 'lang'), 'ja');
+    assert.deepEqual(b.consoleErrors, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test('phone layout fits 390 px without horizontal scrolling', async () => {
+  const b = await launchBrowser({ viewport: PHONE });
+  try {
+    await b.page.goto(server.url + '/');
+    await b.page.getByTestId('people-table').waitFor();
+    const overflow = await b.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
+    assert.ok(await b.page.locator('nav.site-nav').isVisible());
+    await screenshot(b.page, 'home-phone');
+    assert.deepEqual(b.consoleErrors, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test('unknown page says so with a 404 inside the frame', async () => {
+  const b = await launchBrowser();
+  try {
+    const res = await b.page.goto(server.url + '/no-such-page');
+    assert.equal(res.status(), 404);
+    assert.equal(await b.page.textContent('h1'), 'ページが見つかりません');
+    assert.ok(await b.page.locator('nav.site-nav').isVisible());
+  } finally {
+    await b.close();
+  }
+});

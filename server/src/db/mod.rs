@@ -1,0 +1,154 @@
+//! The database: SQLite by default (a file in the data directory), PostgreSQL when
+//! `KARTE_DATABASE_URL=postgres://…`. Each backend keeps its own migrations and SQL.
+
+use crate::config::Settings;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::str::FromStr;
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("database unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Query(#[source] sqlx::Error),
+}
+
+impl From<sqlx::Error> for DbError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_) => DbError::Unavailable(e),
+            other => DbError::Query(other),
+        }
+    }
+}
+
+/// A connection pool of either backend.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same body against whichever pool `db` holds; the body is type-checked per backend.
+#[macro_export]
+macro_rules! with_pool {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+impl Db {
+    /// Opens the configured database. PostgreSQL connections are made lazily, so a server can
+    /// start while its database is briefly away and report it on `/readyz`.
+    pub async fn connect(settings: &Settings) -> Result<Db, DbError> {
+        let timeout = Duration::from_secs(settings.db_timeout_secs);
+        match &settings.database_url {
+            Some(url) if url.is_postgres() => {
+                let opts = PgConnectOptions::from_str(url.expose()).map_err(DbError::Query)?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(settings.db_max_connections)
+                    .acquire_timeout(timeout)
+                    .connect_lazy_with(opts);
+                Ok(Db::Postgres(pool))
+            }
+            Some(url) => {
+                let opts = SqliteConnectOptions::from_str(url.expose()).map_err(DbError::Query)?;
+                Self::open_sqlite(opts, settings, timeout).await
+            }
+            None => {
+                std::fs::create_dir_all(&settings.data_dir).map_err(|source| DbError::DataDir {
+                    path: settings.data_dir.display().to_string(),
+                    source,
+                })?;
+                let opts =
+                    SqliteConnectOptions::new().filename(settings.data_dir.join("karte.sqlite3"));
+                Self::open_sqlite(opts, settings, timeout).await
+            }
+        }
+    }
+
+    async fn open_sqlite(
+        opts: SqliteConnectOptions,
+        settings: &Settings,
+        timeout: Duration,
+    ) -> Result<Db, DbError> {
+        // WAL + synchronous=FULL: an acknowledged write survives a crash or power loss.
+        let opts = opts
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(settings.db_max_connections)
+            .acquire_timeout(timeout)
+            .connect_with(opts)
+            .await?;
+        Ok(Db::Sqlite(pool))
+    }
+
+    /// Applies pending migrations (PostgreSQL: under sqlx's advisory lock, so several servers
+    /// starting at once do not race).
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        match self {
+            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// One round trip to the database.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        with_pool!(self, pool => {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn close(&self) {
+        with_pool!(self, pool => pool.close().await)
+    }
+}
+
+/// What a browser learns of a storage failure: "try again later" or "something went wrong".
+impl From<DbError> for app::error::AppError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Unavailable(_) => {
+                tracing::warn!(error = %e, "database unavailable");
+                app::error::AppError::Unavailable
+            }
+            other => {
+                tracing::error!(error = %other, "database error");
+                app::error::AppError::Internal
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Karte's server: everything that does IO.
+//!
+//! Error policy: `anyhow` at the top (CLI, startup), typed errors from storage, and
+//! `app::error::AppError` at the edge towards the browser. Internal detail goes to the
+//! log under the request id; a person gets a message they can act on.
+
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod health;
+pub mod lang;
+pub mod records;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

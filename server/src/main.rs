@@ -1,0 +1,48 @@
+use clap::Parser;
+use server::config::{Cli, Command};
+use server::db::Db;
+use server::startup::Application;
+use server::{demo, records, telemetry};
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    telemetry::init(&cli.settings);
+    if let Err(e) = run(cli).await {
+        // One line a person can act on; the chain says why.
+        eprintln!("karte: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = cli.settings;
+    match cli.command {
+        Command::Serve(args) => {
+            let app = Application::build(&settings, args.addr, args.demo).await?;
+            tracing::info!(port = app.port(), backend = app.db().backend(), "listening");
+            // Scripts and tests read the actual address from this line.
+            println!("listening on http://{}:{}", args.addr.ip(), app.port());
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let db = Db::connect(&settings).await?;
+            db.migrate().await?;
+            println!("migrations applied ({})", db.backend());
+        }
+        Command::Demo => {
+            let db = Db::connect(&settings).await?;
+            db.migrate().await?;
+            let n = demo::load(&db).await?;
+            println!("demo people loaded: {n}");
+        }
+        Command::People => {
+            let db = Db::connect(&settings).await?;
+            db.migrate().await?;
+            for p in records::people::list_people(&db).await? {
+                println!("{}\t{}\t{}\t{}", p.id, p.name, p.birth_date, p.insurer_name);
+            }
+        }
+    }
+    Ok(())
+}

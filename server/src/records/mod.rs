@@ -1,0 +1,3 @@
+//! Queries of people and their records, one module per concept.
+
+pub mod people;

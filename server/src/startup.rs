@@ -1,0 +1,111 @@
+//! Builds the application from settings, so `main` and the tests run the same wiring.
+//! Binding to port 0 picks a free port; `port()` says which.
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::records::people::SqlPeople;
+use crate::{demo, health, lang, telemetry, web};
+use actix_files::Files;
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, Compress};
+use actix_web::{web as aw, App, HttpServer};
+use app::services::Services;
+use leptos::prelude::*;
+use leptos_actix::{generate_route_list, LeptosRoutes};
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: Db,
+}
+
+impl Application {
+    /// Opens and migrates the database (loading the demo people if asked), binds `addr`.
+    pub async fn build(
+        settings: &Settings,
+        addr: SocketAddr,
+        load_demo: bool,
+    ) -> anyhow::Result<Self> {
+        let db = Db::connect(settings).await?;
+        db.migrate().await?;
+        if load_demo {
+            demo::load(&db).await?;
+        }
+        Self::build_with_db(settings, addr, db)
+    }
+
+    /// Starts serving over an already open database.
+    pub fn build_with_db(settings: &Settings, addr: SocketAddr, db: Db) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(addr)?;
+        let port = listener.local_addr()?.port();
+        let server = run(listener, db.clone(), settings)?;
+        Ok(Self { port, server, db })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn run(listener: TcpListener, db: Db, settings: &Settings) -> std::io::Result<Server> {
+    let options = LeptosOptions::builder()
+        .output_name("karte")
+        .site_root(settings.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .build();
+    let pkg_dir = settings.site_root.join("pkg");
+    let routes = generate_route_list(app::App);
+    let services = Services {
+        people: Arc::new(SqlPeople(db.clone())),
+    };
+
+    let server = HttpServer::new(move || {
+        let services = services.clone();
+        let page_context = move || {
+            provide_context(services.clone());
+            web::set_page_csp();
+        };
+        let shell_options = options.clone();
+        let page_shell = move || app::shell::shell(shell_options.clone());
+        App::new()
+            .wrap(Compress::default())
+            .wrap(web::security_headers())
+            .wrap(from_fn(telemetry::request_span))
+            .app_data(aw::Data::new(db.clone()))
+            .app_data(aw::Data::new(options.clone()))
+            .service(health::healthz)
+            .service(health::readyz)
+            .service(lang::set_lang)
+            .service(web::stylesheet)
+            .service(web::favicon)
+            .service(
+                aw::scope("/pkg")
+                    .wrap(web::asset_headers())
+                    .service(Files::new("", &pkg_dir)),
+            )
+            .leptos_routes_with_context(routes.clone(), page_context.clone(), page_shell.clone())
+            // Any other path renders inside the frame, where the router answers 404.
+            .default_service(leptos_actix::render_app_async_with_context(
+                page_context,
+                page_shell,
+                leptos_router::Method::Get,
+            ))
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

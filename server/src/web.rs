@@ -1,0 +1,92 @@
+//! Response headers that every answer carries, and the page CSP with its per-response nonce.
+
+use actix_web::http::header::{HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_SECURITY_POLICY};
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{get, HttpMessage, HttpResponse};
+
+/// Defaults for every response; a handler that sets its own value keeps it.
+/// Pages and APIs carry health data, so nothing may be stored by browsers or proxies.
+pub fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((
+            CONTENT_SECURITY_POLICY,
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ))
+        .add((
+            "Strict-Transport-Security",
+            "max-age=63072000; includeSubDomains",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("X-Frame-Options", "DENY"))
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+        ))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        .add((CACHE_CONTROL, "no-store"))
+}
+
+/// Static assets hold no health data: let browsers keep them but check for a newer build.
+pub fn asset_headers() -> DefaultHeaders {
+    DefaultHeaders::new().add((CACHE_CONTROL, "no-cache"))
+}
+
+/// The CSP of a rendered page: scripts only from us or with this response's nonce, WASM
+/// compilation allowed, nothing inline otherwise.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The nonce of one response, kept in the request's extensions.
+#[derive(Clone)]
+struct PageNonce(leptos::nonce::Nonce);
+
+/// Called inside every page render: gives the page one nonce and the CSP that matches it.
+///
+/// Leptos renders the page and its trailing chunks in separate reactive owners, each with a
+/// fresh nonce; keeping ours in the request makes every script of the response share it.
+pub fn set_page_csp() {
+    use leptos::prelude::{provide_context, use_context};
+    let Some(req) = use_context::<leptos_actix::Request>() else {
+        return;
+    };
+    let existing = req.extensions().get::<PageNonce>().cloned();
+    let nonce = match existing {
+        Some(PageNonce(n)) => n,
+        None => {
+            let n = leptos::nonce::Nonce::new();
+            req.extensions_mut().insert(PageNonce(n.clone()));
+            n
+        }
+    };
+    if let (Some(resp), Ok(value)) = (
+        use_context::<leptos_actix::ResponseOptions>(),
+        HeaderValue::from_str(&page_csp(nonce.as_inner())),
+    ) {
+        resp.insert_header(HeaderName::from_static("content-security-policy"), value);
+    }
+    provide_context(nonce);
+}
+
+/// The one stylesheet, compiled into the binary so the server needs no file for it.
+#[get("/style/karte.css")]
+pub async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((CACHE_CONTROL, "no-cache"))
+        .body(include_str!("../../style/karte.css"))
+}
+
+/// The site icon (also stops browsers asking for a missing /favicon.ico).
+#[get("/favicon.svg")]
+pub async fn favicon() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header((CACHE_CONTROL, "public, max-age=86400"))
+        .body(include_str!("../../style/favicon.svg"))
+}
