@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod health;
+pub mod import;
 pub mod lang;
 pub mod records;
 pub mod startup;

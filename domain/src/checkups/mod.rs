@@ -7,6 +7,7 @@ mod item_code;
 pub mod items;
 mod judgement;
 mod record;
+mod registration;
 mod selection;
 mod value;
 
@@ -19,5 +20,6 @@ pub use judgement::{
     MetabolicStatus,
 };
 pub use record::{Checkup, CheckupKind, CheckupResult};
+pub use registration::CheckupRegistration;
 pub use selection::{registration_due, shown_checkups, FIRST_SHOWN_FISCAL_YEAR, SHOWN_COUNT};
 pub use value::{CheckupValue, NotMeasuredReason, RangeFlag};
