@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks, from package registries only (Debian, crates.io, npm).
+# Idempotent: quick when everything is already there.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Debian packages: the browser for the tests, the font the PDFs embed, PDF tools, brotli.
+missing=()
+for pkg in chromium fonts-ipaexfont-gothic poppler-utils brotli; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The wasm target, from rustup.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen version in Cargo.lock exactly.
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+if [ "$have" != "$want" ]; then
+  echo "setup: installing wasm-bindgen-cli $want (once per machine, a few minutes)"
+  cargo install wasm-bindgen-cli --version "$want" --force
+fi
+
+# npm packages: playwright-core (drives Debian's chromium; it downloads no browser) and
+# binaryen (its wasm-opt works; Debian's 108 breaks hydration).
+if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -d e2e/node_modules/playwright-core ] \
+   || ! cmp -s e2e/package-lock.json e2e/node_modules/.package-lock.json.src 2>/dev/null; then
+  (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
+  cp e2e/package-lock.json e2e/node_modules/.package-lock.json.src
+fi

@@ -1,0 +1,82 @@
+//! The command-line contract: `karte demo`, `karte people`, `karte migrate`, `--help`.
+
+use crate::helpers::{Backend, TestDb};
+use std::process::Command;
+
+fn karte(db: &TestDb, args: &[&str]) -> std::process::Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_karte"));
+    cmd.args(args)
+        .env_remove("KARTE_DATABASE_URL")
+        .env("KARTE_DATA_DIR", &db.settings.data_dir)
+        .env("KARTE_LOG", "warn");
+    if let Some(url) = &db.settings.database_url {
+        cmd.env("KARTE_DATABASE_URL", url.expose());
+    }
+    cmd.output().expect("karte runs")
+}
+
+fn demo_then_people(backend: Backend) {
+    let db = TestDb::new(backend);
+    let out = karte(&db, &["demo"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = karte(&db, &["people"]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "{stdout}");
+    assert_eq!(
+        lines[0],
+        "demo-sato\t佐藤　健一\t1974-06-12\t全国健康保険協会 東京支部"
+    );
+}
+
+#[test]
+fn demo_then_people_on_sqlite() {
+    demo_then_people(Backend::Sqlite);
+}
+
+#[test]
+fn demo_then_people_on_postgres() {
+    demo_then_people(Backend::Postgres);
+}
+
+#[test]
+fn migrate_reports_a_bad_database_url_in_one_line() {
+    let db = TestDb::new(Backend::Sqlite);
+    let out = Command::new(env!("CARGO_BIN_EXE_karte"))
+        .args(["migrate"])
+        .env("KARTE_DATABASE_URL", "mysql://nope")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("KARTE_DATABASE_URL must start with postgres://"),
+        "{stderr}"
+    );
+    drop(db);
+}
+
+#[test]
+fn help_lists_the_commands_and_settings() {
+    let out = Command::new(env!("CARGO_BIN_EXE_karte"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for word in [
+        "serve",
+        "migrate",
+        "demo",
+        "people",
+        "KARTE_DATABASE_URL",
+        "KARTE_DATA_DIR",
+    ] {
+        assert!(help.contains(word), "--help lacks {word}");
+    }
+}
