@@ -3,7 +3,7 @@ CREATE TABLE people (
     id          TEXT PRIMARY KEY,
     name        TEXT NOT NULL,
     name_kana   TEXT,
-    sex         TEXT NOT NULL CHECK (sex IN ('male', 'female')),
+    sex         TEXT CHECK (sex IN ('male', 'female')),
     birth_date  TEXT NOT NULL,
     created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) STRICT;

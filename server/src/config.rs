@@ -29,6 +29,22 @@ pub enum Command {
     Demo,
     /// List people: stable id, name, birth date, insurer.
     People,
+    /// Import files; the format is detected when omitted. Each file is one batch: all of it
+    /// or none of it, and a file imported before changes nothing.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// json (Karte batch), cda (特定健診 hc08 XML) or mynaportal-csv (医療費通知情報).
+    #[arg(long, value_enum)]
+    pub format: Option<crate::import::ImportFormat>,
+    /// Attach everything to this person (otherwise matched by insurance card and birth date).
+    #[arg(long)]
+    pub person: Option<String>,
+    /// Files to import.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -75,6 +91,15 @@ pub struct Settings {
         default_value_t = 3
     )]
     pub db_timeout_secs: u64,
+    /// Machine clients allowed to POST /api/v1/import: `name=token` pairs separated by commas;
+    /// tokens of at least 32 characters. Unset: the import API refuses everyone.
+    #[arg(
+        long,
+        global = true,
+        env = "KARTE_IMPORT_CLIENTS",
+        hide_env_values = true
+    )]
+    pub import_clients: Option<ImportClients>,
     /// Log filter (tracing `EnvFilter` syntax).
     #[arg(long, global = true, env = "KARTE_LOG", default_value = "info")]
     pub log: String,
@@ -125,6 +150,64 @@ impl fmt::Debug for DatabaseUrl {
     }
 }
 
+/// Import clients and their bearer tokens. `Debug` shows only the names.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ImportClients(Vec<(String, String)>);
+
+impl ImportClients {
+    /// The client whose token this is. Compares every token in full, in constant time per byte,
+    /// so timing does not tell how much of a guess was right.
+    pub fn client_for(&self, token: &str) -> Option<&str> {
+        let mut found = None;
+        for (name, expected) in &self.0 {
+            let same_len = expected.len() == token.len();
+            let diff = expected
+                .bytes()
+                .zip(token.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b));
+            if same_len && diff == 0 {
+                found = Some(name.as_str());
+            }
+        }
+        found
+    }
+}
+
+impl std::str::FromStr for ImportClients {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut clients = Vec::new();
+        for pair in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (name, token) = pair
+                .split_once('=')
+                .ok_or("KARTE_IMPORT_CLIENTS entries look like name=token")?;
+            if name.is_empty()
+                || !name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                return Err("import client names may hold letters, digits, '-' and '_'".into());
+            }
+            if token.len() < 32 {
+                return Err(format!(
+                    "the token of import client {name} is shorter than 32 characters"
+                ));
+            }
+            clients.push((name.to_owned(), token.to_owned()));
+        }
+        Ok(Self(clients))
+    }
+}
+
+impl fmt::Debug for ImportClients {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, _)| name))
+            .finish()
+    }
+}
+
 impl Settings {
     /// Settings for tests and tools: all defaults, data in `data_dir`.
     pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Self {
@@ -134,6 +217,7 @@ impl Settings {
             site_root: PathBuf::from("dist"),
             db_max_connections: 10,
             db_timeout_secs: 3,
+            import_clients: None,
             log: "info".into(),
             log_format: LogFormat::Text,
         }
@@ -162,6 +246,21 @@ mod tests {
         ] {
             assert!(help.contains(var), "--help does not mention {var}");
         }
+    }
+
+    #[test]
+    fn import_clients_parse_and_hide_tokens() {
+        let token = "t".repeat(40);
+        let clients: ImportClients = format!("kyokai={token}, kokuho-yokohama={}", "u".repeat(32))
+            .parse()
+            .unwrap();
+        assert_eq!(clients.client_for(&token), Some("kyokai"));
+        assert_eq!(clients.client_for(&"u".repeat(32)), Some("kokuho-yokohama"));
+        assert_eq!(clients.client_for(&"t".repeat(39)), None);
+        assert_eq!(clients.client_for(""), None);
+        assert!(!format!("{clients:?}").contains(&token));
+        assert!("short=abc".parse::<ImportClients>().is_err());
+        assert!("no-token".parse::<ImportClients>().is_err());
     }
 
     #[test]

@@ -36,11 +36,55 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let n = demo::load(&db).await?;
             println!("demo people loaded: {n}");
         }
+        Command::Import(args) => import(&settings, args).await?,
         Command::People => {
             let db = Db::connect(&settings).await?;
             db.migrate().await?;
             for p in records::people::list_people(&db).await? {
                 println!("{}\t{}\t{}\t{}", p.id, p.name, p.birth_date, p.insurer_name);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn import(
+    settings: &server::config::Settings,
+    args: server::config::ImportArgs,
+) -> anyhow::Result<()> {
+    use server::import::run::import_bytes;
+    use server::records::import::ImportOutcome;
+    let person = args
+        .person
+        .as_deref()
+        .map(domain::people::PersonId::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--person: {e}"))?;
+    let db = Db::connect(settings).await?;
+    db.migrate().await?;
+    for path in &args.files {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        let report = import_bytes(&db, args.format, &name, &bytes, person.clone(), "cli").await?;
+        for w in &report.warnings {
+            eprintln!("warning: {w}");
+        }
+        match report.outcome {
+            ImportOutcome::Imported { lines, people } => println!(
+                "{name}: imported {lines} records for {} ({}, batch {})",
+                people
+                    .iter()
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                report.format.as_str(),
+                report.batch_id
+            ),
+            ImportOutcome::AlreadyImported => {
+                println!(
+                    "{name}: already imported (batch {}); nothing changed",
+                    report.batch_id
+                )
             }
         }
     }

@@ -4,7 +4,7 @@
 use crate::config::Settings;
 use crate::db::Db;
 use crate::records::people::SqlPeople;
-use crate::{demo, health, lang, telemetry, web};
+use crate::{api, demo, health, lang, telemetry, web};
 use actix_files::Files;
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress};
@@ -72,6 +72,7 @@ fn run(listener: TcpListener, db: Db, settings: &Settings) -> std::io::Result<Se
     let services = Services {
         people: Arc::new(SqlPeople(db.clone())),
     };
+    let import_clients = settings.import_clients.clone().unwrap_or_default();
 
     let server = HttpServer::new(move || {
         let services = services.clone();
@@ -87,9 +88,15 @@ fn run(listener: TcpListener, db: Db, settings: &Settings) -> std::io::Result<Se
             .wrap(from_fn(telemetry::request_span))
             .app_data(aw::Data::new(db.clone()))
             .app_data(aw::Data::new(options.clone()))
+            .app_data(aw::Data::new(import_clients.clone()))
             .service(health::healthz)
             .service(health::readyz)
             .service(lang::set_lang)
+            .service(
+                aw::scope("/api/v1")
+                    .app_data(api::import::payload_config())
+                    .service(api::import::import),
+            )
             .service(web::stylesheet)
             .service(web::favicon)
             .service(

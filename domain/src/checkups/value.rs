@@ -42,7 +42,8 @@ impl NotMeasuredReason {
 
 /// One result value as the file sent it (PQ, CD/CO, ST, or none).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "type")]
+/// Adjacently tagged: internal tagging cannot hold the newtype variants.
+#[serde(rename_all = "snake_case", tag = "type", content = "value")]
 pub enum CheckupValue {
     /// PQ: number with its UCUM unit (may be empty).
     Numeric {

@@ -4,6 +4,13 @@ use crate::db::{Db, DbError};
 use crate::with_pool;
 use chrono::NaiveDate;
 
+mod catalog;
+mod checkups;
+mod claims;
+mod histories;
+mod prng;
+pub mod records;
+
 struct DemoPerson {
     id: &'static str,
     name: &'static str,

@@ -174,12 +174,26 @@ pub struct ImportError {
 
 impl ImportError {
     pub fn new(file: &str, line: Option<usize>, field: &str, message: impl Into<String>) -> Self {
-        Self { at: Location { file: file.to_owned(), line, field: field.to_owned() }, message: message.into() }
+        Self {
+            at: Location {
+                file: file.to_owned(),
+                line,
+                field: field.to_owned(),
+            },
+            message: message.into(),
+        }
     }
 }
 
 impl ImportWarning {
     pub fn new(file: &str, line: Option<usize>, field: &str, message: impl Into<String>) -> Self {
-        Self { at: Location { file: file.to_owned(), line, field: field.to_owned() }, message: message.into() }
+        Self {
+            at: Location {
+                file: file.to_owned(),
+                line,
+                field: field.to_owned(),
+            },
+            message: message.into(),
+        }
     }
 }

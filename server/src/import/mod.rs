@@ -2,5 +2,17 @@
 //! transaction per batch (idempotent by batch id).
 
 pub mod batch;
+pub mod cda;
+pub mod detect;
+pub mod json;
+pub mod mynaportal_csv;
+pub mod options;
+pub mod run;
+mod text;
 
-pub use batch::{BatchId, ImportBatch, ImportError, ImportFormat, ImportWarning, InsurerInfo, PersonIdentity, PersonRecords};
+pub use batch::{
+    BatchId, ImportBatch, ImportError, ImportFormat, ImportWarning, InsurerInfo, PersonIdentity,
+    PersonRecords,
+};
+pub use detect::{detect, parse_any};
+pub use options::{unassigned_person, ParseOptions};

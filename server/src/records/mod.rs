@@ -1,3 +1,8 @@
-//! Queries of people and their records, one module per concept.
+//! Queries of people and their records, one module per concept. Every health-data query takes
+//! the person it is for and filters by it in SQL.
 
+pub mod checkups;
+pub mod codes;
+pub mod import;
+pub mod lines;
 pub mod people;

@@ -80,3 +80,66 @@ fn help_lists_the_commands_and_settings() {
         assert!(help.contains(word), "--help lacks {word}");
     }
 }
+
+fn repo_path(rel: &str) -> String {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn import_files_then_again_changes_nothing() {
+    let db = TestDb::new(Backend::Sqlite);
+    let csv = repo_path("server/tests/fixtures/import/mynaportal-a.csv");
+    let xml = repo_path("server/tests/fixtures/import/hc08-tokutei.xml");
+    let json = repo_path("docs/examples/batch-example.json");
+    let out = karte(&db, &["import", &json, &xml]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.matches(": imported ").count(), 2, "{stdout}");
+    let people_before = karte(&db, &["people"]).stdout;
+    // A person bringing their own マイナポータル download attaches it to themselves.
+    let first_person = String::from_utf8(people_before.clone())
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_owned();
+    let out = karte(&db, &["import", "--person", &first_person, &csv]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = karte(&db, &["import", &json, &xml]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.matches("already imported").count(), 2, "{stdout}");
+    assert_eq!(karte(&db, &["people"]).stdout, people_before);
+}
+
+#[test]
+fn import_of_a_bad_file_exits_non_zero_with_file_line_and_field() {
+    let db = TestDb::new(Backend::Sqlite);
+    let bad = repo_path("server/tests/fixtures/import/bad-mynaportal-amount.csv");
+    let out = karte(&db, &["import", "--person", "demo-sato", &bad]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let line = stderr.lines().last().unwrap();
+    assert!(
+        line.starts_with("karte: ") && line.contains("bad-mynaportal-amount.csv:"),
+        "{stderr}"
+    );
+    assert!(line.contains("（円）"), "{line}");
+    let people = karte(&db, &["people"]);
+    assert!(people.stdout.is_empty(), "nothing was written");
+}

@@ -2,8 +2,11 @@
 //! machine (a fresh database per test), and real HTTP to the real server on a free port.
 //! One binary, so it links once.
 
+mod api_import;
 mod cli;
+mod fixtures;
 mod helpers;
 mod http;
+mod import_store;
 mod readiness;
 mod storage;

@@ -1,0 +1,1055 @@
+//! Karte's canonical JSON batch (docs/import-format.md, docs/import-batch.schema.json).
+//!
+//! Two steps: serde reads the text into private "wire" structs that mirror the documented
+//! format exactly (`deny_unknown_fields`, so a typo is an error, not silently dropped data);
+//! then each wire value is converted into domain types, naming the JSON path of any bad field.
+//! Arrays and nested objects are decoded one element at a time so an error can say
+//! `people[0].drugs[12].dispensed_on` rather than just "somewhere in the file".
+
+use super::batch::{
+    BatchId, ImportBatch, ImportError, ImportFormat, InsurerInfo, PersonIdentity, PersonRecords,
+};
+use super::options::ParseOptions;
+use super::text::utf8_without_bom;
+use chrono::NaiveDate;
+use domain::checkups::{
+    Checkup, CheckupKind, CheckupRegistration, CheckupResult, CheckupValue, Decimal, ItemCode,
+    NotMeasuredReason, RangeFlag,
+};
+use domain::claim::{ClaimId, ClaimSource, InstitutionId};
+use domain::drugs::{
+    DispensedQuantity, DrugLine, DrugMark, PrescriptionKind, QuantityUnit, ReceiptDrugCode,
+    UsageKind, YjCode,
+};
+use domain::expenses::{ExpenseLine, ServiceCategory};
+use domain::insurance::{CardIdentity, InsurerNumber};
+use domain::money::Yen;
+use domain::people::{PersonId, Sex};
+use domain::period::YearMonth;
+use domain::visibility::{batch_visible_from, drug_visible_from, expense_visible_from};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The only version this parser reads.
+pub const FORMAT_VERSION: u64 = 1;
+
+/// Larger batches must be split: the whole batch is parsed in memory and stored in one
+/// transaction.
+pub const MAX_BYTES: usize = 16 * 1024 * 1024;
+
+/// Parses one canonical JSON batch. All or nothing: the first bad field refuses the batch.
+pub fn parse(
+    file_name: &str,
+    bytes: &[u8],
+    opts: &ParseOptions,
+) -> Result<ImportBatch, ImportError> {
+    let err = |field: &str, message: String| ImportError::new(file_name, None, field, message);
+    if bytes.len() > MAX_BYTES {
+        return Err(err(
+            "(file)",
+            format!(
+                "the file is {} bytes; the limit is {MAX_BYTES} bytes, so split the batch",
+                bytes.len()
+            ),
+        ));
+    }
+    let text = utf8_without_bom(bytes).map_err(|e| {
+        err(
+            "(file)",
+            format!(
+                "not UTF-8 text (invalid byte at offset {}); save the file as UTF-8",
+                e.valid_up_to()
+            ),
+        )
+    })?;
+    let root: Value = serde_json::from_str(text).map_err(|e| {
+        ImportError::new(
+            file_name,
+            Some(e.line()),
+            "(syntax)",
+            format!("not valid JSON: {e}"),
+        )
+    })?;
+    Converter {
+        file: file_name,
+        opts,
+    }
+    .batch(root)
+}
+
+// ---- wire format -------------------------------------------------------------------------
+// Scalars are `Leaf` (string, number or boolean) and checked in the conversion step, so a
+// wrong type is reported with its exact path; objects and arrays stay `Value` until their
+// own path is known.
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Leaf {
+    Text(String),
+    Number(serde_json::Number),
+    Bool(bool),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireBatch {
+    format_version: Leaf,
+    batch_id: Leaf,
+    #[serde(default)]
+    insurers: Vec<Value>,
+    people: Vec<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireInsurer {
+    number: Leaf,
+    name: Leaf,
+    checkup_registration: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireRegistration {
+    status: Leaf,
+    since: Option<Leaf>,
+    from: Option<Leaf>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WirePerson {
+    person: Value,
+    #[serde(default)]
+    drugs: Vec<Value>,
+    #[serde(default)]
+    checkups: Vec<Value>,
+    #[serde(default)]
+    expenses: Vec<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireIdentity {
+    id: Option<Leaf>,
+    name: Leaf,
+    name_kana: Option<Leaf>,
+    sex: Option<Leaf>,
+    birth_date: Option<Leaf>,
+    card: Option<Value>,
+    insurer_name: Option<Leaf>,
+    insured_since: Option<Leaf>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireCard {
+    insurer_number: Leaf,
+    symbol: Option<Leaf>,
+    number: Leaf,
+    branch: Option<Leaf>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireClaim {
+    claim_id: Leaf,
+    institution_id: Leaf,
+    service_month: Leaf,
+    accepted_on: Leaf,
+    sequence: Leaf,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireDrug {
+    claim: Value,
+    visible_from: Option<Leaf>,
+    dispensed_on: Leaf,
+    dispenser_name: Leaf,
+    prescriber: Leaf,
+    prescription: Leaf,
+    usage: Leaf,
+    drug_name: Leaf,
+    ingredient: Option<Leaf>,
+    receipt_code: Option<Leaf>,
+    yj_code: Option<Leaf>,
+    directions: Option<Leaf>,
+    daily_dose: Option<Leaf>,
+    single_dose: Option<Leaf>,
+    special_instructions: Option<Leaf>,
+    quantity: Value,
+    mark: Option<Leaf>,
+    copay: Option<Leaf>,
+    savings: Option<Leaf>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireQuantity {
+    amount: Leaf,
+    unit: Leaf,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireCheckup {
+    performed_on: Leaf,
+    institution_name: Leaf,
+    kind: Leaf,
+    insurer_number: Leaf,
+    results: Vec<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireResult {
+    code: Leaf,
+    value: Value,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireValue {
+    #[serde(rename = "type")]
+    kind: Leaf,
+    value: Option<Leaf>,
+    unit: Option<Leaf>,
+    out_of_range: Option<Leaf>,
+    code: Option<Leaf>,
+    display: Option<Leaf>,
+    text: Option<Leaf>,
+    reason: Option<Leaf>,
+    reason_text: Option<Leaf>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireExpense {
+    claim: Value,
+    visible_from: Option<Leaf>,
+    service_month: Option<Leaf>,
+    category: Leaf,
+    days: Leaf,
+    institution_name: Leaf,
+    total: Leaf,
+    insurer_paid: Leaf,
+    public_paid: Leaf,
+    patient_paid: Leaf,
+}
+
+// ---- conversion --------------------------------------------------------------------------
+
+struct Converter<'a> {
+    file: &'a str,
+    opts: &'a ParseOptions,
+}
+
+type Res<T> = Result<T, ImportError>;
+
+fn join(path: &str, field: &str) -> String {
+    if path.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{path}.{field}")
+    }
+}
+
+impl Converter<'_> {
+    fn err(&self, field: &str, message: impl Into<String>) -> ImportError {
+        ImportError::new(self.file, None, field, message)
+    }
+
+    /// serde's "missing field `x`" / "unknown field `x`" name the field; move it into the path.
+    fn decode<T: DeserializeOwned>(&self, value: Value, path: &str) -> Res<T> {
+        let what = if path.is_empty() { "the batch" } else { path };
+        if !value.is_object() {
+            return Err(self.err(
+                if path.is_empty() { "(root)" } else { path },
+                format!("{what} must be a JSON object"),
+            ));
+        }
+        serde_json::from_value(value).map_err(|e| {
+            let message = e.to_string();
+            let named = ["missing field `", "unknown field `"].iter().find_map(|prefix| {
+                let rest = message.strip_prefix(prefix)?;
+                rest.split_once('`').map(|(name, _)| name.to_owned())
+            });
+            match named {
+                Some(name) if message.starts_with("unknown") => self.err(
+                    &join(path, &name),
+                    format!("is not part of format_version {FORMAT_VERSION} (check the spelling; see docs/import-format.md)"),
+                ),
+                Some(name) => self.err(&join(path, &name), "is required"),
+                None => self.err(if path.is_empty() { "(root)" } else { path }, message),
+            }
+        })
+    }
+
+    fn text(&self, leaf: &Leaf, path: &str) -> Res<String> {
+        match leaf {
+            Leaf::Text(s) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
+            Leaf::Text(_) => Err(self.err(path, "must not be empty; leave the field out instead")),
+            Leaf::Bool(b) => Err(self.err(path, format!("must be a string, not {b}"))),
+            Leaf::Number(_) => Err(self.err(path, "must be a string (put it in quotes)")),
+        }
+    }
+
+    fn opt_text(&self, leaf: &Option<Leaf>, path: &str) -> Res<Option<String>> {
+        leaf.as_ref().map(|l| self.text(l, path)).transpose()
+    }
+
+    fn present<'l>(&self, leaf: &'l Option<Leaf>, path: &str) -> Res<&'l Leaf> {
+        leaf.as_ref().ok_or_else(|| self.err(path, "is required"))
+    }
+
+    fn date(&self, leaf: &Leaf, path: &str) -> Res<NaiveDate> {
+        let s = self.text(leaf, path)?;
+        NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| {
+            self.err(
+                path,
+                format!("{s:?} is not a date; write it as YYYY-MM-DD, e.g. 2025-04-01"),
+            )
+        })
+    }
+
+    fn opt_date(&self, leaf: &Option<Leaf>, path: &str) -> Res<Option<NaiveDate>> {
+        leaf.as_ref().map(|l| self.date(l, path)).transpose()
+    }
+
+    fn month(&self, leaf: &Leaf, path: &str) -> Res<YearMonth> {
+        let s = self.text(leaf, path)?;
+        YearMonth::parse(&s).map_err(|e| self.err(path, e.to_string()))
+    }
+
+    fn uint(&self, leaf: &Leaf, path: &str) -> Res<u64> {
+        match leaf {
+            Leaf::Number(n) => n
+                .as_u64()
+                .ok_or_else(|| self.err(path, format!("{n} must be a whole number ≥ 0"))),
+            _ => Err(self.err(path, "must be a number (not a string)")),
+        }
+    }
+
+    fn yen(&self, leaf: &Leaf, path: &str) -> Res<Yen> {
+        match leaf {
+            Leaf::Number(n) => n
+                .as_i64()
+                .map(Yen)
+                .ok_or_else(|| self.err(path, format!("{n} must be a whole number of yen"))),
+            _ => Err(self.err(path, "must be a number of yen (not a string)")),
+        }
+    }
+
+    fn opt_yen(&self, leaf: &Option<Leaf>, path: &str) -> Res<Option<Yen>> {
+        leaf.as_ref().map(|l| self.yen(l, path)).transpose()
+    }
+
+    fn choice<T: Copy>(&self, leaf: &Leaf, path: &str, options: &[(&str, T)]) -> Res<T> {
+        let s = self.text(leaf, path)?;
+        options
+            .iter()
+            .find(|(name, _)| *name == s)
+            .map(|(_, v)| *v)
+            .ok_or_else(|| {
+                let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+                self.err(path, format!("{s:?} is not one of {}", names.join(", ")))
+            })
+    }
+
+    fn batch(&self, root: Value) -> Res<ImportBatch> {
+        let wire: WireBatch = self.decode(root, "")?;
+        if self.uint(&wire.format_version, "format_version")? != FORMAT_VERSION {
+            return Err(self.err(
+                "format_version",
+                format!("this Karte reads format_version {FORMAT_VERSION} only"),
+            ));
+        }
+        let raw_id = self.text(&wire.batch_id, "batch_id")?;
+        let batch_id = BatchId::parse(&raw_id).map_err(|e| self.err("batch_id", e))?;
+        if wire.people.is_empty() {
+            return Err(self.err(
+                "people",
+                "the batch holds no people; there is nothing to import",
+            ));
+        }
+        if self.opts.person.is_some() && wire.people.len() > 1 {
+            return Err(self.err(
+                "people",
+                format!("--person names one person but the batch holds {}; give each person an id instead", wire.people.len()),
+            ));
+        }
+        let insurers = wire
+            .insurers
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| self.insurer(v, &format!("insurers[{i}]")))
+            .collect::<Res<Vec<_>>>()?;
+        let people = wire
+            .people
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| self.person_records(v, &format!("people[{i}]")))
+            .collect::<Res<Vec<_>>>()?;
+        Ok(ImportBatch {
+            batch_id,
+            format: ImportFormat::Json,
+            insurers,
+            people,
+            warnings: Vec::new(),
+        })
+    }
+
+    fn insurer(&self, value: Value, path: &str) -> Res<InsurerInfo> {
+        let w: WireInsurer = self.decode(value, path)?;
+        let number_path = join(path, "number");
+        let number = InsurerNumber::parse(&self.text(&w.number, &number_path)?)
+            .map_err(|e| self.err(&number_path, e.to_string()))?;
+        let name = self.text(&w.name, &join(path, "name"))?;
+        let checkup_registration = w
+            .checkup_registration
+            .map(|v| self.registration(v, &join(path, "checkup_registration")))
+            .transpose()?;
+        Ok(InsurerInfo {
+            number,
+            name,
+            checkup_registration,
+        })
+    }
+
+    fn registration(&self, value: Value, path: &str) -> Res<CheckupRegistration> {
+        let w: WireRegistration = self.decode(value, path)?;
+        let status = self.text(&w.status, &join(path, "status"))?;
+        let since = self.opt_date(&w.since, &join(path, "since"))?;
+        let from = self.opt_date(&w.from, &join(path, "from"))?;
+        match status.as_str() {
+            "registered" if from.is_none() => Ok(CheckupRegistration::Registered { since }),
+            "expected" if since.is_none() => from
+                .map(|from| CheckupRegistration::Expected { from })
+                .ok_or_else(|| self.err(&join(path, "from"), "is required when status is \"expected\"")),
+            "not_participating" if since.is_none() && from.is_none() => Ok(CheckupRegistration::NotParticipating),
+            "registered" | "expected" | "not_participating" => Err(self.err(
+                path,
+                "\"registered\" takes only since, \"expected\" only from, \"not_participating\" neither",
+            )),
+            other => Err(self.err(
+                &join(path, "status"),
+                format!("{other:?} is not one of registered, expected, not_participating"),
+            )),
+        }
+    }
+
+    fn person_records(&self, value: Value, path: &str) -> Res<PersonRecords> {
+        let w: WirePerson = self.decode(value, path)?;
+        let person = self.identity(w.person, &join(path, "person"))?;
+        let owner = self.opts.line_owner(person.id.as_ref());
+        let drugs = w
+            .drugs
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| self.drug(v, &format!("{path}.drugs[{i}]"), &owner))
+            .collect::<Res<Vec<_>>>()?;
+        let checkups = w
+            .checkups
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| self.checkup(v, &format!("{path}.checkups[{i}]")))
+            .collect::<Res<Vec<_>>>()?;
+        let expenses = w
+            .expenses
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| self.expense(v, &format!("{path}.expenses[{i}]"), &owner))
+            .collect::<Res<Vec<_>>>()?;
+        Ok(PersonRecords {
+            person,
+            drugs,
+            checkups,
+            expenses,
+        })
+    }
+
+    fn identity(&self, value: Value, path: &str) -> Res<PersonIdentity> {
+        let w: WireIdentity = self.decode(value, path)?;
+        let id_path = join(path, "id");
+        let from_file =
+            w.id.as_ref()
+                .map(|l| {
+                    let s = self.text(l, &id_path)?;
+                    PersonId::parse(&s).map_err(|e| self.err(&id_path, e.to_string()))
+                })
+                .transpose()?;
+        let sex = w
+            .sex
+            .as_ref()
+            .map(|l| {
+                self.choice(
+                    l,
+                    &join(path, "sex"),
+                    &[("male", Sex::Male), ("female", Sex::Female)],
+                )
+            })
+            .transpose()?;
+        let card = w
+            .card
+            .map(|v| self.card(v, &join(path, "card")))
+            .transpose()?;
+        Ok(PersonIdentity {
+            id: self.opts.person.clone().or(from_file),
+            name: self.text(&w.name, &join(path, "name"))?,
+            name_kana: self.opt_text(&w.name_kana, &join(path, "name_kana"))?,
+            sex,
+            birth_date: self.opt_date(&w.birth_date, &join(path, "birth_date"))?,
+            card,
+            insurer_name: self.opt_text(&w.insurer_name, &join(path, "insurer_name"))?,
+            insured_since: self.opt_date(&w.insured_since, &join(path, "insured_since"))?,
+        })
+    }
+
+    fn card(&self, value: Value, path: &str) -> Res<CardIdentity> {
+        let w: WireCard = self.decode(value, path)?;
+        let insurer = self.text(&w.insurer_number, &join(path, "insurer_number"))?;
+        let symbol = self
+            .opt_text(&w.symbol, &join(path, "symbol"))?
+            .unwrap_or_default();
+        let number = self.text(&w.number, &join(path, "number"))?;
+        let branch = self
+            .opt_text(&w.branch, &join(path, "branch"))?
+            .unwrap_or_default();
+        CardIdentity::parse(&insurer, &symbol, &number, &branch)
+            .map_err(|e| self.err(path, e.to_string()))
+    }
+
+    fn claim(&self, value: Value, path: &str, owner: &PersonId) -> Res<ClaimSource> {
+        let w: WireClaim = self.decode(value, path)?;
+        let id_path = join(path, "claim_id");
+        let inst_path = join(path, "institution_id");
+        Ok(ClaimSource {
+            claim_id: ClaimId::parse(&self.text(&w.claim_id, &id_path)?)
+                .map_err(|e| self.err(&id_path, e.to_string()))?,
+            person: owner.clone(),
+            institution: InstitutionId::parse(&self.text(&w.institution_id, &inst_path)?)
+                .map_err(|e| self.err(&inst_path, e.to_string()))?,
+            service_month: self.month(&w.service_month, &join(path, "service_month"))?,
+            accepted_on: self.date(&w.accepted_on, &join(path, "accepted_on"))?,
+            sequence: self.uint(&w.sequence, &join(path, "sequence"))?,
+        })
+    }
+
+    fn drug(&self, value: Value, path: &str, owner: &PersonId) -> Res<DrugLine> {
+        let w: WireDrug = self.decode(value, path)?;
+        let p = |f: &str| join(path, f);
+        let claim = self.claim(w.claim, &p("claim"), owner)?;
+        let visible_from = self
+            .opt_date(&w.visible_from, &p("visible_from"))?
+            .unwrap_or_else(|| drug_visible_from(claim.service_month, Some(claim.accepted_on)));
+        let quantity: WireQuantity = self.decode(w.quantity, &p("quantity"))?;
+        let amount = self.uint(&quantity.amount, &p("quantity.amount"))?;
+        let amount =
+            u32::try_from(amount).map_err(|_| self.err(&p("quantity.amount"), "is too large"))?;
+        let mark = w
+            .mark
+            .as_ref()
+            .map(|l| {
+                self.choice(
+                    l,
+                    &p("mark"),
+                    &[
+                        ("narcotic", DrugMark::Narcotic),
+                        ("poison", DrugMark::Poison),
+                        ("stimulant_precursor", DrugMark::StimulantPrecursor),
+                        ("psychotropic", DrugMark::Psychotropic),
+                    ],
+                )
+            })
+            .transpose()?;
+        let receipt_code = self
+            .opt_text(&w.receipt_code, &p("receipt_code"))?
+            .map(|s| {
+                ReceiptDrugCode::parse(&s).map_err(|e| self.err(&p("receipt_code"), e.to_string()))
+            })
+            .transpose()?;
+        let yj_code = self
+            .opt_text(&w.yj_code, &p("yj_code"))?
+            .map(|s| YjCode::parse(&s).map_err(|e| self.err(&p("yj_code"), e.to_string())))
+            .transpose()?;
+        let savings = self.opt_yen(&w.savings, &p("savings"))?;
+        let copay = self.opt_yen(&w.copay, &p("copay"))?;
+        if savings.is_some() && copay.is_none() {
+            return Err(self.err(
+                &p("copay"),
+                "is required with savings (削減可能額 is shown next to 自己負担相当額)",
+            ));
+        }
+        Ok(DrugLine {
+            visible_from,
+            dispensed_on: self.date(&w.dispensed_on, &p("dispensed_on"))?,
+            dispenser_name: self.text(&w.dispenser_name, &p("dispenser_name"))?,
+            prescriber: InstitutionId::parse(&self.text(&w.prescriber, &p("prescriber"))?)
+                .map_err(|e| self.err(&p("prescriber"), e.to_string()))?,
+            prescription: self.choice(
+                &w.prescription,
+                &p("prescription"),
+                &[
+                    ("inpatient", PrescriptionKind::Inpatient),
+                    ("in_house", PrescriptionKind::InHouse),
+                    ("out_of_house", PrescriptionKind::OutOfHouse),
+                ],
+            )?,
+            usage: self.choice(
+                &w.usage,
+                &p("usage"),
+                &[
+                    ("oral", UsageKind::Oral),
+                    ("external", UsageKind::External),
+                    ("as_needed", UsageKind::AsNeeded),
+                    ("injection", UsageKind::Injection),
+                    ("home_care", UsageKind::HomeCare),
+                ],
+            )?,
+            drug_name: self.text(&w.drug_name, &p("drug_name"))?,
+            ingredient: self.opt_text(&w.ingredient, &p("ingredient"))?,
+            receipt_code,
+            yj_code,
+            directions: self.opt_text(&w.directions, &p("directions"))?,
+            daily_dose: self.opt_text(&w.daily_dose, &p("daily_dose"))?,
+            single_dose: self.opt_text(&w.single_dose, &p("single_dose"))?,
+            special_instructions: self
+                .opt_text(&w.special_instructions, &p("special_instructions"))?,
+            quantity: DispensedQuantity {
+                amount,
+                unit: QuantityUnit::parse(&self.text(&quantity.unit, &p("quantity.unit"))?),
+            },
+            mark,
+            copay,
+            savings,
+            claim,
+        })
+    }
+
+    fn checkup(&self, value: Value, path: &str) -> Res<Checkup> {
+        let w: WireCheckup = self.decode(value, path)?;
+        let p = |f: &str| join(path, f);
+        let insurer = InsurerNumber::parse(&self.text(&w.insurer_number, &p("insurer_number"))?)
+            .map_err(|e| self.err(&p("insurer_number"), e.to_string()))?;
+        let results = w
+            .results
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| self.result(v, &format!("{path}.results[{i}]")))
+            .collect::<Res<Vec<_>>>()?;
+        Ok(Checkup {
+            performed_on: self.date(&w.performed_on, &p("performed_on"))?,
+            institution_name: self.text(&w.institution_name, &p("institution_name"))?,
+            kind: self.choice(
+                &w.kind,
+                &p("kind"),
+                &[
+                    (
+                        "specific_health_checkup",
+                        CheckupKind::SpecificHealthCheckup,
+                    ),
+                    ("late_stage_elderly", CheckupKind::LateStageElderly),
+                ],
+            )?,
+            insurer,
+            results,
+        })
+    }
+
+    fn result(&self, value: Value, path: &str) -> Res<CheckupResult> {
+        let w: WireResult = self.decode(value, path)?;
+        let code_path = join(path, "code");
+        let code = ItemCode::parse(&self.text(&w.code, &code_path)?)
+            .map_err(|e| self.err(&code_path, e.to_string()))?;
+        let vp = join(path, "value");
+        let v: WireValue = self.decode(w.value, &vp)?;
+        let p = |f: &str| join(&vp, f);
+        let kind = self.text(&v.kind, &p("type"))?;
+        // Each type takes its own fields only, so a misplaced field is an error, not ignored.
+        let allowed: &[&str] = match kind.as_str() {
+            "numeric" => &["value", "unit", "out_of_range"],
+            "coded" => &["code", "display"],
+            "text" => &["text"],
+            "not_measured" => &["reason", "reason_text"],
+            other => {
+                return Err(self.err(
+                    &p("type"),
+                    format!("{other:?} is not one of numeric, coded, text, not_measured"),
+                ))
+            }
+        };
+        let present = [
+            ("value", v.value.is_some()),
+            ("unit", v.unit.is_some()),
+            ("out_of_range", v.out_of_range.is_some()),
+            ("code", v.code.is_some()),
+            ("display", v.display.is_some()),
+            ("text", v.text.is_some()),
+            ("reason", v.reason.is_some()),
+            ("reason_text", v.reason_text.is_some()),
+        ];
+        if let Some((name, _)) = present
+            .iter()
+            .find(|(name, set)| *set && !allowed.contains(name))
+        {
+            return Err(self.err(&p(name), format!("does not belong to a {kind:?} value")));
+        }
+        let value = match kind.as_str() {
+            "numeric" => {
+                let raw = match self.present(&v.value, &p("value"))? {
+                    Leaf::Text(s) => s.clone(),
+                    Leaf::Number(n) => n.to_string(),
+                    Leaf::Bool(_) => {
+                        return Err(self.err(&p("value"), "must be a decimal number, e.g. \"5.6\""))
+                    }
+                };
+                CheckupValue::Numeric {
+                    value: Decimal::parse(&raw)
+                        .map_err(|e| self.err(&p("value"), e.to_string()))?,
+                    unit: v
+                        .unit
+                        .as_ref()
+                        .map(|l| self.text(l, &p("unit")))
+                        .transpose()?
+                        .unwrap_or_default(),
+                    out_of_range: v
+                        .out_of_range
+                        .as_ref()
+                        .map(|l| {
+                            self.choice(
+                                l,
+                                &p("out_of_range"),
+                                &[("above", RangeFlag::Above), ("below", RangeFlag::Below)],
+                            )
+                        })
+                        .transpose()?,
+                }
+            }
+            "coded" => CheckupValue::Coded {
+                code: self.text(self.present(&v.code, &p("code"))?, &p("code"))?,
+                display: self.opt_text(&v.display, &p("display"))?,
+            },
+            "text" => {
+                CheckupValue::Text(self.text(self.present(&v.text, &p("text"))?, &p("text"))?)
+            }
+            _ => {
+                let reason = self.text(self.present(&v.reason, &p("reason"))?, &p("reason"))?;
+                let reason_text = self.opt_text(&v.reason_text, &p("reason_text"))?;
+                CheckupValue::NotMeasured(match (reason.as_str(), reason_text) {
+                    ("not_performed", None) => NotMeasuredReason::NotPerformed,
+                    ("unmeasurable", None) => NotMeasuredReason::Unmeasurable,
+                    ("stated", Some(text)) => NotMeasuredReason::Stated(text),
+                    ("stated", None) => {
+                        return Err(
+                            self.err(&p("reason_text"), "is required when reason is \"stated\"")
+                        )
+                    }
+                    ("not_performed" | "unmeasurable", Some(_)) => {
+                        return Err(self.err(&p("reason_text"), "is only for reason \"stated\""))
+                    }
+                    (other, _) => {
+                        return Err(self.err(
+                            &p("reason"),
+                            format!("{other:?} is not one of not_performed, unmeasurable, stated"),
+                        ))
+                    }
+                })
+            }
+        };
+        Ok(CheckupResult { code, value })
+    }
+
+    fn expense(&self, value: Value, path: &str, owner: &PersonId) -> Res<ExpenseLine> {
+        let w: WireExpense = self.decode(value, path)?;
+        let p = |f: &str| join(path, f);
+        let claim = self.claim(w.claim, &p("claim"), owner)?;
+        if let Some(leaf) = &w.service_month {
+            if self.month(leaf, &p("service_month"))? != claim.service_month {
+                return Err(self.err(
+                    &p("service_month"),
+                    "differs from claim.service_month; leave it out or make them equal",
+                ));
+            }
+        }
+        // A late claim is published with its own batch, never before the regular date.
+        let visible_from = self
+            .opt_date(&w.visible_from, &p("visible_from"))?
+            .unwrap_or_else(|| {
+                expense_visible_from(claim.service_month).max(batch_visible_from(claim.accepted_on))
+            });
+        let days = self.uint(&w.days, &p("days"))?;
+        Ok(ExpenseLine {
+            visible_from,
+            service_month: claim.service_month,
+            category: ServiceCategory::parse(&self.text(&w.category, &p("category"))?),
+            days: u32::try_from(days).map_err(|_| self.err(&p("days"), "is too large"))?,
+            institution_name: self.text(&w.institution_name, &p("institution_name"))?,
+            total: self.yen(&w.total, &p("total"))?,
+            insurer_paid: self.yen(&w.insurer_paid, &p("insurer_paid"))?,
+            public_paid: self.yen(&w.public_paid, &p("public_paid"))?,
+            patient_paid: self.yen(&w.patient_paid, &p("patient_paid"))?,
+            claim,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("../../../docs/examples/batch-example.json");
+    const SCHEMA: &str = include_str!("../../../docs/import-batch.schema.json");
+    const DOC: &str = include_str!("../../../docs/import-format.md");
+
+    fn parse_str(text: &str) -> Result<ImportBatch, ImportError> {
+        parse("batch.json", text.as_bytes(), &ParseOptions::default())
+    }
+
+    fn example_with(edit: impl FnOnce(&mut Value)) -> Result<ImportBatch, ImportError> {
+        let mut v: Value = serde_json::from_str(EXAMPLE).unwrap();
+        edit(&mut v);
+        parse_str(&v.to_string())
+    }
+
+    #[test]
+    fn parses_the_documented_example() {
+        let batch = parse_str(EXAMPLE).unwrap();
+        assert_eq!(batch.format, ImportFormat::Json);
+        assert_eq!(batch.batch_id.as_str(), "example-2025-07-01");
+        assert_eq!(batch.people.len(), 1);
+        let p = &batch.people[0];
+        assert_eq!(
+            (p.drugs.len(), p.checkups.len(), p.expenses.len()),
+            (3, 1, 2)
+        );
+        assert!(p
+            .drugs
+            .iter()
+            .any(|d| d.mark == Some(DrugMark::Psychotropic)));
+        assert!(p.drugs.iter().any(|d| d.savings.is_some()));
+        // visible_from left out: computed by the domain rule (May claim accepted 6/10 → 6/11).
+        let computed = p
+            .drugs
+            .iter()
+            .find(|d| d.drug_name.contains("ノルバスク"))
+            .unwrap();
+        assert_eq!(
+            computed.visible_from,
+            NaiveDate::from_ymd_opt(2025, 6, 11).unwrap()
+        );
+        assert_eq!(
+            p.expenses[0].visible_from,
+            expense_visible_from(p.expenses[0].service_month)
+        );
+        assert_eq!(
+            batch.insurers[0].checkup_registration.map(|r| r.code()),
+            Some("registered")
+        );
+        assert_eq!(p.drugs[0].claim.person, p.person.id.clone().unwrap());
+    }
+
+    #[test]
+    fn person_option_overrides_and_lines_follow() {
+        let opts = ParseOptions {
+            person: Some(PersonId::parse("p-42").unwrap()),
+        };
+        let batch = parse("b.json", EXAMPLE.as_bytes(), &opts).unwrap();
+        let p = &batch.people[0];
+        assert_eq!(p.person.id.as_ref().map(PersonId::as_str), Some("p-42"));
+        assert!(p.drugs.iter().all(|d| d.claim.person.as_str() == "p-42"));
+    }
+
+    #[test]
+    fn errors_name_the_json_path() {
+        let e = example_with(|v| v["people"][0]["drugs"][2]["dispensed_on"] = "2025/05/20".into())
+            .unwrap_err();
+        assert_eq!(e.at.field, "people[0].drugs[2].dispensed_on");
+        assert!(
+            e.to_string()
+                .starts_with("batch.json: people[0].drugs[2].dispensed_on: "),
+            "{e}"
+        );
+
+        let e = example_with(|v| {
+            v["people"][0]["drugs"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("dispenser_name");
+        })
+        .unwrap_err();
+        assert_eq!(
+            (e.at.field.as_str(), e.message.as_str()),
+            ("people[0].drugs[0].dispenser_name", "is required")
+        );
+
+        let e = example_with(|v| v["people"][0]["expenses"][1]["claim"]["sequnce"] = 1.into())
+            .unwrap_err();
+        assert_eq!(e.at.field, "people[0].expenses[1].claim.sequnce");
+
+        let e =
+            example_with(|v| v["people"][0]["expenses"][0]["total"] = "1,000".into()).unwrap_err();
+        assert_eq!(e.at.field, "people[0].expenses[0].total");
+
+        let e = example_with(|v| {
+            v["people"][0]["checkups"][0]["results"][1]["value"]["unit"] = "x".into()
+        })
+        .unwrap_err();
+        assert_eq!(e.at.field, "people[0].checkups[0].results[1].value.unit");
+
+        let e = example_with(|v| v["format_version"] = 2.into()).unwrap_err();
+        assert_eq!(e.at.field, "format_version");
+    }
+
+    #[test]
+    fn syntax_errors_carry_the_line() {
+        let e = parse_str("{\n  \"format_version\": 1,\n  \"batch_id\": \"x\",,\n}").unwrap_err();
+        assert_eq!((e.at.line, e.at.field.as_str()), (Some(3), "(syntax)"));
+        assert!(
+            e.to_string()
+                .starts_with("batch.json:3: (syntax): not valid JSON"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn refuses_oversized_input() {
+        let big = vec![b' '; MAX_BYTES + 1];
+        let e = parse("big.json", &big, &ParseOptions::default()).unwrap_err();
+        assert!(e.message.contains("limit"), "{e}");
+    }
+
+    fn schema() -> Value {
+        serde_json::from_str(SCHEMA).unwrap()
+    }
+
+    /// Every property the schema names appears in the example or the docs, so the three files
+    /// cannot drift apart silently.
+    #[test]
+    fn schema_properties_are_documented() {
+        fn collect(v: &Value, out: &mut Vec<String>) {
+            match v {
+                Value::Object(map) => {
+                    if let Some(Value::Object(props)) = map.get("properties") {
+                        out.extend(props.keys().cloned());
+                    }
+                    map.values().for_each(|child| collect(child, out));
+                }
+                Value::Array(items) => items.iter().for_each(|child| collect(child, out)),
+                _ => {}
+            }
+        }
+        let mut names = Vec::new();
+        collect(&schema(), &mut names);
+        assert!(names.len() > 40, "schema lists {} properties", names.len());
+        for name in names {
+            let quoted = format!("\"{name}\"");
+            let code = format!("`{name}`");
+            assert!(
+                EXAMPLE.contains(&quoted) || DOC.contains(&code),
+                "{name} is in the schema but neither in the example nor the docs"
+            );
+        }
+    }
+
+    /// A small structural validator for the subset of JSON Schema the schema file uses
+    /// (type, properties, required, additionalProperties, items, enum, const, $ref, oneOf,
+    /// pattern-free strings), enough to catch example/schema drift without a new crate.
+    fn validate(schema: &Value, root: &Value, v: &Value, path: &str, errors: &mut Vec<String>) {
+        if let Some(Value::String(r)) = schema.get("$ref") {
+            let name = r.trim_start_matches("#/$defs/");
+            return validate(&root["$defs"][name], root, v, path, errors);
+        }
+        if let Some(Value::Array(options)) = schema.get("oneOf") {
+            let matching = options
+                .iter()
+                .filter(|o| {
+                    let mut e = Vec::new();
+                    validate(o, root, v, path, &mut e);
+                    e.is_empty()
+                })
+                .count();
+            if matching != 1 {
+                errors.push(format!("{path}: matches {matching} of oneOf"));
+            }
+            return;
+        }
+        if let Some(c) = schema.get("const") {
+            if c != v {
+                errors.push(format!("{path}: not const {c}"));
+            }
+        }
+        if let Some(Value::Array(options)) = schema.get("enum") {
+            if !options.contains(v) {
+                errors.push(format!("{path}: {v} not in enum"));
+            }
+        }
+        let types: Vec<&str> = match schema.get("type") {
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        let type_ok = |t: &str| match t {
+            "object" => v.is_object(),
+            "array" => v.is_array(),
+            "string" => v.is_string(),
+            "integer" => v.is_i64() || v.is_u64(),
+            "number" => v.is_number(),
+            "boolean" => v.is_boolean(),
+            "null" => v.is_null(),
+            _ => false,
+        };
+        if !types.is_empty() && !types.iter().any(|t| type_ok(t)) {
+            errors.push(format!("{path}: not of type {types:?}"));
+            return;
+        }
+        if let Value::Object(map) = v {
+            let props = schema.get("properties").and_then(Value::as_object);
+            for req in schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if !map.contains_key(req.as_str().unwrap_or_default()) {
+                    errors.push(format!("{path}: missing {req}"));
+                }
+            }
+            for (k, child) in map {
+                match props.and_then(|p| p.get(k)) {
+                    Some(s) => validate(s, root, child, &format!("{path}.{k}"), errors),
+                    None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
+                        errors.push(format!("{path}: unexpected {k}"))
+                    }
+                    None => {}
+                }
+            }
+        }
+        if let (Value::Array(items), Some(item_schema)) = (v, schema.get("items")) {
+            for (i, item) in items.iter().enumerate() {
+                validate(item_schema, root, item, &format!("{path}[{i}]"), errors);
+            }
+        }
+    }
+
+    #[test]
+    fn example_matches_the_schema_structurally() {
+        let schema = schema();
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+        let example: Value = serde_json::from_str(EXAMPLE).unwrap();
+        let mut errors = Vec::new();
+        validate(&schema, &schema, &example, "$", &mut errors);
+        assert!(errors.is_empty(), "{errors:#?}");
+
+        // The validator is not vacuous: a misspelt field fails it too.
+        let mut bad = example.clone();
+        bad["people"][0]["drugs"][0]["dispensed"] = "2025-05-01".into();
+        let mut errors = Vec::new();
+        validate(&schema, &schema, &bad, "$", &mut errors);
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+    }
+}

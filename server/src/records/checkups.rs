@@ -1,0 +1,106 @@
+//! A person's checkups and, per insurer, whether checkup results are registered.
+
+use crate::db::{Db, DbError};
+use crate::records::codes::{decode_err, from_code};
+use crate::with_pool;
+use chrono::NaiveDate;
+use domain::checkups::{Checkup, CheckupRegistration, CheckupResult, ItemCode};
+use domain::insurance::InsurerNumber;
+use domain::people::PersonId;
+use std::collections::BTreeMap;
+
+#[derive(sqlx::FromRow)]
+struct CheckupRow {
+    id: i64,
+    performed_on: NaiveDate,
+    kind: String,
+    institution_name: String,
+    insurer_number: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ResultRow {
+    checkup_id: i64,
+    code: String,
+    value: String,
+}
+
+/// Every checkup of a person, newest first, with all its results in the order received.
+#[tracing::instrument(skip_all)]
+pub async fn checkups_for(db: &Db, person: &PersonId) -> Result<Vec<Checkup>, DbError> {
+    const CHECKUPS: &str =
+        "SELECT id, performed_on, kind, institution_name, insurer_number FROM checkups
+        WHERE person_id = $1 ORDER BY performed_on DESC";
+    // Scoped through the checkup's person, never by checkup id alone.
+    const RESULTS: &str = "SELECT r.checkup_id, r.code, r.value FROM checkup_results r
+        JOIN checkups c ON c.id = r.checkup_id WHERE c.person_id = $1 ORDER BY r.checkup_id, r.position";
+    let (rows, results): (Vec<CheckupRow>, Vec<ResultRow>) = with_pool!(db, pool => (
+        sqlx::query_as(CHECKUPS).bind(person.as_str()).fetch_all(pool).await?,
+        sqlx::query_as(RESULTS).bind(person.as_str()).fetch_all(pool).await?,
+    ));
+    let mut by_checkup: BTreeMap<i64, Vec<CheckupResult>> = BTreeMap::new();
+    for r in results {
+        let value = serde_json::from_str(&r.value).map_err(decode_err("value"))?;
+        let code = ItemCode::parse(&r.code).map_err(decode_err("code"))?;
+        by_checkup
+            .entry(r.checkup_id)
+            .or_default()
+            .push(CheckupResult { code, value });
+    }
+    let checkups = rows
+        .into_iter()
+        .map(|row| {
+            Ok(Checkup {
+                performed_on: row.performed_on,
+                institution_name: row.institution_name,
+                kind: from_code("kind", &row.kind)?,
+                insurer: InsurerNumber::parse(&row.insurer_number)
+                    .map_err(decode_err("insurer_number"))?,
+                results: by_checkup.remove(&row.id).unwrap_or_default(),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(checkups)
+}
+
+/// One of the person's insurers and what it says about checkup results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsurerCheckupStatus {
+    pub number: InsurerNumber,
+    pub name: String,
+    pub registration: Option<CheckupRegistration>,
+}
+
+#[derive(sqlx::FromRow)]
+struct StatusRow {
+    insurer_number: String,
+    insurer_name: String,
+    checkup_registration: Option<String>,
+    checkup_registration_on: Option<NaiveDate>,
+}
+
+/// The person's insurers (newest insurance first) with their checkup registration status.
+pub async fn checkup_status(
+    db: &Db,
+    person: &PersonId,
+) -> Result<Vec<InsurerCheckupStatus>, DbError> {
+    const SQL: &str = "SELECT i.insurer_number, COALESCE(n.name, i.insurer_name) AS insurer_name,
+            n.checkup_registration, n.checkup_registration_on
+        FROM insurances i LEFT JOIN insurers n ON n.number = i.insurer_number
+        WHERE i.person_id = $1 ORDER BY i.valid_from DESC";
+    let rows: Vec<StatusRow> =
+        with_pool!(db, pool => sqlx::query_as(SQL).bind(person.as_str()).fetch_all(pool).await?);
+    rows.into_iter()
+        .map(|r| {
+            Ok(InsurerCheckupStatus {
+                number: InsurerNumber::parse(&r.insurer_number)
+                    .map_err(decode_err("insurer_number"))?,
+                name: r.insurer_name,
+                registration: r.checkup_registration.as_deref().and_then(|code| {
+                    CheckupRegistration::from_parts(code, r.checkup_registration_on)
+                }),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(DbError::from)
+}

@@ -1,0 +1,329 @@
+//! Stores an import batch: one transaction, all or nothing, idempotent by batch id.
+//!
+//! - A batch id seen before changes nothing (`AlreadyImported`).
+//! - A claim id seen before for the same person is replaced by the new lines (a re-sent claim);
+//!   a *different* later claim for the same person, institution and month supersedes the
+//!   earlier one when the lines are read (domain::visibility), so both are kept.
+//! - A checkup for the same person, date and kind replaces the earlier one.
+//! - People are matched by the id the file gives (or `--person`), else by insurance card and
+//!   birth date; unknown people are created with an id derived from their card.
+
+use crate::db::{Db, DbError};
+use crate::import::{ImportBatch, PersonIdentity, PersonRecords};
+use crate::records::codes::to_code;
+use chrono::NaiveDate;
+use domain::people::PersonId;
+
+/// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bind-parameter limits.
+const CHUNK: usize = 400;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Imported { lines: usize, people: Vec<PersonId> },
+    AlreadyImported,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("cannot tell whose records these are: the file has no insurance card and no person id; give one with --person ID")]
+    NoIdentity,
+    #[error("person {0} is not registered and the file lacks their birth date; import their insurer data first")]
+    IncompletePerson(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Db(e.into())
+    }
+}
+
+/// The id a person gets when first seen through their card: stable across imports.
+pub fn derived_person_id(identity: &PersonIdentity) -> Option<PersonId> {
+    let card = identity.card.as_ref()?;
+    let birth = identity.birth_date?;
+    let key = format!(
+        "{}|{}|{}|{}",
+        card.insurer().as_str(),
+        card.number().as_str(),
+        card.branch().map(|b| b.as_str()).unwrap_or(""),
+        birth
+    );
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    PersonId::parse(&format!("p-{h:016x}")).ok()
+}
+
+/// Earliest date the records mention; the start of an insurance when the file gives none.
+fn earliest_date(records: &PersonRecords) -> Option<NaiveDate> {
+    let drugs = records.drugs.iter().map(|d| d.dispensed_on);
+    let expenses = records.expenses.iter().map(|e| e.service_month.first_day());
+    let checkups = records.checkups.iter().map(|c| c.performed_on);
+    drugs.chain(expenses).chain(checkups).min()
+}
+
+#[tracing::instrument(skip_all, fields(batch = %batch.batch_id, format = batch.format.as_str()))]
+pub async fn store_batch(
+    db: &Db,
+    batch: ImportBatch,
+    source: &str,
+) -> Result<ImportOutcome, StoreError> {
+    let outcome = match db {
+        Db::Sqlite(pool) => sqlite::store(pool, batch, source).await?,
+        Db::Postgres(pool) => postgres::store(pool, batch, source).await?,
+    };
+    if let ImportOutcome::Imported { lines, people } = &outcome {
+        tracing::info!(lines, people = people.len(), "batch imported");
+    } else {
+        tracing::info!("batch already imported; nothing changed");
+    }
+    Ok(outcome)
+}
+
+/// The same statements for both backends, type-checked against each.
+macro_rules! backend {
+    ($module:ident, $DB:ty, $Pool:ty) => {
+        mod $module {
+            use super::*;
+            use sqlx::{QueryBuilder, Transaction};
+
+            type Tx<'c> = Transaction<'c, $DB>;
+
+            pub async fn store(pool: &$Pool, mut batch: ImportBatch, source: &str) -> Result<ImportOutcome, StoreError> {
+                let mut tx = pool.begin().await?;
+                let inserted = sqlx::query(
+                    "INSERT INTO import_batches (id, format, source, line_count) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(batch.batch_id.as_str())
+                .bind(batch.format.as_str())
+                .bind(source)
+                .bind(batch.line_count() as i64)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if inserted == 0 {
+                    tx.rollback().await?;
+                    return Ok(ImportOutcome::AlreadyImported);
+                }
+                for insurer in &batch.insurers {
+                    let reg = insurer.checkup_registration;
+                    sqlx::query(
+                        "INSERT INTO insurers (number, name, checkup_registration, checkup_registration_on)
+                         VALUES ($1, $2, $3, $4)
+                         ON CONFLICT (number) DO UPDATE SET name = excluded.name,
+                           checkup_registration = COALESCE(excluded.checkup_registration, insurers.checkup_registration),
+                           checkup_registration_on = CASE WHEN excluded.checkup_registration IS NULL
+                             THEN insurers.checkup_registration_on ELSE excluded.checkup_registration_on END",
+                    )
+                    .bind(insurer.number.as_str())
+                    .bind(&insurer.name)
+                    .bind(reg.map(|r| r.code()))
+                    .bind(reg.and_then(|r| r.date()))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                let lines = batch.line_count();
+                let mut people = Vec::with_capacity(batch.people.len());
+                let batch_id = batch.batch_id.as_str().to_owned();
+                for records in &mut batch.people {
+                    let id = resolve_person(&mut tx, records).await?;
+                    records.assign_person(&id);
+                    store_records(&mut tx, &batch_id, &id, records).await?;
+                    people.push(id);
+                }
+                tx.commit().await?;
+                Ok(ImportOutcome::Imported { lines, people })
+            }
+
+            async fn resolve_person(tx: &mut Tx<'_>, records: &PersonRecords) -> Result<PersonId, StoreError> {
+                let identity = &records.person;
+                let id = match &identity.id {
+                    Some(id) => id.clone(),
+                    None => {
+                        let card = identity.card.as_ref().ok_or(StoreError::NoIdentity)?;
+                        let matched: Option<(String,)> = sqlx::query_as(
+                            "SELECT i.person_id FROM insurances i JOIN people p ON p.id = i.person_id
+                             WHERE i.insurer_number = $1 AND i.number = $2 AND COALESCE(i.branch, '') = $3
+                               AND p.birth_date = $4
+                             ORDER BY i.valid_from DESC LIMIT 1",
+                        )
+                        .bind(card.insurer().as_str())
+                        .bind(card.number().as_str())
+                        .bind(card.branch().map(|b| b.as_str()).unwrap_or(""))
+                        .bind(identity.birth_date)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                        match matched {
+                            Some((existing,)) => PersonId::parse(&existing).map_err(|e| {
+                                StoreError::Db(DbError::Query(sqlx::Error::Decode(Box::new(e))))
+                            })?,
+                            None => derived_person_id(identity).ok_or(StoreError::NoIdentity)?,
+                        }
+                    }
+                };
+                let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM people WHERE id = $1")
+                    .bind(id.as_str())
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                if exists.is_none() {
+                    let birth = identity.birth_date.ok_or_else(|| StoreError::IncompletePerson(id.to_string()))?;
+                    sqlx::query("INSERT INTO people (id, name, name_kana, sex, birth_date) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(id.as_str())
+                        .bind(&identity.name)
+                        .bind(identity.name_kana.as_deref())
+                        .bind(identity.sex.map(|s| to_code(&s)))
+                        .bind(birth)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                if let Some(card) = &identity.card {
+                    let since = identity.insured_since.or_else(|| earliest_date(records)).or(identity.birth_date);
+                    if let Some(since) = since {
+                        sqlx::query(
+                            "INSERT INTO insurances (person_id, insurer_number, insurer_name, symbol, number, branch, valid_from)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7)
+                             ON CONFLICT (person_id, insurer_number, valid_from) DO UPDATE SET
+                               insurer_name = excluded.insurer_name, symbol = excluded.symbol,
+                               number = excluded.number, branch = excluded.branch",
+                        )
+                        .bind(id.as_str())
+                        .bind(card.insurer().as_str())
+                        .bind(identity.insurer_name.as_deref().unwrap_or(""))
+                        .bind(card.symbol().map(|s| s.as_str()))
+                        .bind(card.number().as_str())
+                        .bind(card.branch().map(|b| b.as_str()))
+                        .bind(since)
+                        .execute(&mut **tx)
+                        .await?;
+                    }
+                }
+                Ok(id)
+            }
+
+            async fn delete_claims(tx: &mut Tx<'_>, table: &str, person: &PersonId, claims: Vec<&str>) -> Result<(), StoreError> {
+                let mut claims = claims;
+                claims.sort_unstable();
+                claims.dedup();
+                for chunk in claims.chunks(CHUNK) {
+                    let mut q = QueryBuilder::<$DB>::new(format!("DELETE FROM {table} WHERE person_id = "));
+                    q.push_bind(person.as_str()).push(" AND claim_id IN (");
+                    let mut sep = q.separated(", ");
+                    for c in chunk {
+                        sep.push_bind(*c);
+                    }
+                    q.push(")");
+                    q.build().execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+
+            async fn store_records(tx: &mut Tx<'_>, batch_id: &str, person: &PersonId, records: &PersonRecords) -> Result<(), StoreError> {
+                delete_claims(tx, "drug_lines", person, records.drugs.iter().map(|d| d.claim.claim_id.as_str()).collect()).await?;
+                for chunk in records.drugs.chunks(CHUNK) {
+                    let mut q = QueryBuilder::<$DB>::new(
+                        "INSERT INTO drug_lines (person_id, batch_id, claim_id, institution_id, service_month, accepted_on,
+                         sequence, visible_from, dispensed_on, dispenser_name, prescriber_id, prescription, usage,
+                         drug_name, ingredient, receipt_code, yj_code, directions, daily_dose, single_dose,
+                         special_instructions, quantity_amount, quantity_unit, mark, copay, savings) ",
+                    );
+                    q.push_values(chunk, |mut b, d| {
+                        b.push_bind(person.as_str())
+                            .push_bind(batch_id)
+                            .push_bind(d.claim.claim_id.as_str())
+                            .push_bind(d.claim.institution.as_str())
+                            .push_bind(d.claim.service_month.to_string())
+                            .push_bind(d.claim.accepted_on)
+                            .push_bind(d.claim.sequence as i64)
+                            .push_bind(d.visible_from)
+                            .push_bind(d.dispensed_on)
+                            .push_bind(d.dispenser_name.as_str())
+                            .push_bind(d.prescriber.as_str())
+                            .push_bind(to_code(&d.prescription))
+                            .push_bind(to_code(&d.usage))
+                            .push_bind(d.drug_name.as_str())
+                            .push_bind(d.ingredient.as_deref())
+                            .push_bind(d.receipt_code.as_ref().map(|c| c.as_str()))
+                            .push_bind(d.yj_code.as_ref().map(|c| c.as_str()))
+                            .push_bind(d.directions.as_deref())
+                            .push_bind(d.daily_dose.as_deref())
+                            .push_bind(d.single_dose.as_deref())
+                            .push_bind(d.special_instructions.as_deref())
+                            .push_bind(i64::from(d.quantity.amount))
+                            .push_bind(d.quantity.unit.label_ja())
+                            .push_bind(d.mark.map(|m| to_code(&m)))
+                            .push_bind(d.copay.map(|y| y.0))
+                            .push_bind(d.savings.map(|y| y.0));
+                    });
+                    q.build().execute(&mut **tx).await?;
+                }
+                delete_claims(tx, "expense_lines", person, records.expenses.iter().map(|e| e.claim.claim_id.as_str()).collect()).await?;
+                for chunk in records.expenses.chunks(CHUNK) {
+                    let mut q = QueryBuilder::<$DB>::new(
+                        "INSERT INTO expense_lines (person_id, batch_id, claim_id, institution_id, service_month,
+                         accepted_on, sequence, visible_from, category, days, institution_name, total, insurer_paid,
+                         public_paid, patient_paid) ",
+                    );
+                    q.push_values(chunk, |mut b, e| {
+                        b.push_bind(person.as_str())
+                            .push_bind(batch_id)
+                            .push_bind(e.claim.claim_id.as_str())
+                            .push_bind(e.claim.institution.as_str())
+                            .push_bind(e.service_month.to_string())
+                            .push_bind(e.claim.accepted_on)
+                            .push_bind(e.claim.sequence as i64)
+                            .push_bind(e.visible_from)
+                            .push_bind(e.category.label_ja().to_owned())
+                            .push_bind(i64::from(e.days))
+                            .push_bind(e.institution_name.as_str())
+                            .push_bind(e.total.0)
+                            .push_bind(e.insurer_paid.0)
+                            .push_bind(e.public_paid.0)
+                            .push_bind(e.patient_paid.0);
+                    });
+                    q.build().execute(&mut **tx).await?;
+                }
+                for c in &records.checkups {
+                    let kind = to_code(&c.kind);
+                    sqlx::query("DELETE FROM checkups WHERE person_id = $1 AND performed_on = $2 AND kind = $3")
+                        .bind(person.as_str())
+                        .bind(c.performed_on)
+                        .bind(&kind)
+                        .execute(&mut **tx)
+                        .await?;
+                    let (checkup_id,): (i64,) = sqlx::query_as(
+                        "INSERT INTO checkups (person_id, batch_id, performed_on, kind, institution_name, insurer_number)
+                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(person.as_str())
+                    .bind(batch_id)
+                    .bind(c.performed_on)
+                    .bind(&kind)
+                    .bind(c.institution_name.as_str())
+                    .bind(c.insurer.as_str())
+                    .fetch_one(&mut **tx)
+                    .await?;
+                    for (n, chunk) in c.results.chunks(CHUNK).enumerate() {
+                        let mut q = QueryBuilder::<$DB>::new("INSERT INTO checkup_results (checkup_id, position, code, value) ");
+                        q.push_values(chunk.iter().enumerate(), |mut b, (i, r)| {
+                            let value = serde_json::to_string(&r.value).expect("checkup values serialize");
+                            b.push_bind(checkup_id)
+                                .push_bind((n * CHUNK + i) as i64)
+                                .push_bind(r.code.as_str().to_owned())
+                                .push_bind(value);
+                        });
+                        q.build().execute(&mut **tx).await?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+backend!(sqlite, sqlx::Sqlite, sqlx::SqlitePool);
+backend!(postgres, sqlx::Postgres, sqlx::PgPool);

@@ -1,0 +1,210 @@
+//! Reading a person's drug and expense lines back into domain types. Every query is scoped
+//! by `person_id` in SQL; visibility (publication date, supersession, the 3-year window) is
+//! applied by the domain rules on the scoped rows.
+
+use crate::db::{Db, DbError};
+use crate::records::codes::{decode_err, from_code};
+use crate::with_pool;
+use chrono::NaiveDate;
+use domain::claim::{ClaimId, ClaimSource, InstitutionId};
+use domain::drugs::{DispensedQuantity, DrugLine, QuantityUnit, ReceiptDrugCode, YjCode};
+use domain::expenses::{ExpenseLine, ServiceCategory};
+use domain::money::Yen;
+use domain::people::PersonId;
+use domain::period::{MonthRange, YearMonth};
+use domain::visibility::main_view;
+
+#[derive(sqlx::FromRow)]
+struct ClaimCols {
+    claim_id: String,
+    institution_id: String,
+    service_month: String,
+    accepted_on: NaiveDate,
+    sequence: i64,
+}
+
+impl ClaimCols {
+    fn into_claim(self, person: &PersonId) -> Result<ClaimSource, sqlx::Error> {
+        Ok(ClaimSource {
+            claim_id: ClaimId::parse(&self.claim_id).map_err(decode_err("claim_id"))?,
+            person: person.clone(),
+            institution: InstitutionId::parse(&self.institution_id)
+                .map_err(decode_err("institution_id"))?,
+            service_month: YearMonth::parse(&self.service_month)
+                .map_err(decode_err("service_month"))?,
+            accepted_on: self.accepted_on,
+            sequence: u64::try_from(self.sequence).unwrap_or_default(),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct DrugRow {
+    #[sqlx(flatten)]
+    claim: ClaimCols,
+    visible_from: NaiveDate,
+    dispensed_on: NaiveDate,
+    dispenser_name: String,
+    prescriber_id: String,
+    prescription: String,
+    usage: String,
+    drug_name: String,
+    ingredient: Option<String>,
+    receipt_code: Option<String>,
+    yj_code: Option<String>,
+    directions: Option<String>,
+    daily_dose: Option<String>,
+    single_dose: Option<String>,
+    special_instructions: Option<String>,
+    quantity_amount: i64,
+    quantity_unit: String,
+    mark: Option<String>,
+    copay: Option<i64>,
+    savings: Option<i64>,
+}
+
+impl DrugRow {
+    fn into_line(self, person: &PersonId) -> Result<DrugLine, sqlx::Error> {
+        Ok(DrugLine {
+            claim: self.claim.into_claim(person)?,
+            visible_from: self.visible_from,
+            dispensed_on: self.dispensed_on,
+            dispenser_name: self.dispenser_name,
+            prescriber: InstitutionId::parse(&self.prescriber_id)
+                .map_err(decode_err("prescriber_id"))?,
+            prescription: from_code("prescription", &self.prescription)?,
+            usage: from_code("usage", &self.usage)?,
+            drug_name: self.drug_name,
+            ingredient: self.ingredient,
+            receipt_code: self
+                .receipt_code
+                .map(|c| ReceiptDrugCode::parse(&c))
+                .transpose()
+                .map_err(decode_err("receipt_code"))?,
+            yj_code: self
+                .yj_code
+                .map(|c| YjCode::parse(&c))
+                .transpose()
+                .map_err(decode_err("yj_code"))?,
+            directions: self.directions,
+            daily_dose: self.daily_dose,
+            single_dose: self.single_dose,
+            special_instructions: self.special_instructions,
+            quantity: DispensedQuantity {
+                amount: u32::try_from(self.quantity_amount).unwrap_or_default(),
+                unit: QuantityUnit::parse(&self.quantity_unit),
+            },
+            mark: self.mark.map(|m| from_code("mark", &m)).transpose()?,
+            copay: self.copay.map(Yen),
+            savings: self.savings.map(Yen),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ExpenseRow {
+    #[sqlx(flatten)]
+    claim: ClaimCols,
+    visible_from: NaiveDate,
+    category: String,
+    days: i64,
+    institution_name: String,
+    total: i64,
+    insurer_paid: i64,
+    public_paid: i64,
+    patient_paid: i64,
+}
+
+impl ExpenseRow {
+    fn into_line(self, person: &PersonId) -> Result<ExpenseLine, sqlx::Error> {
+        let claim = self.claim.into_claim(person)?;
+        Ok(ExpenseLine {
+            service_month: claim.service_month,
+            claim,
+            visible_from: self.visible_from,
+            category: ServiceCategory::parse(&self.category),
+            days: u32::try_from(self.days).unwrap_or_default(),
+            institution_name: self.institution_name,
+            total: Yen(self.total),
+            insurer_paid: Yen(self.insurer_paid),
+            public_paid: Yen(self.public_paid),
+            patient_paid: Yen(self.patient_paid),
+        })
+    }
+}
+
+const DRUG_COLUMNS: &str = "claim_id, institution_id, service_month, accepted_on, sequence, visible_from, dispensed_on,
+    dispenser_name, prescriber_id, prescription, usage, drug_name, ingredient, receipt_code, yj_code, directions,
+    daily_dose, single_dose, special_instructions, quantity_amount, quantity_unit, mark, copay, savings";
+
+/// The drug lines a person sees for `months` on `today`, newest first. Lines not yet
+/// published are left out in SQL; supersession and the 3-year window by the domain rules.
+#[tracing::instrument(skip_all)]
+pub async fn visible_drug_lines(
+    db: &Db,
+    person: &PersonId,
+    months: MonthRange,
+    today: NaiveDate,
+) -> Result<Vec<DrugLine>, DbError> {
+    let sql = format!(
+        "SELECT {DRUG_COLUMNS} FROM drug_lines
+         WHERE person_id = $1 AND service_month BETWEEN $2 AND $3 AND visible_from <= $4"
+    );
+    let rows: Vec<DrugRow> = with_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(person.as_str())
+        .bind(months.from().to_string())
+        .bind(months.to().to_string())
+        .bind(today)
+        .fetch_all(pool)
+        .await?);
+    let lines = rows
+        .into_iter()
+        .map(|r| r.into_line(person))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut shown = main_view(&lines, today);
+    domain::drugs::sort_newest_first(&mut shown);
+    Ok(shown)
+}
+
+/// The expense lines a person sees for `months` on `today`, newest month first.
+#[tracing::instrument(skip_all)]
+pub async fn visible_expense_lines(
+    db: &Db,
+    person: &PersonId,
+    months: MonthRange,
+    today: NaiveDate,
+) -> Result<Vec<ExpenseLine>, DbError> {
+    const SQL: &str = "SELECT claim_id, institution_id, service_month, accepted_on, sequence, visible_from, category,
+            days, institution_name, total, insurer_paid, public_paid, patient_paid
+         FROM expense_lines
+         WHERE person_id = $1 AND service_month BETWEEN $2 AND $3 AND visible_from <= $4";
+    let rows: Vec<ExpenseRow> = with_pool!(db, pool => sqlx::query_as(SQL)
+        .bind(person.as_str())
+        .bind(months.from().to_string())
+        .bind(months.to().to_string())
+        .bind(today)
+        .fetch_all(pool)
+        .await?);
+    let lines = rows
+        .into_iter()
+        .map(|r| r.into_line(person))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut shown = main_view(&lines, today);
+    shown.sort_by(|a, b| {
+        b.service_month
+            .cmp(&a.service_month)
+            .then_with(|| a.institution_name.cmp(&b.institution_name))
+    });
+    Ok(shown)
+}
+
+/// Every stored drug line of a person, unfiltered (for export/archive and tests).
+pub async fn all_drug_lines(db: &Db, person: &PersonId) -> Result<Vec<DrugLine>, DbError> {
+    let sql = format!("SELECT {DRUG_COLUMNS} FROM drug_lines WHERE person_id = $1 ORDER BY id");
+    let rows: Vec<DrugRow> =
+        with_pool!(db, pool => sqlx::query_as(&sql).bind(person.as_str()).fetch_all(pool).await?);
+    Ok(rows
+        .into_iter()
+        .map(|r| r.into_line(person))
+        .collect::<Result<Vec<_>, _>>()?)
+}

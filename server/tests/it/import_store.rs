@@ -1,0 +1,225 @@
+//! Storing import batches, on SQLite and PostgreSQL: all or nothing, idempotent, read back
+//! exactly, people matched by card, supersession and publication dates applied when reading.
+
+use crate::fixtures::{batch, checkup, claim, d, drug, identity};
+use domain::people::PersonId;
+use domain::period::{MonthRange, YearMonth};
+use server::db::Db;
+use server::import::PersonRecords;
+use server::records::import::{store_batch, ImportOutcome, StoreError};
+use server::records::{checkups, lines, people};
+
+fn all_months() -> MonthRange {
+    MonthRange::parse("2020-01", "2030-12").unwrap()
+}
+
+async fn count(db: &Db, table: &str) -> i64 {
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    server::with_pool!(db, pool => sqlx::query_scalar::<_, i64>(&sql).fetch_one(pool).await.unwrap())
+}
+
+async fn same_batch_twice_changes_nothing(db: &Db) {
+    let b = batch("b-1", Some("test-a"), "100", 50);
+    let first = store_batch(db, b.clone(), "test").await.unwrap();
+    assert_eq!(
+        first,
+        ImportOutcome::Imported {
+            lines: 50 + 6 + 1,
+            people: vec![PersonId::parse("test-a").unwrap()]
+        }
+    );
+    let before = (
+        count(db, "drug_lines").await,
+        count(db, "expense_lines").await,
+        count(db, "checkup_results").await,
+    );
+    assert_eq!(
+        store_batch(db, b, "test").await.unwrap(),
+        ImportOutcome::AlreadyImported
+    );
+    let after = (
+        count(db, "drug_lines").await,
+        count(db, "expense_lines").await,
+        count(db, "checkup_results").await,
+    );
+    assert_eq!(before, after);
+    assert_eq!(before, (50, 6, 3));
+}
+
+async fn a_failing_batch_leaves_nothing_behind(db: &Db) {
+    let mut b = batch("b-bad", Some("test-a"), "100", 20);
+    // A second person Karte does not know, without a birth date: the batch must be refused
+    // after the first person's lines were already written inside the transaction.
+    let mut stranger = identity(Some("test-stranger"), "200");
+    stranger.birth_date = None;
+    b.people.push(PersonRecords {
+        person: stranger,
+        drugs: vec![],
+        checkups: vec![],
+        expenses: vec![],
+    });
+    let err = store_batch(db, b, "test").await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::IncompletePerson(ref id) if id == "test-stranger"),
+        "{err}"
+    );
+    for table in [
+        "import_batches",
+        "people",
+        "insurances",
+        "drug_lines",
+        "expense_lines",
+        "checkups",
+        "checkup_results",
+    ] {
+        assert_eq!(
+            count(db, table).await,
+            0,
+            "{table} was written by a refused batch"
+        );
+    }
+}
+
+async fn lines_read_back_exactly(db: &Db) {
+    let b = batch("b-2", Some("test-a"), "100", 30);
+    let written = b.people[0].clone();
+    store_batch(db, b, "test").await.unwrap();
+    let pid = PersonId::parse("test-a").unwrap();
+    let mut stored = lines::all_drug_lines(db, &pid).await.unwrap();
+    let mut expected = written.drugs.clone();
+    let key = |l: &domain::drugs::DrugLine| {
+        (
+            l.dispensed_on,
+            l.claim.claim_id.clone(),
+            l.drug_name.clone(),
+        )
+    };
+    stored.sort_by_key(key);
+    expected.sort_by_key(key);
+    assert_eq!(stored, expected);
+    let today = d(2030, 1, 1);
+    let expenses = lines::visible_expense_lines(db, &pid, all_months(), today).await;
+    // 2030 is more than three years after 2024: the 3-year window hides everything.
+    assert!(expenses.unwrap().is_empty());
+    let today = d(2026, 1, 20);
+    let expenses = lines::visible_expense_lines(db, &pid, all_months(), today)
+        .await
+        .unwrap();
+    assert_eq!(expenses.len(), 6);
+    assert_eq!(
+        expenses[0].service_month,
+        YearMonth::parse("2024-06").unwrap(),
+        "newest month first"
+    );
+    let cks = checkups::checkups_for(db, &pid).await.unwrap();
+    assert_eq!(cks, written.checkups);
+    assert_eq!(
+        cks[0].results[2].code.as_str(),
+        "5C070000002306201",
+        "unknown codes are kept"
+    );
+}
+
+async fn people_are_matched_by_card_and_birth_date(db: &Db) {
+    let first = store_batch(db, batch("b-3", None, "300", 2), "test")
+        .await
+        .unwrap();
+    let ImportOutcome::Imported { people: p1, .. } = first else {
+        panic!("not imported")
+    };
+    let second = store_batch(db, batch("b-4", None, "300", 2), "test")
+        .await
+        .unwrap();
+    let ImportOutcome::Imported { people: p2, .. } = second else {
+        panic!("not imported")
+    };
+    assert_eq!(p1, p2, "the same card and birth date is the same person");
+    assert!(p1[0].as_str().starts_with("p-"));
+    let listed = people::list_people(db).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    // Another card number is another person.
+    let third = store_batch(db, batch("b-5", None, "301", 2), "test")
+        .await
+        .unwrap();
+    let ImportOutcome::Imported { people: p3, .. } = third else {
+        panic!("not imported")
+    };
+    assert_ne!(p3, p1);
+}
+
+async fn a_later_claim_supersedes_when_published(db: &Db) {
+    let month = YearMonth::parse("2025-03").unwrap();
+    let pid = "test-b";
+    let mut b = batch("b-6", Some(pid), "400", 0);
+    let original = claim(pid, "rx-original", "1319876543", month, 7);
+    b.people[0].drugs = vec![
+        drug(original.clone(), 3, "アムロジピン錠5mg「サワイ」"),
+        drug(original, 3, "ロスバスタチン錠2.5mg「DSEP」"),
+    ];
+    store_batch(db, b, "test").await.unwrap();
+    // A re-claim for the same institution and month, accepted two months later.
+    let mut late = claim(pid, "rx-reclaim", "1319876543", month, 7);
+    late.accepted_on = month.add_months(3).day(12).unwrap();
+    let mut b2 = batch("b-7", Some(pid), "400", 0);
+    b2.people[0].drugs = vec![drug(late, 3, "アムロジピン錠2.5mg「サワイ」")];
+    b2.people[0].checkups = vec![checkup(d(2025, 7, 1), "128")];
+    store_batch(db, b2, "test").await.unwrap();
+
+    let person = PersonId::parse(pid).unwrap();
+    let range = MonthRange::single(month);
+    let before_reclaim =
+        lines::visible_drug_lines(db, &person, range, month.add_months(3).day(1).unwrap())
+            .await
+            .unwrap();
+    assert_eq!(
+        before_reclaim.len(),
+        2,
+        "until the re-claim is published the original shows"
+    );
+    let after = lines::visible_drug_lines(db, &person, range, month.add_months(3).day(20).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].drug_name, "アムロジピン錠2.5mg「サワイ」");
+    let too_early = lines::visible_drug_lines(db, &person, range, month.day(31).unwrap())
+        .await
+        .unwrap();
+    assert!(
+        too_early.is_empty(),
+        "nothing shows before its publication date"
+    );
+}
+
+async fn queries_are_scoped_to_the_person(db: &Db) {
+    store_batch(db, batch("b-8", Some("test-c"), "500", 10), "test")
+        .await
+        .unwrap();
+    store_batch(db, batch("b-9", Some("test-d"), "501", 3), "test")
+        .await
+        .unwrap();
+    let c = PersonId::parse("test-c").unwrap();
+    let today = d(2026, 6, 1);
+    let shown = lines::visible_drug_lines(db, &c, all_months(), today)
+        .await
+        .unwrap();
+    assert_eq!(shown.len(), 10);
+    assert!(shown.iter().all(|l| l.claim.person == c));
+    let nobody = PersonId::parse("test-nobody").unwrap();
+    assert!(lines::visible_drug_lines(db, &nobody, all_months(), today)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(checkups::checkups_for(db, &nobody)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+crate::both_backends!(
+    same_batch_twice_changes_nothing,
+    a_failing_batch_leaves_nothing_behind,
+    lines_read_back_exactly,
+    people_are_matched_by_card_and_birth_date,
+    a_later_claim_supersedes_when_published,
+    queries_are_scoped_to_the_person,
+);
