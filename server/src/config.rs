@@ -100,6 +100,9 @@ pub struct Settings {
         hide_env_values = true
     )]
     pub import_clients: Option<ImportClients>,
+    /// Fixes "today" (YYYY-MM-DD) for demos and tests. Unset: the current date in Japan.
+    #[arg(long, global = true, env = "KARTE_TODAY")]
+    pub today: Option<chrono::NaiveDate>,
     /// Log filter (tracing `EnvFilter` syntax).
     #[arg(long, global = true, env = "KARTE_LOG", default_value = "info")]
     pub log: String,
@@ -209,6 +212,13 @@ impl fmt::Debug for ImportClients {
 }
 
 impl Settings {
+    /// The server's clock: every visibility rule asks it, never the system time directly.
+    /// Dates are Japanese dates (JST, UTC+9, no daylight saving).
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.today
+            .unwrap_or_else(|| (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive())
+    }
+
     /// Settings for tests and tools: all defaults, data in `data_dir`.
     pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Self {
         Self {
@@ -218,6 +228,7 @@ impl Settings {
             db_max_connections: 10,
             db_timeout_secs: 3,
             import_clients: None,
+            today: None,
             log: "info".into(),
             log_format: LogFormat::Text,
         }

@@ -33,7 +33,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo => {
             let db = Db::connect(&settings).await?;
             db.migrate().await?;
-            let n = demo::load(&db).await?;
+            let n = demo::load(&db, settings.today()).await?;
             println!("demo people loaded: {n}");
         }
         Command::Import(args) => import(&settings, args).await?,

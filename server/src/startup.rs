@@ -31,7 +31,7 @@ impl Application {
         let db = Db::connect(settings).await?;
         db.migrate().await?;
         if load_demo {
-            demo::load(&db).await?;
+            demo::load(&db, settings.today()).await?;
         }
         Self::build_with_db(settings, addr, db)
     }

@@ -1,7 +1,7 @@
 //! Synthetic demo people. Invented, never real; stable ids so docs and tests can name them.
 
-use crate::db::{Db, DbError};
-use crate::with_pool;
+use crate::db::Db;
+use crate::records::import::StoreError;
 use chrono::NaiveDate;
 
 mod catalog;
@@ -45,7 +45,7 @@ const PEOPLE: &[DemoPerson] = &[
         name_kana: "スズキ　ハル",
         sex: "female",
         birth: (1948, 2, 20),
-        insurer_number: "39131015",
+        insurer_number: "39131156",
         insurer_name: "東京都後期高齢者医療広域連合",
         symbol: None,
         number: "00482915",
@@ -93,32 +93,11 @@ const PEOPLE: &[DemoPerson] = &[
     },
 ];
 
-fn date((y, m, d): (i32, u32, u32)) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("demo dates are valid")
-}
-
-/// Loads the demo people. Running it again changes nothing. Returns how many are present.
+/// Loads the demo people and their records, anchored on `today` (3 years up to last month),
+/// through the same importer insurers use. Running it again in the same month changes nothing.
+/// Returns how many demo people there are.
 #[tracing::instrument(skip_all)]
-pub async fn load(db: &Db) -> Result<usize, DbError> {
-    with_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
-        for p in PEOPLE {
-            sqlx::query(
-                "INSERT INTO people (id, name, name_kana, sex, birth_date) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(p.id).bind(p.name).bind(p.name_kana).bind(p.sex).bind(date(p.birth))
-            .execute(&mut *tx).await?;
-            sqlx::query(
-                "INSERT INTO insurances (person_id, insurer_number, insurer_name, symbol, number, branch, valid_from)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)
-                 ON CONFLICT (person_id, insurer_number, valid_from) DO NOTHING",
-            )
-            .bind(p.id).bind(p.insurer_number).bind(p.insurer_name).bind(p.symbol).bind(p.number)
-            .bind(p.branch).bind(date(p.valid_from))
-            .execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-    });
+pub async fn load(db: &Db, today: NaiveDate) -> Result<usize, StoreError> {
+    crate::records::import::store_batch(db, records::demo_batch(today), "demo").await?;
     Ok(PEOPLE.len())
 }

@@ -28,11 +28,6 @@ use domain::insurance::{CardIdentity, InsurerNumber};
 use domain::people::{PersonId, Sex};
 use domain::period::YearMonth;
 
-/// Insurer numbers in `PEOPLE` that fail the check digit, and the number to use instead.
-/// 39131015 is not a valid number; 東京都後期高齢者医療広域連合 is 39131156. Applied only when the
-/// raw number fails to parse, so it becomes a no-op once mod.rs carries the right number.
-const INSURER_NUMBER_FIXES: &[(&str, &str)] = &[("39131015", "39131156")];
-
 /// 鈴木's insurer before 75 (not on any card in `PEOPLE`).
 const SUZUKI_NATIONAL_INSURANCE: (&str, &str) = ("131128", "世田谷区国民健康保険");
 
@@ -48,17 +43,9 @@ fn date((y, m, d): (i32, u32, u32)) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("demo dates are valid")
 }
 
-/// Parses a demo insurer number, applying [`INSURER_NUMBER_FIXES`] when the raw one is invalid.
+/// Parses a demo insurer number (all pass the check digit; a test proves it).
 fn insurer_number(raw: &str) -> InsurerNumber {
-    InsurerNumber::parse(raw)
-        .or_else(|_| {
-            let fixed = INSURER_NUMBER_FIXES
-                .iter()
-                .find(|(bad, _)| *bad == raw)
-                .map_or(raw, |(_, good)| good);
-            InsurerNumber::parse(fixed)
-        })
-        .expect("demo insurer numbers are valid after fixes")
+    InsurerNumber::parse(raw).expect("demo insurer numbers are valid")
 }
 
 fn person_id(p: &DemoPerson) -> PersonId {

@@ -10,11 +10,19 @@ async fn migrations_apply_twice(db: &Db) {
 
 async fn demo_load_is_idempotent(db: &Db) {
     assert!(records::people::list_people(db).await.unwrap().is_empty());
-    demo::load(db).await.unwrap();
+    let today = crate::fixtures::d(2026, 11, 26);
+    demo::load(db, today).await.unwrap();
     let first = records::people::list_people(db).await.unwrap();
-    demo::load(db).await.unwrap();
+    let sato = domain::people::PersonId::parse("demo-sato").unwrap();
+    let lines = records::lines::all_drug_lines(db, &sato).await.unwrap();
+    assert!(lines.len() > 100, "three years of drugs");
+    demo::load(db, today).await.unwrap();
     let second = records::people::list_people(db).await.unwrap();
     assert_eq!(first, second);
+    assert_eq!(
+        records::lines::all_drug_lines(db, &sato).await.unwrap(),
+        lines
+    );
     let ids: Vec<_> = first.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(
         ids,
@@ -29,7 +37,9 @@ async fn demo_load_is_idempotent(db: &Db) {
 }
 
 async fn people_carry_current_insurer_and_birth_date(db: &Db) {
-    demo::load(db).await.unwrap();
+    demo::load(db, crate::fixtures::d(2026, 11, 26))
+        .await
+        .unwrap();
     let people = records::people::list_people(db).await.unwrap();
     let sato = people
         .iter()
@@ -45,5 +55,65 @@ async fn people_carry_current_insurer_and_birth_date(db: &Db) {
 crate::both_backends!(
     migrations_apply_twice,
     demo_load_is_idempotent,
-    people_carry_current_insurer_and_birth_date
+    people_carry_current_insurer_and_birth_date,
+    demo_people_have_what_the_pages_need,
 );
+
+async fn demo_people_have_what_the_pages_need(db: &Db) {
+    use domain::checkups::{CheckupKind, CheckupRegistration};
+    use domain::people::PersonId;
+    let today = crate::fixtures::d(2026, 11, 26);
+    demo::load(db, today).await.unwrap();
+    let window = domain::visibility::retention_window(today);
+    let sato = PersonId::parse("demo-sato").unwrap();
+    let shown = records::lines::visible_drug_lines(db, &sato, window, today)
+        .await
+        .unwrap();
+    let all = records::lines::all_drug_lines(db, &sato).await.unwrap();
+    assert!(
+        shown.len() < all.len(),
+        "the re-claimed month hides the superseded lines"
+    );
+    assert!(
+        shown
+            .windows(2)
+            .all(|w| w[0].dispensed_on >= w[1].dispensed_on),
+        "newest first"
+    );
+    assert!(shown.iter().any(|l| l.mark.is_some()), "a 向 drug");
+    assert!(
+        shown.iter().any(|l| l.savings.is_some()),
+        "a generic could save money"
+    );
+    let suzuki = PersonId::parse("demo-suzuki").unwrap();
+    let kinds: Vec<_> = records::checkups::checkups_for(db, &suzuki)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.kind)
+        .collect();
+    assert!(
+        kinds.contains(&CheckupKind::LateStageElderly)
+            && kinds.contains(&CheckupKind::SpecificHealthCheckup)
+    );
+    let takahashi = PersonId::parse("demo-takahashi").unwrap();
+    assert!(records::checkups::checkups_for(db, &takahashi)
+        .await
+        .unwrap()
+        .is_empty());
+    let status = records::checkups::checkup_status(db, &takahashi)
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            status[0].registration,
+            Some(CheckupRegistration::Expected { .. })
+        ),
+        "{status:?}"
+    );
+    let yui = PersonId::parse("demo-tanaka-yui").unwrap();
+    let expenses = records::lines::visible_expense_lines(db, &yui, window, today)
+        .await
+        .unwrap();
+    assert!(!expenses.is_empty());
+}
