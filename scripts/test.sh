@@ -16,5 +16,5 @@ fi
 bash scripts/build-wasm.sh
 cargo test --workspace --locked
 cargo build -p server --bin karte --locked
-(cd e2e && node --test --test-concurrency=1 tests/)
+(cd e2e && npm test --silent)
 echo "all tests passed in $(( $(date +%s) - started )) s"

@@ -114,6 +114,37 @@ messages! {
     NotFoundBody => "アドレスが正しいか確認するか、メニューから選んでください。", "Check the address, or choose a page from the menu.";
     ComingSoon => "この画面は準備中です。", "This page is being prepared.";
     Loading => "読み込み中…", "Loading…";
+    SignIn => "サインイン", "Sign in";
+    SignOut => "サインアウト", "Sign out";
+    SignOutEverywhere => "すべての端末でサインアウト", "Sign out on every device";
+    SignInTitle => "サインイン", "Sign in";
+    SignInIntro => "ご本人の確認のため、利用者証明のサービスでサインインしてください。", "Sign in with your identity provider so we know it is you.";
+    SignInWithProvider => "利用者証明でサインイン", "Sign in with your identity provider";
+    SignInNotConfigured => "このサーバーではサインインの方法が設定されていません。管理者に連絡してください。", "No sign-in method is set up on this server. Please contact the administrator.";
+    DevSignInHeading => "開発用サインイン（デモの人を選ぶ）", "Development sign-in (pick a demo person)";
+    DevSignInNote => "この方法はこのコンピューター上でだけ使えます。", "This works only on this computer.";
+    DevSignInAs => "この人としてサインイン", "Sign in as this person";
+    SignedOut => "サインアウトしました。", "You have signed out.";
+    SignInErrorState => "サインインの有効期限が切れたか、要求が正しくありません。もう一度サインインしてください。", "The sign-in expired or the request was not valid. Please sign in again.";
+    SignInErrorProvider => "利用者証明のサービスで本人確認ができませんでした。もう一度お試しください。", "Your identity provider could not confirm who you are. Please try again.";
+    SignInErrorCancelled => "サインインが取り消されました。", "Sign-in was cancelled.";
+    SignInErrorLinked => "この人はすでに別のサインインと結び付いています。", "This person is already linked to another sign-in.";
+    SignInErrorUnavailable => "ただいまサインインできません。しばらくしてからもう一度お試しください。", "Sign-in is unavailable right now. Please try again in a moment.";
+    SignedInAs => "サインイン中", "Signed in as";
+    YouSuffix => "さん", "";
+    LinkTitle => "ご本人の確認", "Confirm who you are";
+    LinkIntro => "はじめてサインインしたときだけ、保険証（資格確認書）の番号と生年月日で、あなたの記録と結び付けます。", "The first time you sign in, we link you to your records using the numbers on your health insurance card and your date of birth.";
+    LinkInsurerNumber => "保険者番号（6桁または8桁）", "Insurer number (6 or 8 digits)";
+    LinkNumber => "被保険者証等の番号", "Card number";
+    LinkBranch => "枝番（2桁、ない場合は空欄）", "Branch number (2 digits, empty if none)";
+    LinkBirthDate => "生年月日", "Date of birth";
+    LinkSubmit => "確認する", "Confirm";
+    LinkErrorNoMatch => "一致する記録が見つかりませんでした。番号と生年月日をご確認ください。", "No matching record was found. Please check the numbers and your date of birth.";
+    LinkErrorBirthDate => "生年月日を正しく入力してください。", "Please enter a valid date of birth.";
+    HomeSignedIn => "ようこそ", "Welcome";
+    HomeSignInPrompt => "記録を見るにはサインインしてください。", "Sign in to see your records.";
+    ExpiryWarning => "操作がないため、まもなく自動的にサインアウトします。", "You will be signed out soon because of inactivity.";
+    StaySignedIn => "サインインを続ける", "Stay signed in";
 }
 
 #[cfg(test)]

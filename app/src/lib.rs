@@ -12,6 +12,7 @@ pub mod pages;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod services;
+pub mod session;
 #[cfg(feature = "ssr")]
 pub mod shell;
 

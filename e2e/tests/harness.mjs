@@ -22,7 +22,7 @@ export async function startServer({ demo = true, env = {} } = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'karte-e2e-'));
   const args = ['serve', '--addr', '127.0.0.1:0'];
   if (demo) args.push('--demo');
-  const childEnv = { ...process.env, KARTE_DATA_DIR: dataDir, KARTE_SITE_ROOT: path.join(repoRoot, 'dist'), ...env };
+  const childEnv = { ...process.env, KARTE_DATA_DIR: dataDir, KARTE_SITE_ROOT: path.join(repoRoot, 'dist'), KARTE_DEV_LOGIN: '1', ...env };
   if (!env.KARTE_DATABASE_URL) delete childEnv.KARTE_DATABASE_URL;
   const child = spawn(karteBin(), args, {
     cwd: repoRoot,
@@ -74,7 +74,10 @@ export async function launchBrowser({ viewport = DESKTOP, javaScriptEnabled = tr
   const consoleErrors = [];
   page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
   page.on('pageerror', (err) => consoleErrors.push(String(err)));
+  const failedResponses = [];
+  page.on('response', (r) => { if (r.status() >= 400) failedResponses.push(r.url()); });
   return {
+    failedResponses,
     context,
     page,
     consoleErrors,

@@ -8,10 +8,13 @@ let server;
 before(async () => { server = await startServer(); });
 after(async () => { await server?.stop(); });
 
-test('home page is complete without JavaScript', async () => {
+test('pages are complete without JavaScript', async () => {
   const b = await launchBrowser({ javaScriptEnabled: false });
   try {
-    const res = await b.page.goto(server.url + '/');
+    const home = await b.page.goto(server.url + '/');
+    assert.equal(home.status(), 200);
+    assert.match(await b.page.textContent('main'), /記録を見るにはサインインしてください/);
+    const res = await b.page.goto(server.url + '/signin');
     assert.equal(res.status(), 200);
     assert.equal(await b.page.getAttribute('html', 'lang'), 'ja');
     assert.equal(await b.page.textContent('header .brand'), 'Karte');
@@ -29,7 +32,7 @@ test('home page is complete without JavaScript', async () => {
 test('island hydrates and refreshes the people list through a server function', async () => {
   const b = await launchBrowser({ viewport: DESKTOP });
   try {
-    await b.page.goto(server.url + '/');
+    await b.page.goto(server.url + '/signin');
     // The island marks itself once hydrated; before that the button would do nothing.
     await b.page.locator('.people[data-ready=true]').waitFor();
     const status = b.page.getByTestId('people-status');
@@ -41,7 +44,7 @@ test('island hydrates and refreshes the people list through a server function', 
     assert.match(await status.textContent(), /更新しました（\d\d:\d\d:\d\d、5人）/);
     assert.equal(await b.page.locator('[data-testid=people-table] tbody tr').count(), 5);
     assert.equal(res.status(), 200);
-    await screenshot(b.page, 'home-desktop');
+    await screenshot(b.page, 'signin-desktop');
     assert.deepEqual(b.consoleErrors, [], 'no console errors');
   } finally {
     await b.close();
@@ -70,12 +73,12 @@ test('English toggle switches the whole page and back', async () => {
 test('phone layout fits 390 px without horizontal scrolling', async () => {
   const b = await launchBrowser({ viewport: PHONE });
   try {
-    await b.page.goto(server.url + '/');
+    await b.page.goto(server.url + '/signin');
     await b.page.getByTestId('people-table').waitFor();
     const overflow = await b.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
     assert.ok(await b.page.locator('nav.site-nav').isVisible());
-    await screenshot(b.page, 'home-phone');
+    await screenshot(b.page, 'signin-phone');
     assert.deepEqual(b.consoleErrors, []);
   } finally {
     await b.close();

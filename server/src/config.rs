@@ -50,11 +50,97 @@ pub struct ImportArgs {
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Load the demo people before serving.
-    #[arg(long, env = "KARTE_DEMO")]
+    #[arg(long, env = "KARTE_DEMO", value_parser = clap::builder::BoolishValueParser::new())]
     pub demo: bool,
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "KARTE_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
+}
+
+/// Sign-in settings (OpenID Connect, sessions, dev sign-in).
+#[derive(Debug, Clone, Args)]
+pub struct AuthSettings {
+    /// OpenID Connect issuer URL (discovery at ISSUER/.well-known/openid-configuration).
+    /// Unset: no OIDC sign-in.
+    #[arg(long, global = true, env = "KARTE_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// OIDC client id registered at the issuer.
+    #[arg(
+        long,
+        global = true,
+        env = "KARTE_OIDC_CLIENT_ID",
+        default_value = "karte"
+    )]
+    pub oidc_client_id: String,
+    /// OIDC client secret (confidential client). Never logged.
+    #[arg(
+        long,
+        global = true,
+        env = "KARTE_OIDC_CLIENT_SECRET",
+        hide_env_values = true
+    )]
+    pub oidc_client_secret: Option<Secret>,
+    /// The address people reach Karte at, for the OIDC redirect URI (`…/auth/callback`).
+    /// Default: http:// plus the listen address.
+    #[arg(long, global = true, env = "KARTE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Dev sign-in (pick a demo person without a password). Refused unless the server listens
+    /// on a loopback address.
+    #[arg(long, global = true, env = "KARTE_DEV_LOGIN", value_parser = clap::builder::BoolishValueParser::new())]
+    pub dev_login: bool,
+    /// Minutes without a request after which a session ends.
+    #[arg(
+        long,
+        global = true,
+        env = "KARTE_SESSION_IDLE_MINUTES",
+        default_value_t = 15
+    )]
+    pub session_idle_minutes: u32,
+    /// Hours after sign-in after which a session ends, however active.
+    #[arg(
+        long,
+        global = true,
+        env = "KARTE_SESSION_ABSOLUTE_HOURS",
+        default_value_t = 8
+    )]
+    pub session_absolute_hours: u32,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            oidc_issuer: None,
+            oidc_client_id: "karte".into(),
+            oidc_client_secret: None,
+            public_url: None,
+            dev_login: false,
+            session_idle_minutes: 15,
+            session_absolute_hours: 8,
+        }
+    }
+}
+
+/// A secret from the environment: `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
 }
 
 /// Settings shared by every command.
@@ -103,6 +189,8 @@ pub struct Settings {
     /// Fixes "today" (YYYY-MM-DD) for demos and tests. Unset: the current date in Japan.
     #[arg(long, global = true, env = "KARTE_TODAY")]
     pub today: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub auth: AuthSettings,
     /// Log filter (tracing `EnvFilter` syntax).
     #[arg(long, global = true, env = "KARTE_LOG", default_value = "info")]
     pub log: String,
@@ -229,6 +317,7 @@ impl Settings {
             db_timeout_secs: 3,
             import_clients: None,
             today: None,
+            auth: AuthSettings::default(),
             log: "info".into(),
             log_format: LogFormat::Text,
         }
@@ -272,6 +361,14 @@ mod tests {
         assert!(!format!("{clients:?}").contains(&token));
         assert!("short=abc".parse::<ImportClients>().is_err());
         assert!("no-token".parse::<ImportClients>().is_err());
+    }
+
+    #[test]
+    fn switches_accept_1_from_the_environment() {
+        let cli = Cli::try_parse_from(["karte", "--dev-login", "serve"]).unwrap();
+        assert!(cli.settings.auth.dev_login);
+        let cli = Cli::try_parse_from(["karte", "serve"]).unwrap();
+        assert!(!cli.settings.auth.dev_login);
     }
 
     #[test]

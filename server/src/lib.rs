@@ -5,6 +5,8 @@
 //! log under the request id; a person gets a message they can act on.
 
 pub mod api;
+pub mod audit;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -1,15 +1,20 @@
 //! Builds the application from settings, so `main` and the tests run the same wiring.
 //! Binding to port 0 picks a free port; `port()` says which.
 
+use crate::auth::handlers::{self, AuthState};
+use crate::auth::oidc::Oidc;
+use crate::auth::session::Timeouts;
+use crate::auth::Principal;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::records::people::SqlPeople;
-use crate::{api, demo, health, lang, telemetry, web};
+use crate::{api, auth, demo, health, lang, telemetry, web};
 use actix_files::Files;
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web as aw, App, HttpServer};
 use app::services::Services;
+use app::session::{SignInOptions, Viewer};
 use leptos::prelude::*;
 use leptos_actix::{generate_route_list, LeptosRoutes};
 use std::net::{SocketAddr, TcpListener};
@@ -38,9 +43,20 @@ impl Application {
 
     /// Starts serving over an already open database.
     pub fn build_with_db(settings: &Settings, addr: SocketAddr, db: Db) -> anyhow::Result<Self> {
+        let dev_login = auth::dev::check(settings.auth.dev_login, addr)?;
         let listener = TcpListener::bind(addr)?;
         let port = listener.local_addr()?.port();
-        let server = run(listener, db.clone(), settings)?;
+        let public_url = settings
+            .auth
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}:{port}", addr.ip()));
+        let auth = AuthState {
+            oidc: Oidc::new(&settings.auth, &public_url)?,
+            timeouts: Timeouts::from_settings(&settings.auth),
+            dev_login,
+        };
+        let server = run(listener, db.clone(), settings, auth)?;
         Ok(Self { port, server, db })
     }
 
@@ -61,7 +77,12 @@ impl Application {
     }
 }
 
-fn run(listener: TcpListener, db: Db, settings: &Settings) -> std::io::Result<Server> {
+fn run(
+    listener: TcpListener,
+    db: Db,
+    settings: &Settings,
+    auth: AuthState,
+) -> std::io::Result<Server> {
     let options = LeptosOptions::builder()
         .output_name("karte")
         .site_root(settings.site_root.display().to_string())
@@ -70,14 +91,25 @@ fn run(listener: TcpListener, db: Db, settings: &Settings) -> std::io::Result<Se
     let pkg_dir = settings.site_root.join("pkg");
     let routes = generate_route_list(app::App);
     let services = Services {
-        people: Arc::new(SqlPeople(db.clone())),
+        people: Arc::new(SqlPeople {
+            db: db.clone(),
+            dev_login: auth.dev_login,
+        }),
     };
+    let sign_in = SignInOptions {
+        oidc: auth.oidc.enabled(),
+        dev: auth.dev_login,
+    };
+    let timeouts = aw::Data::new(auth.timeouts);
+    let auth = aw::Data::new(auth);
     let import_clients = settings.import_clients.clone().unwrap_or_default();
 
     let server = HttpServer::new(move || {
         let services = services.clone();
         let page_context = move || {
             provide_context(services.clone());
+            provide_context(sign_in);
+            provide_context(current_viewer());
             web::set_page_csp();
         };
         let shell_options = options.clone();
@@ -85,13 +117,24 @@ fn run(listener: TcpListener, db: Db, settings: &Settings) -> std::io::Result<Se
         App::new()
             .wrap(Compress::default())
             .wrap(web::security_headers())
+            .wrap(from_fn(auth::principal::resolve))
+            .wrap(from_fn(auth::csrf::check))
             .wrap(from_fn(telemetry::request_span))
             .app_data(aw::Data::new(db.clone()))
             .app_data(aw::Data::new(options.clone()))
             .app_data(aw::Data::new(import_clients.clone()))
+            .app_data(auth.clone())
+            .app_data(timeouts.clone())
             .service(health::healthz)
             .service(health::readyz)
             .service(lang::set_lang)
+            .service(handlers::login)
+            .service(handlers::callback)
+            .service(handlers::dev_sign_in)
+            .service(handlers::link)
+            .service(handlers::logout)
+            .service(handlers::logout_everywhere)
+            .service(handlers::keepalive)
             .service(
                 aw::scope("/api/v1")
                     .app_data(api::import::payload_config())
@@ -115,4 +158,16 @@ fn run(listener: TcpListener, db: Db, settings: &Settings) -> std::io::Result<Se
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// The signed-in person of the request being rendered, for the page header.
+fn current_viewer() -> Option<Viewer> {
+    use actix_web::HttpMessage;
+    let req = use_context::<leptos_actix::Request>()?;
+    let principal = req.extensions().get::<Principal>().cloned()?;
+    Some(Viewer {
+        person_id: principal.session.person_id.clone(),
+        name: principal.session.person_name.clone(),
+        idle_deadline: principal.idle_deadline.timestamp(),
+    })
 }

@@ -25,6 +25,10 @@ pub fn init(settings: &Settings) {
     drop(result);
 }
 
+/// The id of the current request, for handlers that write it into the audit log.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 fn new_request_id() -> String {
@@ -45,6 +49,7 @@ pub async fn request_span(
         status = tracing::field::Empty,
     );
     let started = Instant::now();
+    actix_web::HttpMessage::extensions_mut(&req).insert(RequestId(request_id.clone()));
     let mut res = next.call(req).instrument(span.clone()).await?;
     let route = res
         .request()

@@ -30,6 +30,7 @@ pub fn Frame(children: Children) -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let lang = use_lang();
+    let viewer = crate::session::use_viewer();
     let location = use_location();
     let path = location.pathname.get_untracked();
     let here = {
@@ -62,8 +63,23 @@ fn Header() -> impl IntoView {
                 <a class="brand" href="/">{lang.t(Msg::ProductName)}</a>
                 <div class="person-switcher" data-testid="person-switcher">
                     <span class="person-switcher__label">{lang.t(Msg::PersonSwitcherLabel)}</span>
-                    <span class="person-switcher__value">{lang.t(Msg::PersonSwitcherNone)}</span>
+                    <span class="person-switcher__value" data-testid="viewing">
+                        {match viewer.as_ref().and_then(|v| v.name.clone()) {
+                            Some(name) => format!("{name}{}", lang.t(Msg::YouSuffix)),
+                            None => lang.t(Msg::PersonSwitcherNone).to_owned(),
+                        }}
+                    </span>
                 </div>
+                {match viewer.is_some() {
+                    true => view! {
+                        <form method="post" action="/auth/logout" class="signout">
+                            <button type="submit" class="link-button" data-testid="sign-out">{lang.t(Msg::SignOut)}</button>
+                        </form>
+                    }.into_any(),
+                    false => view! {
+                        <a class="link-button" href="/signin" data-testid="sign-in">{lang.t(Msg::SignIn)}</a>
+                    }.into_any(),
+                }}
                 <a class="lang-toggle" href=toggle_href hreflang=lang.other().tag()
                     lang=lang.other().tag() aria-label=lang.t(Msg::LangSwitchLabel)>
                     {lang.t(Msg::LangSwitch)}

@@ -12,11 +12,18 @@ fn PeopleTable(lang: Lang, people: Vec<PersonRow>) -> impl IntoView {
     let rows = people
         .into_iter()
         .map(|p| {
+            let id = p.id.clone();
             view! {
-                <tr data-person-id=p.id>
+                <tr data-person-id=id>
                     <th scope="row">{p.name}</th>
                     <td>{p.birth_date}</td>
                     <td>{p.insurer}</td>
+                    <td>
+                        <form method="post" action="/auth/dev">
+                            <input type="hidden" name="person" value=p.id/>
+                            <button type="submit" class="button">{lang.t(Msg::DevSignInAs)}</button>
+                        </form>
+                    </td>
                 </tr>
             }
         })
@@ -28,6 +35,7 @@ fn PeopleTable(lang: Lang, people: Vec<PersonRow>) -> impl IntoView {
                     <th scope="col">{lang.t(Msg::PeopleColName)}</th>
                     <th scope="col">{lang.t(Msg::PeopleColBirth)}</th>
                     <th scope="col">{lang.t(Msg::PeopleColInsurer)}</th>
+                    <th scope="col">{lang.t(Msg::SignIn)}</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>

@@ -1,28 +1,26 @@
 use crate::components::layout::use_lang;
-use crate::components::people::PeopleList;
-use crate::functions::people::list_people;
 use crate::i18n::Msg;
+use crate::session::use_viewer;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let lang = use_lang();
+    let viewer = use_viewer();
+    let greeting = viewer
+        .as_ref()
+        .and_then(|v| v.name.clone())
+        .map(|name| format!("{name}{}", lang.t(Msg::YouSuffix)));
     view! {
         <Title text=lang.t(Msg::HomeTitle)/>
         <h1>{lang.t(Msg::HomeTitle)}</h1>
         <p class="lead">{lang.t(Msg::HomeIntro)}</p>
-        <section aria-labelledby="people-heading" class="card">
-            <h2 id="people-heading">{lang.t(Msg::PeopleHeading)}</h2>
-            <p class="muted">{lang.t(Msg::PeopleIntro)}</p>
-            <Suspense fallback=move || view! { <p>{lang.t(Msg::Loading)}</p> }>
-                {Suspend::new(async move {
-                    match list_people(lang).await {
-                        Ok(list) => view! { <PeopleList lang initial=list.people/> }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        {match greeting {
+            Some(name) => view! { <p class="card" data-testid="greeting">{lang.t(Msg::SignedInAs)}": "{name}</p> }.into_any(),
+            None => view! {
+                <p class="card">{lang.t(Msg::HomeSignInPrompt)}" "<a href="/signin">{lang.t(Msg::SignIn)}</a></p>
+            }.into_any(),
+        }}
     }
 }

@@ -1,2 +1,3 @@
 pub mod home;
 pub mod placeholder;
+pub mod signin;

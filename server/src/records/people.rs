@@ -35,11 +35,20 @@ pub async fn list_people(db: &Db) -> Result<Vec<PersonSummary>, DbError> {
         .collect()
 }
 
-/// The people service the UI sees.
-pub struct SqlPeople(pub Db);
+/// The people directory the UI sees: only the dev sign-in picker uses it, so it answers only
+/// when dev sign-in is on (otherwise it would list everyone to anyone).
+pub struct SqlPeople {
+    pub db: Db,
+    pub dev_login: bool,
+}
 
 impl PeopleDirectory for SqlPeople {
     fn list_people(&self) -> BoxFuture<'_, Result<Vec<PersonSummary>, AppError>> {
-        Box::pin(async move { Ok(list_people(&self.0).await?) })
+        Box::pin(async move {
+            if !self.dev_login {
+                return Err(AppError::NotFound);
+            }
+            Ok(list_people(&self.db).await?)
+        })
     }
 }

@@ -33,10 +33,8 @@ fn post(app: &TestApp, query: &str, token: Option<&str>, body: &[u8]) -> ureq::R
 }
 
 fn people_count(app: &TestApp) -> usize {
-    let r = TestApp::agent()
-        .post(&app.url("/fn/people"))
-        .send_form(&[("lang", "Ja")])
-        .unwrap();
+    let r = app.post_form("/fn/people", &[("lang", "Ja")], None);
+    assert_eq!(r.status(), 200);
     let json: serde_json::Value = r.into_json().unwrap();
     json["people"].as_array().unwrap().len()
 }

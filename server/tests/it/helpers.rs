@@ -67,6 +67,8 @@ impl TestDb {
         let mut settings = Settings::for_data_dir(&dir);
         settings.db_timeout_secs = 1;
         settings.site_root = site_root();
+        // The dev sign-in (loopback only) lets tests sign in as a demo person.
+        settings.auth.dev_login = true;
         let pg_name = match backend {
             Backend::Sqlite => None,
             Backend::Postgres => {
@@ -171,6 +173,46 @@ impl TestApp {
     /// A client that does not follow redirects, so tests see them.
     pub fn agent() -> ureq::Agent {
         ureq::AgentBuilder::new().redirects(0).build()
+    }
+
+    /// A form POST from our own origin (as a browser sends it; the CSRF check wants Origin).
+    pub fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> ureq::Response {
+        let mut req = Self::agent()
+            .post(&self.url(path))
+            .set("Origin", &self.base);
+        if let Some(c) = cookie {
+            req = req.set("Cookie", c);
+        }
+        match req.send_form(form) {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("POST {path}: {e}"),
+        }
+    }
+
+    /// Signs in through the dev sign-in; returns the `Cookie` header value to send.
+    pub fn dev_sign_in(&self, person: &str) -> String {
+        let r = self.post_form("/auth/dev", &[("person", person)], None);
+        assert_eq!(r.status(), 303, "dev sign-in answers with a redirect");
+        let set = r.header("set-cookie").expect("session cookie").to_owned();
+        set.split(';').next().unwrap().to_owned()
+    }
+
+    pub fn get_with(&self, path: &str, cookie: &str) -> ureq::Response {
+        match Self::agent()
+            .get(&self.url(path))
+            .set("Cookie", cookie)
+            .call()
+        {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("GET {path}: {e}"),
+        }
     }
 
     pub fn get(&self, path: &str) -> ureq::Response {

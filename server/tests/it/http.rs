@@ -24,7 +24,7 @@ fn healthz_answers_with_security_headers() {
 #[test]
 fn home_page_is_server_rendered_with_matching_csp_nonce() {
     let app = TestApp::spawn(Backend::Sqlite, true);
-    let r = app.get("/");
+    let r = app.get("/signin");
     assert_eq!(r.status(), 200);
     assert_eq!(header(&r, "cache-control"), "no-store");
     let csp = header(&r, "content-security-policy").to_owned();
@@ -56,11 +56,7 @@ fn home_page_is_server_rendered_with_matching_csp_nonce() {
 #[test]
 fn server_function_returns_the_people() {
     let app = TestApp::spawn(Backend::Sqlite, true);
-    let r = TestApp::agent()
-        .post(&app.url("/fn/people"))
-        .set("Accept", "application/json")
-        .send_form(&[("lang", "Ja")])
-        .expect("server fn answers");
+    let r = app.post_form("/fn/people", &[("lang", "Ja")], None);
     assert_eq!(r.status(), 200);
     let json: serde_json::Value = r.into_json().unwrap();
     let people = json["people"].as_array().unwrap();
@@ -114,4 +110,26 @@ fn stylesheet_and_bundle_paths_are_served() {
     if built {
         assert_eq!(header(&js, "cache-control"), "no-cache");
     }
+}
+
+#[test]
+fn server_functions_refuse_cross_origin_posts() {
+    let app = TestApp::spawn(Backend::Sqlite, true);
+    let r = match TestApp::agent()
+        .post(&app.url("/fn/people"))
+        .set("Origin", "http://evil.example")
+        .send_form(&[("lang", "Ja")])
+    {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(r.status(), 403);
+    let r = match TestApp::agent()
+        .post(&app.url("/fn/people"))
+        .send_form(&[("lang", "Ja")])
+    {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(r.status(), 403, "no Origin and no Sec-Fetch-Site: refused");
 }

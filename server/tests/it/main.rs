@@ -9,4 +9,5 @@ mod helpers;
 mod http;
 mod import_store;
 mod readiness;
+mod signin;
 mod storage;

@@ -57,6 +57,7 @@ crate::both_backends!(
     demo_load_is_idempotent,
     people_carry_current_insurer_and_birth_date,
     demo_people_have_what_the_pages_need,
+    audit_log_is_insert_only,
 );
 
 async fn demo_people_have_what_the_pages_need(db: &Db) {
@@ -116,4 +117,29 @@ async fn demo_people_have_what_the_pages_need(db: &Db) {
         .await
         .unwrap();
     assert!(!expenses.is_empty());
+}
+
+async fn audit_log_is_insert_only(db: &Db) {
+    use server::audit::{self, Action, Event};
+    let event = Event::new(Action::View)
+        .by_account("acc-1", Some("demo-sato"))
+        .on("demo-sato")
+        .detail("drugs 2025-01..2025-12");
+    audit::record(db, event, chrono::Utc::now()).await.unwrap();
+    let history = audit::history(db, "demo-sato", 10).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].action, "view");
+    let (update, delete) = server::with_pool!(db, pool => (
+        sqlx::query("UPDATE audit_log SET detail = 'changed'").execute(pool).await.map(|_| ()).map_err(|e| e.to_string()),
+        sqlx::query("DELETE FROM audit_log").execute(pool).await.map(|_| ()).map_err(|e| e.to_string()),
+    ));
+    assert!(update.unwrap_err().contains("insert-only"));
+    assert!(delete.unwrap_err().contains("insert-only"));
+    assert!(
+        audit::history(db, "someone-else", 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "history is per person"
+    );
 }

@@ -1,0 +1,31 @@
+//! Who is looking, as the pages need it. The server provides these through context on every
+//! render; the browser never receives a token.
+
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person, for the header and greetings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    /// The linked person's id; `None` until the linking step is done.
+    pub person_id: Option<String>,
+    pub name: Option<String>,
+    /// Unix time at which the session ends without further activity.
+    pub idle_deadline: i64,
+}
+
+/// Which ways to sign in this server offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SignInOptions {
+    /// OpenID Connect sign-in is configured.
+    pub oidc: bool,
+    /// The loopback-only dev sign-in (pick a demo person) is on.
+    pub dev: bool,
+}
+
+pub fn use_viewer() -> Option<Viewer> {
+    leptos::prelude::use_context::<Option<Viewer>>().flatten()
+}
+
+pub fn use_sign_in_options() -> SignInOptions {
+    leptos::prelude::use_context::<SignInOptions>().unwrap_or_default()
+}

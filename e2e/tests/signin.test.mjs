@@ -1,0 +1,109 @@
+// Sign-in in a real browser: OpenID Connect against a real provider process on loopback
+// (e2e/oidc/provider.mjs), the linking step, sign-out; and the loopback-only dev sign-in.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, screenshot, PHONE } from './harness.mjs';
+import { startOidcProvider, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../oidc/launch.mjs';
+
+let op;
+let server;
+before(async () => {
+  op = await startOidcProvider({ stderr: 'ignore' });
+  server = await startServer({
+    env: {
+      KARTE_OIDC_ISSUER: op.issuer,
+      KARTE_OIDC_CLIENT_ID: DEFAULT_CLIENT_ID,
+      KARTE_OIDC_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
+    },
+  });
+});
+after(async () => {
+  await server?.stop();
+  await op?.stop();
+});
+
+test('OIDC sign-in, linking by insurance card, then sign-out', async () => {
+  const b = await launchBrowser();
+  try {
+    await b.page.goto(server.url + '/');
+    await b.page.getByTestId('sign-in').click();
+    await b.page.getByTestId('oidc-sign-in').click();
+    // The provider's own login form.
+    await b.page.fill('input#login', 'user-sato');
+    await b.page.click('button#submit');
+    await b.page.waitForURL(server.url + '/link');
+    await b.page.getByLabel('保険者番号（6桁または8桁）').fill('01130012');
+    await b.page.getByLabel('被保険者証等の番号').fill('20573');
+    await b.page.getByLabel('枝番（2桁、ない場合は空欄）').fill('00');
+    await b.page.getByLabel('生年月日').fill('1974-06-12');
+    await screenshot(b.page, 'link-desktop');
+    await b.page.getByRole('button', { name: '確認する' }).click();
+    await b.page.waitForURL(server.url + '/');
+    assert.equal(await b.page.textContent('[data-testid=viewing]'), '佐藤　健一さん');
+    const cookies = await b.context.cookies(server.url);
+    const session = cookies.find((c) => c.name === '__Host-karte_session');
+    assert.ok(session, 'session cookie set');
+    assert.equal(session.httpOnly, true);
+    assert.equal(session.secure, true);
+    assert.equal(session.sameSite, 'Lax');
+    assert.equal(cookies.filter((c) => /token|id_token|access/i.test(c.name)).length, 0, 'no tokens in the browser');
+    await b.page.getByTestId('sign-out').click();
+    await b.page.waitForURL(server.url + '/signin?signed_out=1');
+    assert.match(await b.page.textContent('main'), /サインアウトしました/);
+    assert.equal((await b.context.cookies(server.url)).filter((c) => c.name === '__Host-karte_session').length, 0);
+    assert.deepEqual(b.failedResponses.filter((u) => u.startsWith(server.url)), []);
+  } finally {
+    await b.close();
+  }
+});
+
+test('a tampered or replayed state is refused with an explanation', async () => {
+  // Redirect hops cannot be intercepted in the browser, so the first browser signs in and we
+  // note the callback it was sent to; a second, fresh browser then presents that callback
+  // with its state altered, and unaltered (already used).
+  const first = await launchBrowser();
+  let callback;
+  first.page.on('response', (r) => {
+    const loc = r.headers().location;
+    if (loc && loc.startsWith(server.url + '/auth/callback?')) callback = loc;
+  });
+  try {
+    await first.page.goto(server.url + '/signin');
+    await first.page.getByTestId('oidc-sign-in').click();
+    await first.page.fill('input#login', 'user-suzuki');
+    await first.page.click('button#submit');
+    await first.page.waitForURL(server.url + '/link');
+  } finally {
+    await first.close();
+  }
+  assert.ok(callback, 'saw the callback');
+  const b = await launchBrowser();
+  try {
+    const url = new URL(callback);
+    url.searchParams.set('state', 'x' + url.searchParams.get('state'));
+    await b.page.goto(url.toString());
+    assert.equal(b.page.url(), server.url + '/signin?error=state');
+    assert.match(await b.page.textContent('[data-testid=signin-error]'), /もう一度サインインしてください/);
+    await b.page.goto(callback);
+    assert.equal(b.page.url(), server.url + '/signin?error=state', 'a state works once');
+    assert.equal((await b.context.cookies(server.url)).filter((c) => c.name === '__Host-karte_session').length, 0);
+  } finally {
+    await b.close();
+  }
+});
+
+test('dev sign-in on a phone', async () => {
+  const b = await launchBrowser({ viewport: PHONE });
+  try {
+    await b.page.goto(server.url + '/signin');
+    await b.page.locator('tr[data-person-id="demo-suzuki"] button').click();
+    await b.page.waitForURL(server.url + '/');
+    assert.equal(await b.page.textContent('[data-testid=viewing]'), '鈴木　ハルさん');
+    const overflow = await b.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
+    await screenshot(b.page, 'home-signed-in-phone');
+    assert.deepEqual(b.consoleErrors, []);
+  } finally {
+    await b.close();
+  }
+});

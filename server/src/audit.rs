@@ -1,0 +1,133 @@
+//! The audit log: who did what to whose records, and when. Insert-only (triggers refuse
+//! UPDATE and DELETE on both backends). `detail` names kinds and periods, never health values.
+
+use crate::db::{Db, DbError};
+use crate::with_pool;
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    SignIn,
+    SignInFailed,
+    SignOut,
+    SignOutEverywhere,
+    Link,
+    View,
+    Export,
+    Import,
+    Grant,
+    Revoke,
+    Report,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::SignIn => "sign_in",
+            Action::SignInFailed => "sign_in_failed",
+            Action::SignOut => "sign_out",
+            Action::SignOutEverywhere => "sign_out_everywhere",
+            Action::Link => "link",
+            Action::View => "view",
+            Action::Export => "export",
+            Action::Import => "import",
+            Action::Grant => "grant",
+            Action::Revoke => "revoke",
+            Action::Report => "report",
+        }
+    }
+}
+
+/// One entry. Build with `Event::new(action)` and the `by_*`/`on`/`detail` setters.
+#[derive(Debug, Clone, Default)]
+pub struct Event {
+    pub action: Option<Action>,
+    pub actor_person: Option<String>,
+    pub actor_account: Option<String>,
+    pub actor_client: Option<String>,
+    pub subject_person: Option<String>,
+    pub detail: String,
+    pub request_id: Option<String>,
+}
+
+impl Event {
+    pub fn new(action: Action) -> Self {
+        Self {
+            action: Some(action),
+            ..Self::default()
+        }
+    }
+    pub fn by_account(mut self, account: &str, person: Option<&str>) -> Self {
+        self.actor_account = Some(account.to_owned());
+        self.actor_person = person.map(str::to_owned);
+        self
+    }
+    pub fn by_client(mut self, client: &str) -> Self {
+        self.actor_client = Some(client.to_owned());
+        self
+    }
+    pub fn on(mut self, person: &str) -> Self {
+        self.subject_person = Some(person.to_owned());
+        self
+    }
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+    pub fn request(mut self, request_id: Option<&str>) -> Self {
+        self.request_id = request_id.map(str::to_owned);
+        self
+    }
+}
+
+pub async fn record(db: &Db, event: Event, at: DateTime<Utc>) -> Result<(), DbError> {
+    let action = event.action.map(Action::as_str).unwrap_or("unknown");
+    with_pool!(db, pool => {
+        sqlx::query(
+            "INSERT INTO audit_log (at, action, actor_person, actor_account, actor_client, subject_person, detail, request_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(at)
+        .bind(action)
+        .bind(event.actor_person.as_deref())
+        .bind(event.actor_account.as_deref())
+        .bind(event.actor_client.as_deref())
+        .bind(event.subject_person.as_deref())
+        .bind(&event.detail)
+        .bind(event.request_id.as_deref())
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Records an event; a failure is logged, never shown (the action itself already happened).
+pub async fn record_or_log(db: &Db, event: Event) {
+    if let Err(e) = record(db, event, Utc::now()).await {
+        tracing::error!(error = %e, "audit log write failed");
+    }
+}
+
+/// One line of a person's access history.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Entry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub actor_person: Option<String>,
+    pub actor_client: Option<String>,
+    pub detail: String,
+}
+
+/// Every access to `person`'s records, newest first (scoped by the subject in SQL).
+pub async fn history(db: &Db, person: &str, limit: i64) -> Result<Vec<Entry>, DbError> {
+    let rows = with_pool!(db, pool => sqlx::query_as(
+        "SELECT id, at, action, actor_person, actor_client, detail FROM audit_log
+         WHERE subject_person = $1 ORDER BY at DESC, id DESC LIMIT $2",
+    )
+    .bind(person)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?);
+    Ok(rows)
+}

@@ -1,0 +1,367 @@
+//! The sign-in routes. Every outcome is a redirect the browser follows; problems land on
+//! `/signin?error=…`, which explains them in the person's language.
+
+use super::accounts::{self, LinkError};
+use super::oidc::Oidc;
+use super::session::{self, Timeouts};
+use super::Principal;
+use crate::audit::{self, Action, Event};
+use crate::db::Db;
+use crate::telemetry::RequestId;
+use crate::with_pool;
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpMessage, HttpRequest, HttpResponse};
+use chrono::{Duration, NaiveDate, Utc};
+use serde::Deserialize;
+
+/// How long an authorization request may take before its state is refused.
+const LOGIN_TTL: Duration = Duration::minutes(10);
+
+pub struct AuthState {
+    pub oidc: Oidc,
+    pub timeouts: Timeouts,
+    pub dev_login: bool,
+}
+
+fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to))
+        .finish()
+}
+
+fn signin_error(code: &str) -> HttpResponse {
+    redirect(&format!("/signin?error={code}"))
+}
+
+fn request_id(req: &HttpRequest) -> Option<String> {
+    req.extensions().get::<RequestId>().map(|r| r.0.clone())
+}
+
+/// Only same-site paths are followed after sign-in.
+fn safe_return(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+/// Starts a session for the account (a new id every time: rotation at sign-in) and ends the
+/// one the browser came with, if any.
+async fn sign_in(
+    db: &Db,
+    req: &HttpRequest,
+    state: &AuthState,
+    account: &accounts::Account,
+    to: &str,
+) -> HttpResponse {
+    let previous = req
+        .extensions()
+        .get::<Principal>()
+        .map(|p| p.session.id_hash.clone());
+    if let Some(id_hash) = previous {
+        let _ = session::delete(db, &id_hash).await;
+    }
+    match session::create(db, &account.id, state.timeouts, Utc::now()).await {
+        Ok(token) => {
+            let event = Event::new(Action::SignIn)
+                .by_account(&account.id, account.person_id.as_deref())
+                .request(request_id(req).as_deref());
+            let event = match &account.person_id {
+                Some(p) => event.on(p),
+                None => event,
+            };
+            audit::record_or_log(db, event).await;
+            let to = if account.person_id.is_some() {
+                to
+            } else {
+                "/link"
+            };
+            HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, to))
+                .cookie(session::cookie(token))
+                .finish()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "session create failed");
+            signin_error("unavailable")
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+#[get("/auth/login")]
+pub async fn login(
+    q: web::Query<LoginQuery>,
+    db: web::Data<Db>,
+    state: web::Data<AuthState>,
+) -> HttpResponse {
+    if !state.oidc.enabled() {
+        return signin_error("not_configured");
+    }
+    let request = match state.oidc.start().await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!(error = %e, "OIDC start failed");
+            return signin_error("provider");
+        }
+    };
+    let stored = with_pool!(db.get_ref(), pool => sqlx::query(
+        "INSERT INTO login_states (state_hash, nonce, pkce, return_to, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(session::hash(&request.state))
+    .bind(&request.nonce)
+    .bind(&request.pkce_verifier)
+    .bind(safe_return(q.next.as_deref()))
+    .bind(Utc::now())
+    .execute(pool)
+    .await
+    .map(|_| ()));
+    if let Err(e) = stored {
+        tracing::error!(error = %e, "login state store failed");
+        return signin_error("unavailable");
+    }
+    redirect(&request.url)
+}
+
+#[derive(Deserialize)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct LoginState {
+    nonce: String,
+    pkce: String,
+    return_to: String,
+    created_at: chrono::DateTime<Utc>,
+}
+
+/// Takes (and removes) the stored authorization request for `state`, if it is ours and recent.
+async fn take_login_state(db: &Db, state: &str) -> Option<LoginState> {
+    let key = session::hash(state);
+    let row: Option<LoginState> = with_pool!(db, pool => sqlx::query_as(
+        "DELETE FROM login_states WHERE state_hash = $1 RETURNING nonce, pkce, return_to, created_at",
+    )
+    .bind(&key)
+    .fetch_optional(pool)
+    .await
+    .ok()
+    .flatten());
+    row.filter(|r| Utc::now() - r.created_at < LOGIN_TTL)
+}
+
+#[get("/auth/callback")]
+pub async fn callback(
+    req: HttpRequest,
+    q: web::Query<CallbackQuery>,
+    db: web::Data<Db>,
+    state: web::Data<AuthState>,
+) -> HttpResponse {
+    let failed = |why: &'static str| {
+        let db = db.clone();
+        let rid = request_id(&req);
+        async move {
+            audit::record_or_log(
+                &db,
+                Event::new(Action::SignInFailed)
+                    .detail(why)
+                    .request(rid.as_deref()),
+            )
+            .await;
+            signin_error(why)
+        }
+    };
+    if q.error.is_some() {
+        return failed("cancelled").await;
+    }
+    let (Some(code), Some(st)) = (q.code.clone(), q.state.clone()) else {
+        return failed("state").await;
+    };
+    let Some(pending) = take_login_state(&db, &st).await else {
+        return failed("state").await;
+    };
+    let identity = match state.oidc.finish(code, pending.pkce, pending.nonce).await {
+        Ok(i) => i,
+        Err(e) => {
+            tracing::warn!(error = %e, "OIDC callback refused");
+            return failed("provider").await;
+        }
+    };
+    match accounts::find_or_create(&db, &identity.issuer, &identity.subject).await {
+        Ok(account) => sign_in(&db, &req, &state, &account, &pending.return_to).await,
+        Err(e) => {
+            tracing::error!(error = %e, "account lookup failed");
+            signin_error("unavailable")
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DevForm {
+    person: String,
+}
+
+#[post("/auth/dev")]
+pub async fn dev_sign_in(
+    req: HttpRequest,
+    form: web::Form<DevForm>,
+    db: web::Data<Db>,
+    state: web::Data<AuthState>,
+) -> HttpResponse {
+    if !state.dev_login {
+        return HttpResponse::NotFound().finish();
+    }
+    let Ok(person) = domain::people::PersonId::parse(&form.person) else {
+        return signin_error("dev");
+    };
+    let result = async {
+        let account = accounts::find_or_create(&db, super::dev::ISSUER, person.as_str()).await?;
+        let linked = accounts::link(&db, &account.id, person.as_str()).await?;
+        Ok::<_, crate::db::DbError>((account, linked))
+    }
+    .await;
+    match result {
+        Ok((account, Ok(person))) => {
+            let account = accounts::Account {
+                person_id: Some(person),
+                ..account
+            };
+            sign_in(&db, &req, &state, &account, "/").await
+        }
+        Ok((_, Err(LinkError::AlreadyLinked))) => signin_error("linked"),
+        Ok((_, Err(LinkError::NoMatch))) => signin_error("dev"),
+        Err(e) => {
+            tracing::error!(error = %e, "dev sign-in failed");
+            signin_error("unavailable")
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    insurer_number: String,
+    number: String,
+    #[serde(default)]
+    branch: String,
+    birth_date: String,
+}
+
+/// The explicit linking step: the signed-in account proves which insured person it is with
+/// the card and birth date the insurer registered.
+#[post("/auth/link")]
+pub async fn link(req: HttpRequest, form: web::Form<LinkForm>, db: web::Data<Db>) -> HttpResponse {
+    let Some(principal) = req.extensions().get::<Principal>().cloned() else {
+        return redirect("/signin");
+    };
+    let Ok(birth) = NaiveDate::parse_from_str(form.birth_date.trim(), "%Y-%m-%d") else {
+        return redirect("/link?error=birth_date");
+    };
+    let digits = |s: &str| {
+        s.trim()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+    };
+    let outcome = accounts::link_by_card(
+        &db,
+        principal.account_id(),
+        &digits(&form.insurer_number),
+        &digits(&form.number),
+        &digits(&form.branch),
+        birth,
+    )
+    .await;
+    match outcome {
+        Ok(Ok(person)) => {
+            let event = Event::new(Action::Link)
+                .by_account(principal.account_id(), Some(&person))
+                .on(&person)
+                .request(request_id(&req).as_deref());
+            audit::record_or_log(&db, event).await;
+            redirect("/")
+        }
+        Ok(Err(LinkError::NoMatch)) => {
+            audit::record_or_log(
+                &db,
+                Event::new(Action::Link)
+                    .by_account(principal.account_id(), None)
+                    .detail("no match"),
+            )
+            .await;
+            redirect("/link?error=no_match")
+        }
+        Ok(Err(LinkError::AlreadyLinked)) => redirect("/link?error=linked"),
+        Err(e) => {
+            tracing::error!(error = %e, "link failed");
+            redirect("/link?error=unavailable")
+        }
+    }
+}
+
+#[post("/auth/logout")]
+pub async fn logout(req: HttpRequest, db: web::Data<Db>) -> HttpResponse {
+    let principal = req.extensions().get::<Principal>().cloned();
+    if let Some(p) = principal {
+        if let Err(e) = session::delete(&db, &p.session.id_hash).await {
+            tracing::error!(error = %e, "session delete failed");
+        }
+        audit::record_or_log(
+            &db,
+            Event::new(Action::SignOut)
+                .by_account(p.account_id(), p.person_id())
+                .request(request_id(&req).as_deref()),
+        )
+        .await;
+    }
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/signin?signed_out=1"))
+        .cookie(session::removal_cookie())
+        .finish()
+}
+
+#[post("/auth/logout-everywhere")]
+pub async fn logout_everywhere(req: HttpRequest, db: web::Data<Db>) -> HttpResponse {
+    let principal = req.extensions().get::<Principal>().cloned();
+    if let Some(p) = principal {
+        if let Err(e) = session::delete_all(&db, p.account_id()).await {
+            tracing::error!(error = %e, "session delete failed");
+        }
+        audit::record_or_log(
+            &db,
+            Event::new(Action::SignOutEverywhere)
+                .by_account(p.account_id(), p.person_id())
+                .request(request_id(&req).as_deref()),
+        )
+        .await;
+    }
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/signin?signed_out=1"))
+        .cookie(session::removal_cookie())
+        .finish()
+}
+
+/// "Stay signed in": the warning before the idle timeout calls this.
+#[post("/auth/keepalive")]
+pub async fn keepalive(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    state: web::Data<AuthState>,
+) -> HttpResponse {
+    let Some(p) = req.extensions().get::<Principal>().cloned() else {
+        return HttpResponse::Unauthorized().finish();
+    };
+    let now = Utc::now();
+    match session::touch(&db, &p.session.id_hash, now).await {
+        Ok(()) => {
+            let deadline = (now + state.timeouts.idle).min(p.session.expires_at);
+            HttpResponse::Ok().json(serde_json::json!({ "idle_deadline": deadline.timestamp() }))
+        }
+        Err(_) => HttpResponse::ServiceUnavailable().finish(),
+    }
+}

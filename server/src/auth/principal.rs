@@ -1,0 +1,70 @@
+//! Who is asking: resolved once per request from the session cookie by middleware, then read
+//! by handlers and handed to the pages through Leptos context.
+
+use super::session::{self, Session, Timeouts};
+use crate::db::Db;
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage};
+use chrono::{DateTime, Utc};
+
+/// A signed-in account, and the person it is linked to (none until the linking step).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub session: Session,
+    pub idle_deadline: DateTime<Utc>,
+}
+
+impl Principal {
+    pub fn account_id(&self) -> &str {
+        &self.session.account_id
+    }
+
+    pub fn person_id(&self) -> Option<&str> {
+        self.session.person_id.as_deref()
+    }
+}
+
+/// Middleware: attaches the `Principal` of a valid session cookie to the request; removes a
+/// cookie whose session has ended. A database failure leaves the request signed out (and the
+/// page then says the service is unavailable where it needs data).
+pub async fn resolve(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let token = req
+        .cookie(session::COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|t| !t.is_empty());
+    let mut stale = false;
+    if let (Some(token), Some(db), Some(t)) = (
+        token,
+        req.app_data::<web::Data<Db>>().cloned(),
+        req.app_data::<web::Data<Timeouts>>().cloned(),
+    ) {
+        match session::load(&db, &token, **t, Utc::now()).await {
+            Ok(Some(s)) => {
+                let idle_deadline = s.idle_deadline(**t);
+                req.extensions_mut().insert(Principal {
+                    session: s,
+                    idle_deadline,
+                });
+            }
+            Ok(None) => stale = true,
+            Err(e) => tracing::warn!(error = %e, "session lookup failed"),
+        }
+    }
+    let mut res = next.call(req).await?;
+    if stale
+        && res
+            .response()
+            .cookies()
+            .all(|c| c.name() != session::COOKIE)
+    {
+        res.response_mut()
+            .add_cookie(&session::removal_cookie())
+            .ok();
+    }
+    Ok(res.map_into_left_body())
+}
