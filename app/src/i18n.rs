@@ -43,6 +43,14 @@ impl Lang {
     pub fn t(self, msg: Msg) -> &'static str {
         msg.text(self)
     }
+
+    /// A person's name as the UI addresses them: 「佐藤　健一さん」 in Japanese, the bare name in English.
+    pub fn addressed(self, name: &str) -> String {
+        match self {
+            Lang::Ja => format!("{name}さん"),
+            Lang::En => name.to_owned(),
+        }
+    }
 }
 
 /// The language of the current request: the `karte_lang` cookie, Japanese by default.
@@ -131,7 +139,6 @@ messages! {
     SignInErrorLinked => "この人はすでに別のサインインと結び付いています。", "This person is already linked to another sign-in.";
     SignInErrorUnavailable => "ただいまサインインできません。しばらくしてからもう一度お試しください。", "Sign-in is unavailable right now. Please try again in a moment.";
     SignedInAs => "サインイン中", "Signed in as";
-    YouSuffix => "さん", "";
     LinkTitle => "ご本人の確認", "Confirm who you are";
     LinkIntro => "はじめてサインインしたときだけ、保険証（資格確認書）の番号と生年月日で、あなたの記録と結び付けます。", "The first time you sign in, we link you to your records using the numbers on your health insurance card and your date of birth.";
     LinkInsurerNumber => "保険者番号（6桁または8桁）", "Insurer number (6 or 8 digits)";

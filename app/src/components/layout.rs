@@ -65,7 +65,7 @@ fn Header() -> impl IntoView {
                     <span class="person-switcher__label">{lang.t(Msg::PersonSwitcherLabel)}</span>
                     <span class="person-switcher__value" data-testid="viewing">
                         {match viewer.as_ref().and_then(|v| v.name.clone()) {
-                            Some(name) => format!("{name}{}", lang.t(Msg::YouSuffix)),
+                            Some(name) => lang.addressed(&name),
                             None => lang.t(Msg::PersonSwitcherNone).to_owned(),
                         }}
                     </span>

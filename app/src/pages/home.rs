@@ -11,7 +11,7 @@ pub fn HomePage() -> impl IntoView {
     let greeting = viewer
         .as_ref()
         .and_then(|v| v.name.clone())
-        .map(|name| format!("{name}{}", lang.t(Msg::YouSuffix)));
+        .map(|name| lang.addressed(&name));
     view! {
         <Title text=lang.t(Msg::HomeTitle)/>
         <h1>{lang.t(Msg::HomeTitle)}</h1>
