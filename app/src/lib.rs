@@ -4,6 +4,7 @@
 //! to the browser as WASM, so pages are complete and usable before the bundle loads and the
 //! bundle stays small. Components take view models; no SQL and no business rule lives here.
 
+pub mod account;
 pub mod components;
 pub mod error;
 pub mod functions;

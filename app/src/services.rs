@@ -1,6 +1,7 @@
 //! The services the UI calls, implemented by the server over its storage.
 //! Plain data in and out; server functions get them from context.
 
+use crate::account::{AccessView, GrantView};
 use crate::error::AppError;
 use domain::people::PersonSummary;
 use std::future::Future;
@@ -14,10 +15,18 @@ pub trait PeopleDirectory: Send + Sync {
     fn list_people(&self) -> BoxFuture<'_, Result<Vec<PersonSummary>, AppError>>;
 }
 
+/// A person's own settings and history. Every method is for the signed-in person only: the
+/// caller passes their id from the server-side session, never from the URL.
+pub trait AccountPages: Send + Sync {
+    fn grants(&self, person: String) -> BoxFuture<'_, Result<Vec<GrantView>, AppError>>;
+    fn history(&self, person: String) -> BoxFuture<'_, Result<Vec<AccessView>, AppError>>;
+}
+
 /// Everything the UI needs from the server, provided once per request via context.
 #[derive(Clone)]
 pub struct Services {
     pub people: Arc<dyn PeopleDirectory>,
+    pub account: Arc<dyn AccountPages>,
 }
 
 /// The services from context; a missing context is a wiring bug, reported as internal.

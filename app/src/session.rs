@@ -11,6 +11,19 @@ pub struct Viewer {
     pub name: Option<String>,
     /// Unix time at which the session ends without further activity.
     pub idle_deadline: i64,
+    /// Whose records are on screen (the person themselves, or someone who granted access).
+    pub viewing: Option<Choice>,
+    /// Everyone the person may switch to, themselves first.
+    pub choices: Vec<Choice>,
+}
+
+/// A person one may view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub person_id: String,
+    pub name: String,
+    /// The signed-in person themselves.
+    pub is_self: bool,
 }
 
 /// Which ways to sign in this server offers.

@@ -3,6 +3,7 @@
 //! Everything here takes "now" as a parameter; nothing reads the system clock.
 //! Rules follow `shared/spec/health-data.md` (and `etax-export.md` §1 for `deduction`).
 
+pub mod access;
 pub mod checkups;
 pub mod claim;
 pub mod deduction;

@@ -299,12 +299,25 @@ impl fmt::Debug for ImportClients {
     }
 }
 
-impl Settings {
-    /// The server's clock: every visibility rule asks it, never the system time directly.
-    /// Dates are Japanese dates (JST, UTC+9, no daylight saving).
-    pub fn today(&self) -> chrono::NaiveDate {
-        self.today
+/// The server's clock: every visibility rule asks it, never the system time directly.
+/// Dates are Japanese dates (JST, UTC+9, no daylight saving); tests and demos may fix the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock(Option<chrono::NaiveDate>);
+
+impl Clock {
+    pub fn today(self) -> chrono::NaiveDate {
+        self.0
             .unwrap_or_else(|| (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive())
+    }
+}
+
+impl Settings {
+    pub fn clock(&self) -> Clock {
+        Clock(self.today)
+    }
+
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock().today()
     }
 
     /// Settings for tests and tools: all defaults, data in `data_dir`.

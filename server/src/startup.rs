@@ -1,6 +1,7 @@
 //! Builds the application from settings, so `main` and the tests run the same wiring.
 //! Binding to port 0 picks a free port; `port()` says which.
 
+use crate::account::SqlAccount;
 use crate::auth::handlers::{self, AuthState};
 use crate::auth::oidc::Oidc;
 use crate::auth::session::Timeouts;
@@ -8,13 +9,13 @@ use crate::auth::Principal;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::records::people::SqlPeople;
-use crate::{api, auth, demo, health, lang, telemetry, web};
+use crate::{account, api, auth, demo, health, lang, telemetry, web};
 use actix_files::Files;
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web as aw, App, HttpServer};
 use app::services::Services;
-use app::session::{SignInOptions, Viewer};
+use app::session::{Choice, SignInOptions, Viewer};
 use leptos::prelude::*;
 use leptos_actix::{generate_route_list, LeptosRoutes};
 use std::net::{SocketAddr, TcpListener};
@@ -95,12 +96,17 @@ fn run(
             db: db.clone(),
             dev_login: auth.dev_login,
         }),
+        account: Arc::new(SqlAccount {
+            db: db.clone(),
+            clock: settings.clock(),
+        }),
     };
     let sign_in = SignInOptions {
         oidc: auth.oidc.enabled(),
         dev: auth.dev_login,
     };
     let timeouts = aw::Data::new(auth.timeouts);
+    let clock = aw::Data::new(settings.clock());
     let auth = aw::Data::new(auth);
     let import_clients = settings.import_clients.clone().unwrap_or_default();
 
@@ -125,6 +131,7 @@ fn run(
             .app_data(aw::Data::new(import_clients.clone()))
             .app_data(auth.clone())
             .app_data(timeouts.clone())
+            .app_data(clock.clone())
             .service(health::healthz)
             .service(health::readyz)
             .service(lang::set_lang)
@@ -135,6 +142,10 @@ fn run(
             .service(handlers::logout)
             .service(handlers::logout_everywhere)
             .service(handlers::keepalive)
+            .service(account::switch_viewing)
+            .service(account::add_proxy)
+            .service(account::revoke_proxy)
+            .service(account::report_access)
             .service(
                 aw::scope("/api/v1")
                     .app_data(api::import::payload_config())
@@ -165,9 +176,36 @@ fn current_viewer() -> Option<Viewer> {
     use actix_web::HttpMessage;
     let req = use_context::<leptos_actix::Request>()?;
     let principal = req.extensions().get::<Principal>().cloned()?;
+    let me = principal.person_id().map(str::to_owned);
+    let choice = |v: &crate::records::access::Viewable| Choice {
+        person_id: v.person_id.clone(),
+        name: v.name.clone(),
+        is_self: Some(&v.person_id) == me.as_ref(),
+    };
     Some(Viewer {
         person_id: principal.session.person_id.clone(),
         name: principal.session.person_name.clone(),
         idle_deadline: principal.idle_deadline.timestamp(),
+        viewing: principal.viewing().map(choice),
+        choices: principal.viewable.iter().map(choice).collect(),
     })
+}
+
+/// Every page path and server-function path the Leptos app serves, with its method; route
+/// coverage tests walk this list so a new page or server function cannot be missed.
+pub fn app_routes() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = generate_route_list(app::App)
+        .iter()
+        .flat_map(|r| {
+            r.methods()
+                .map(move |m| (r.path().to_owned(), format!("{m:?}").to_uppercase()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (path, method) in leptos::server_fn::actix::server_fn_paths() {
+        out.push((path.to_owned(), method.to_string()));
+    }
+    out.sort();
+    out.dedup();
+    out
 }

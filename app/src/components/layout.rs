@@ -61,17 +61,13 @@ fn Header() -> impl IntoView {
         <header class="site-header">
             <div class="site-header__bar">
                 <a class="brand" href="/">{lang.t(Msg::ProductName)}</a>
-                <div class="person-switcher" data-testid="person-switcher">
-                    <span class="person-switcher__label">{lang.t(Msg::PersonSwitcherLabel)}</span>
-                    <span class="person-switcher__value" data-testid="viewing">
-                        {match viewer.as_ref().and_then(|v| v.name.clone()) {
-                            Some(name) => lang.addressed(&name),
-                            None => lang.t(Msg::PersonSwitcherNone).to_owned(),
-                        }}
-                    </span>
-                </div>
+                <PersonSwitcher viewer=viewer.clone()/>
                 {match viewer.is_some() {
                     true => view! {
+                        <nav class="account-nav" aria-label=lang.t(Msg::AccountNavLabel)>
+                            <a href="/proxies">{lang.t(Msg::NavProxies)}</a>
+                            <a href="/access">{lang.t(Msg::NavAccess)}</a>
+                        </nav>
                         <form method="post" action="/auth/logout" class="signout">
                             <button type="submit" class="link-button" data-testid="sign-out">{lang.t(Msg::SignOut)}</button>
                         </form>
@@ -90,6 +86,65 @@ fn Header() -> impl IntoView {
             </nav>
         </header>
     }
+}
+
+/// Always says whose records are on screen; lets a proxy switch between the people they may see.
+#[component]
+fn PersonSwitcher(viewer: Option<crate::session::Viewer>) -> impl IntoView {
+    let lang = use_lang();
+    let Some(viewer) = viewer else {
+        return view! {
+            <div class="person-switcher" data-testid="person-switcher">
+                <span class="person-switcher__label">{lang.t(Msg::PersonSwitcherLabel)}</span>
+                <span class="person-switcher__value" data-testid="viewing">{lang.t(Msg::PersonSwitcherNone)}</span>
+            </div>
+        }
+        .into_any();
+    };
+    let viewing = viewer.viewing.clone();
+    let label = match &viewing {
+        Some(c) => format!(
+            "{}{}",
+            lang.addressed(&c.name),
+            lang.t(if c.is_self {
+                Msg::ViewingSelf
+            } else {
+                Msg::ViewingProxy
+            })
+        ),
+        None => viewer
+            .name
+            .as_deref()
+            .map(|n| lang.addressed(n))
+            .unwrap_or_default(),
+    };
+    let current = viewing.map(|c| c.person_id).unwrap_or_default();
+    let switch = (viewer.choices.len() > 1).then(|| {
+        let options = viewer
+            .choices
+            .iter()
+            .map(|c| {
+                let selected = c.person_id == current;
+                let text = format!("{}{}", lang.addressed(&c.name), lang.t(if c.is_self { Msg::ViewingSelf } else { Msg::ViewingProxy }));
+                view! { <option value=c.person_id.clone() selected=selected>{text}</option> }
+            })
+            .collect_view();
+        view! {
+            <form method="post" action="/viewing" class="person-switcher__form">
+                <label class="visually-hidden" for="viewing-select">{lang.t(Msg::PersonSwitcherLabel)}</label>
+                <select id="viewing-select" name="person" data-testid="viewing-select">{options}</select>
+                <button type="submit" class="link-button">{lang.t(Msg::SwitchPerson)}</button>
+            </form>
+        }
+    });
+    view! {
+        <div class="person-switcher" data-testid="person-switcher">
+            <span class="person-switcher__label">{lang.t(Msg::PersonSwitcherLabel)}</span>
+            <span class="person-switcher__value" data-testid="viewing">{label}</span>
+            {switch}
+        </div>
+    }
+    .into_any()
 }
 
 #[component]

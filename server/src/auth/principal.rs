@@ -2,7 +2,9 @@
 //! by handlers and handed to the pages through Leptos context.
 
 use super::session::{self, Session, Timeouts};
+use crate::config::Clock;
 use crate::db::Db;
+use crate::records::access::{self, Viewable};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
@@ -14,6 +16,8 @@ use chrono::{DateTime, Utc};
 pub struct Principal {
     pub session: Session,
     pub idle_deadline: DateTime<Utc>,
+    /// The signed-in person first, then everyone who granted them access today.
+    pub viewable: Vec<Viewable>,
 }
 
 impl Principal {
@@ -23,6 +27,14 @@ impl Principal {
 
     pub fn person_id(&self) -> Option<&str> {
         self.session.person_id.as_deref()
+    }
+
+    /// Whose records are on screen: the one chosen in the switcher while access lasts, else self.
+    pub fn viewing(&self) -> Option<&Viewable> {
+        let chosen = self.session.viewing_id.as_deref();
+        chosen
+            .and_then(|id| self.viewable.iter().find(|v| v.person_id == id))
+            .or_else(|| self.viewable.first())
     }
 }
 
@@ -38,17 +50,29 @@ pub async fn resolve(
         .map(|c| c.value().to_owned())
         .filter(|t| !t.is_empty());
     let mut stale = false;
-    if let (Some(token), Some(db), Some(t)) = (
+    let clock = req.app_data::<web::Data<Clock>>().map(|c| ***c);
+    if let (Some(token), Some(db), Some(t), Some(clock)) = (
         token,
         req.app_data::<web::Data<Db>>().cloned(),
         req.app_data::<web::Data<Timeouts>>().cloned(),
+        clock,
     ) {
         match session::load(&db, &token, **t, Utc::now()).await {
             Ok(Some(s)) => {
                 let idle_deadline = s.idle_deadline(**t);
+                let viewable = match &s.person_id {
+                    Some(me) => access::viewable(&db, me, clock.today())
+                        .await
+                        .unwrap_or_else(|e| {
+                            tracing::warn!(error = %e, "viewable people lookup failed");
+                            Vec::new()
+                        }),
+                    None => Vec::new(),
+                };
                 req.extensions_mut().insert(Principal {
                     session: s,
                     idle_deadline,
+                    viewable,
                 });
             }
             Ok(None) => stale = true,

@@ -1,6 +1,7 @@
 //! Queries of people and their records, one module per concept. Every health-data query takes
 //! the person it is for and filters by it in SQL.
 
+pub mod access;
 pub mod checkups;
 pub mod codes;
 pub mod import;

@@ -2,6 +2,7 @@
 //! machine (a fresh database per test), and real HTTP to the real server on a free port.
 //! One binary, so it links once.
 
+mod access;
 mod api_import;
 mod cli;
 mod fixtures;

@@ -1,0 +1,61 @@
+//! View models of the person's own pages, and their loaders (server side; in islands mode
+//! these pages never render in the browser).
+
+use crate::error::AppError;
+
+/// One grant as its grantor sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantView {
+    pub id: i64,
+    pub grantee_id: String,
+    pub grantee_name: String,
+    pub kinds: Vec<domain::access::AccessKind>,
+    pub valid_until: chrono::NaiveDate,
+}
+
+/// Who did something, as the person reading their access history sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    Me,
+    Person(String),
+    Client(String),
+    System,
+}
+
+/// One line of a person's access history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessView {
+    pub id: i64,
+    /// Japanese time, `YYYY-MM-DD HH:MM`.
+    pub at: String,
+    pub action: String,
+    pub actor: Actor,
+    pub detail: String,
+    pub reported: bool,
+}
+
+/// The grants `person` has given.
+pub async fn load_grants(person: String) -> Result<Vec<GrantView>, AppError> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::services::services()?.account.grants(person).await
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = person;
+        Err(AppError::Internal)
+    }
+}
+
+/// Every access to `person`'s records.
+pub async fn load_history(person: String) -> Result<Vec<AccessView>, AppError> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::services::services()?.account.history(person).await
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = person;
+        Err(AppError::Internal)
+    }
+}

@@ -1,0 +1,256 @@
+//! The person's own pages on the server side: the person switcher, proxies (grant, revoke)
+//! and the access history with its "this was not me" report. Every handler acts for the
+//! signed-in person from the session, never for an id from the URL or the form alone.
+
+use crate::audit::{self, Action, Event};
+use crate::auth::Principal;
+use crate::config::Clock;
+use crate::db::Db;
+use crate::records::access;
+use crate::telemetry::RequestId;
+use crate::with_pool;
+use actix_web::http::header;
+use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
+use app::account::{AccessView, Actor, GrantView};
+use app::error::AppError;
+use app::services::{AccountPages, BoxFuture};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use domain::access::{check_grant, AccessKind, AccessKinds, GrantError};
+
+fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to))
+        .finish()
+}
+
+/// The signed-in, linked person of this request (account id, person id).
+fn me(req: &HttpRequest) -> Option<(String, String)> {
+    let p = req.extensions().get::<Principal>().cloned()?;
+    Some((p.account_id().to_owned(), p.person_id()?.to_owned()))
+}
+
+fn request_id(req: &HttpRequest) -> Option<String> {
+    req.extensions().get::<RequestId>().map(|r| r.0.clone())
+}
+
+#[derive(serde::Deserialize)]
+pub struct ViewingForm {
+    person: String,
+}
+
+/// Switches whose records are on screen; only to someone the person may see today.
+#[post("/viewing")]
+pub async fn switch_viewing(
+    req: HttpRequest,
+    form: web::Form<ViewingForm>,
+    db: web::Data<Db>,
+) -> HttpResponse {
+    let principal = req.extensions().get::<Principal>().cloned();
+    let Some(p) = principal else {
+        return redirect("/signin");
+    };
+    if !p.viewable.iter().any(|v| v.person_id == form.person) {
+        return redirect("/");
+    }
+    let stored = with_pool!(db.get_ref(), pool => sqlx::query("UPDATE sessions SET viewing_id = $1 WHERE id_hash = $2")
+        .bind(&form.person)
+        .bind(&p.session.id_hash)
+        .execute(pool)
+        .await
+        .map(|_| ()));
+    if let Err(e) = stored {
+        tracing::error!(error = %e, "switching person failed");
+    }
+    redirect("/")
+}
+
+/// Adds a proxy. The form sends `grantee`, one `kinds` per checked box, and `until`.
+#[post("/proxies")]
+pub async fn add_proxy(
+    req: HttpRequest,
+    form: web::Form<Vec<(String, String)>>,
+    db: web::Data<Db>,
+    clock: web::Data<Clock>,
+) -> HttpResponse {
+    let Some((account, person)) = me(&req) else {
+        return redirect("/signin");
+    };
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let grantee = field("grantee");
+    let kinds = AccessKinds::new(
+        form.iter()
+            .filter(|(k, _)| k == "kinds")
+            .filter_map(|(_, v)| AccessKind::parse(v)),
+    );
+    let Ok(until) = NaiveDate::parse_from_str(&field("until"), "%Y-%m-%d") else {
+        return redirect("/proxies?error=until");
+    };
+    match check_grant(kinds.as_ref(), until, clock.today(), grantee == person) {
+        Err(GrantError::NoKinds) => return redirect("/proxies?error=kinds"),
+        Err(GrantError::EndsInThePast) => return redirect("/proxies?error=until"),
+        Err(GrantError::ToSelf) => return redirect("/proxies?error=self"),
+        Ok(()) => {}
+    }
+    let kinds = kinds.expect("checked above");
+    match access::grant(&db, &person, &grantee, &kinds, until).await {
+        Ok(true) => {
+            let detail = format!("{} → {grantee} until {until}", kinds.to_list());
+            let event = Event::new(Action::Grant)
+                .by_account(&account, Some(&person))
+                .on(&person)
+                .detail(detail);
+            audit::record_or_log(&db, event.request(request_id(&req).as_deref())).await;
+            redirect("/proxies?ok=granted")
+        }
+        Ok(false) => redirect("/proxies?error=unknown"),
+        Err(e) => {
+            tracing::error!(error = %e, "grant failed");
+            redirect("/proxies?error=unavailable")
+        }
+    }
+}
+
+#[post("/proxies/{id}/revoke")]
+pub async fn revoke_proxy(
+    req: HttpRequest,
+    path: web::Path<i64>,
+    db: web::Data<Db>,
+) -> HttpResponse {
+    let Some((account, person)) = me(&req) else {
+        return redirect("/signin");
+    };
+    let id = path.into_inner();
+    match access::revoke(&db, &person, id).await {
+        Ok(true) => {
+            let event = Event::new(Action::Revoke)
+                .by_account(&account, Some(&person))
+                .on(&person)
+                .detail(format!("grant {id}"));
+            audit::record_or_log(&db, event.request(request_id(&req).as_deref())).await;
+            redirect("/proxies?ok=revoked")
+        }
+        // Not theirs or already revoked: nothing to say about other people's grants.
+        Ok(false) => redirect("/proxies"),
+        Err(e) => {
+            tracing::error!(error = %e, "revoke failed");
+            redirect("/proxies?error=unavailable")
+        }
+    }
+}
+
+/// "This was not me": recorded against an entry of the person's own history only.
+#[post("/access/{id}/report")]
+pub async fn report_access(
+    req: HttpRequest,
+    path: web::Path<i64>,
+    db: web::Data<Db>,
+) -> HttpResponse {
+    let Some((account, person)) = me(&req) else {
+        return redirect("/signin");
+    };
+    let id = path.into_inner();
+    let inserted = with_pool!(db.get_ref(), pool => sqlx::query(
+        "INSERT INTO access_reports (audit_id, person_id, reported_at)
+         SELECT id, $2, $3 FROM audit_log WHERE id = $1 AND subject_person = $2
+         ON CONFLICT (audit_id, person_id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(&person)
+    .bind(Utc::now())
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()));
+    match inserted {
+        Ok(1) => {
+            let event = Event::new(Action::Report)
+                .by_account(&account, Some(&person))
+                .on(&person)
+                .detail(format!("entry {id}"));
+            audit::record_or_log(&db, event.request(request_id(&req).as_deref())).await;
+            tracing::warn!(audit_id = id, "access reported as not recognised");
+            redirect("/access?ok=reported")
+        }
+        Ok(_) => redirect("/access"),
+        Err(e) => {
+            tracing::error!(error = %e, "report failed");
+            redirect("/access?error=unavailable")
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct HistoryRow {
+    id: i64,
+    at: DateTime<Utc>,
+    action: String,
+    actor_person: Option<String>,
+    actor_name: Option<String>,
+    actor_client: Option<String>,
+    detail: String,
+    reported: i64,
+}
+
+/// The account pages over the database.
+pub struct SqlAccount {
+    pub db: Db,
+    pub clock: Clock,
+}
+
+impl AccountPages for SqlAccount {
+    fn grants(&self, person: String) -> BoxFuture<'_, Result<Vec<GrantView>, AppError>> {
+        Box::pin(async move {
+            let grants = access::grants_given(&self.db, &person, self.clock.today()).await?;
+            Ok(grants
+                .into_iter()
+                .map(|g| GrantView {
+                    id: g.id,
+                    grantee_id: g.grantee_id,
+                    grantee_name: g.grantee_name,
+                    kinds: g.kinds.iter().collect(),
+                    valid_until: g.valid_until,
+                })
+                .collect())
+        })
+    }
+
+    fn history(&self, person: String) -> BoxFuture<'_, Result<Vec<AccessView>, AppError>> {
+        Box::pin(async move {
+            let rows: Vec<HistoryRow> = with_pool!(&self.db, pool => sqlx::query_as(
+                "SELECT a.id, a.at, a.action, a.actor_person, p.name AS actor_name, a.actor_client, a.detail,
+                        (SELECT COUNT(*) FROM access_reports r WHERE r.audit_id = a.id AND r.person_id = $1) AS reported
+                 FROM audit_log a LEFT JOIN people p ON p.id = a.actor_person
+                 WHERE a.subject_person = $1 ORDER BY a.at DESC, a.id DESC LIMIT 500",
+            )
+            .bind(&person)
+            .fetch_all(pool)
+            .await
+            .map_err(crate::db::DbError::from)?);
+            let jst = FixedOffset::east_opt(9 * 3600).expect("JST");
+            Ok(rows
+                .into_iter()
+                .map(|r| AccessView {
+                    id: r.id,
+                    at: r
+                        .at
+                        .with_timezone(&jst)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string(),
+                    actor: match (r.actor_person, r.actor_client) {
+                        (Some(p), _) if p == person => Actor::Me,
+                        (Some(_), _) => Actor::Person(r.actor_name.unwrap_or_default()),
+                        (None, Some(c)) => Actor::Client(c),
+                        (None, None) => Actor::System,
+                    },
+                    action: r.action,
+                    detail: r.detail,
+                    reported: r.reported > 0,
+                })
+                .collect())
+        })
+    }
+}

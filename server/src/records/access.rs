@@ -1,0 +1,174 @@
+//! Who may see whose records. The rules live in SQL so every health-data query can be scoped
+//! by the asking person: yourself, or a person who granted you this kind of record, until the
+//! grant's end date, unless revoked.
+
+use crate::db::{Db, DbError};
+use crate::with_pool;
+use chrono::{NaiveDate, Utc};
+use domain::access::{AccessKind, AccessKinds};
+
+/// A person the viewer may switch to, with what they may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewable {
+    pub person_id: String,
+    pub name: String,
+    /// `None` for the viewer themselves (everything).
+    pub kinds: Option<AccessKinds>,
+}
+
+#[derive(sqlx::FromRow)]
+struct GrantRow {
+    id: i64,
+    grantor_id: String,
+    grantee_id: String,
+    name: String,
+    kinds: String,
+    valid_until: NaiveDate,
+}
+
+/// Whether `viewer` may see `kind` records of `target` on `today`.
+pub async fn may_view(
+    db: &Db,
+    viewer: &str,
+    target: &str,
+    kind: AccessKind,
+    today: NaiveDate,
+) -> Result<bool, DbError> {
+    if viewer == target {
+        return Ok(true);
+    }
+    let rows: Vec<(String,)> = with_pool!(db, pool => sqlx::query_as(
+        "SELECT kinds FROM proxies WHERE grantor_id = $1 AND grantee_id = $2 AND revoked_at IS NULL AND valid_until >= $3",
+    )
+    .bind(target)
+    .bind(viewer)
+    .bind(today)
+    .fetch_all(pool)
+    .await?);
+    Ok(rows
+        .iter()
+        .any(|(k,)| AccessKinds::parse_list(k).is_some_and(|k| k.contains(kind))))
+}
+
+/// The viewer and everyone whose records they may see today, self first.
+pub async fn viewable(db: &Db, viewer: &str, today: NaiveDate) -> Result<Vec<Viewable>, DbError> {
+    let me: Option<(String,)> = with_pool!(db, pool => sqlx::query_as("SELECT name FROM people WHERE id = $1")
+        .bind(viewer)
+        .fetch_optional(pool)
+        .await?);
+    let mut out: Vec<Viewable> = me
+        .into_iter()
+        .map(|(name,)| Viewable {
+            person_id: viewer.to_owned(),
+            name,
+            kinds: None,
+        })
+        .collect();
+    let rows: Vec<GrantRow> = with_pool!(db, pool => sqlx::query_as(
+        "SELECT g.id, g.grantor_id, g.grantee_id, p.name, g.kinds, g.valid_until FROM proxies g
+         JOIN people p ON p.id = g.grantor_id
+         WHERE g.grantee_id = $1 AND g.revoked_at IS NULL AND g.valid_until >= $2 ORDER BY p.id, g.id",
+    )
+    .bind(viewer)
+    .bind(today)
+    .fetch_all(pool)
+    .await?);
+    for r in rows {
+        let Some(kinds) = AccessKinds::parse_list(&r.kinds) else {
+            continue;
+        };
+        match out.iter_mut().find(|v| v.person_id == r.grantor_id) {
+            Some(v) => {
+                let merged = v
+                    .kinds
+                    .iter()
+                    .flat_map(|k| k.iter().collect::<Vec<_>>())
+                    .chain(kinds.iter());
+                v.kinds = AccessKinds::new(merged);
+            }
+            None => out.push(Viewable {
+                person_id: r.grantor_id,
+                name: r.name,
+                kinds: Some(kinds),
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// A grant as its grantor sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub id: i64,
+    pub grantee_id: String,
+    pub grantee_name: String,
+    pub kinds: AccessKinds,
+    pub valid_until: NaiveDate,
+}
+
+/// The grants a person has given that are still in force, oldest first.
+pub async fn grants_given(db: &Db, grantor: &str, today: NaiveDate) -> Result<Vec<Grant>, DbError> {
+    let rows: Vec<GrantRow> = with_pool!(db, pool => sqlx::query_as(
+        "SELECT g.id, g.grantor_id, g.grantee_id, p.name, g.kinds, g.valid_until FROM proxies g
+         JOIN people p ON p.id = g.grantee_id
+         WHERE g.grantor_id = $1 AND g.revoked_at IS NULL AND g.valid_until >= $2 ORDER BY g.id",
+    )
+    .bind(grantor)
+    .bind(today)
+    .fetch_all(pool)
+    .await?);
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            debug_assert_eq!(r.grantor_id, grantor);
+            Some(Grant {
+                id: r.id,
+                grantee_id: r.grantee_id,
+                grantee_name: r.name,
+                kinds: AccessKinds::parse_list(&r.kinds)?,
+                valid_until: r.valid_until,
+            })
+        })
+        .collect())
+}
+
+/// Records a grant; `Ok(false)` when the grantee is not a registered person.
+pub async fn grant(
+    db: &Db,
+    grantor: &str,
+    grantee: &str,
+    kinds: &AccessKinds,
+    until: NaiveDate,
+) -> Result<bool, DbError> {
+    let exists: Option<(String,)> = with_pool!(db, pool => sqlx::query_as("SELECT id FROM people WHERE id = $1")
+        .bind(grantee)
+        .fetch_optional(pool)
+        .await?);
+    if exists.is_none() {
+        return Ok(false);
+    }
+    with_pool!(db, pool => {
+        sqlx::query("INSERT INTO proxies (grantor_id, grantee_id, kinds, valid_until) VALUES ($1, $2, $3, $4)")
+            .bind(grantor)
+            .bind(grantee)
+            .bind(kinds.to_list())
+            .bind(until)
+            .execute(pool)
+            .await?;
+    });
+    Ok(true)
+}
+
+/// Revokes one of `grantor`'s grants at once; `Ok(false)` when it is not theirs.
+pub async fn revoke(db: &Db, grantor: &str, id: i64) -> Result<bool, DbError> {
+    let n = with_pool!(db, pool => sqlx::query(
+        "UPDATE proxies SET revoked_at = $1 WHERE id = $2 AND grantor_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(Utc::now())
+    .bind(id)
+    .bind(grantor)
+    .execute(pool)
+    .await?
+    .rows_affected());
+    Ok(n == 1)
+}

@@ -1,0 +1,276 @@
+//! Who sees what: proxies granted, expired and revoked, the person switcher, the access
+//! history with its "not me" report, and a two-person matrix over every route of the app
+//! (listed from the router, so a new route cannot escape it).
+
+use crate::helpers::{Backend, TestApp, TestDb};
+use domain::access::AccessKind;
+use server::db::Db;
+use server::records::access;
+
+async fn proxies_follow_kind_expiry_and_revocation(db: &Db) {
+    let today = crate::fixtures::d(2026, 11, 26);
+    server::demo::load(db, today).await.unwrap();
+    let (a, b) = ("demo-sato", "demo-tanaka-hiroshi");
+    assert!(
+        access::may_view(db, a, a, AccessKind::Drugs, today)
+            .await
+            .unwrap(),
+        "yourself"
+    );
+    assert!(
+        !access::may_view(db, b, a, AccessKind::Drugs, today)
+            .await
+            .unwrap(),
+        "nobody else by default"
+    );
+    let kinds =
+        domain::access::AccessKinds::new([AccessKind::Drugs, AccessKind::Expenses]).unwrap();
+    assert!(
+        access::grant(db, a, b, &kinds, crate::fixtures::d(2026, 12, 31))
+            .await
+            .unwrap()
+    );
+    assert!(access::may_view(db, b, a, AccessKind::Drugs, today)
+        .await
+        .unwrap());
+    assert!(
+        !access::may_view(db, b, a, AccessKind::Checkups, today)
+            .await
+            .unwrap(),
+        "only the granted kinds"
+    );
+    assert!(
+        !access::may_view(db, a, b, AccessKind::Drugs, today)
+            .await
+            .unwrap(),
+        "grants go one way"
+    );
+    assert!(
+        access::may_view(
+            db,
+            b,
+            a,
+            AccessKind::Drugs,
+            crate::fixtures::d(2026, 12, 31)
+        )
+        .await
+        .unwrap(),
+        "the end date is included"
+    );
+    assert!(
+        !access::may_view(db, b, a, AccessKind::Drugs, crate::fixtures::d(2027, 1, 1))
+            .await
+            .unwrap(),
+        "then it ends"
+    );
+    let viewable = access::viewable(db, b, today).await.unwrap();
+    assert_eq!(
+        viewable
+            .iter()
+            .map(|v| v.person_id.as_str())
+            .collect::<Vec<_>>(),
+        [b, a]
+    );
+    let grant = access::grants_given(db, a, today).await.unwrap().remove(0);
+    assert!(
+        !access::revoke(db, b, grant.id).await.unwrap(),
+        "only the grantor revokes"
+    );
+    assert!(access::revoke(db, a, grant.id).await.unwrap());
+    assert!(
+        !access::may_view(db, b, a, AccessKind::Drugs, today)
+            .await
+            .unwrap(),
+        "revoked at once"
+    );
+    assert!(
+        !access::grant(db, a, "demo-nobody", &kinds, today)
+            .await
+            .unwrap(),
+        "unknown grantee"
+    );
+}
+
+crate::both_backends!(proxies_follow_kind_expiry_and_revocation);
+
+#[test]
+fn grant_switch_revoke_and_report_through_the_pages() {
+    let app = TestApp::spawn(Backend::Sqlite, true);
+    let sato = app.dev_sign_in("demo-sato");
+    let hiroshi = app.dev_sign_in("demo-tanaka-hiroshi");
+
+    let page = app.get_with("/proxies", &sato).into_string().unwrap();
+    assert!(
+        page.contains("demo-sato"),
+        "the page shows the person's own Karte id"
+    );
+    assert!(page.contains("data-testid=\"no-proxies\""));
+    let r = app.post_form(
+        "/proxies",
+        &[
+            ("grantee", "demo-tanaka-hiroshi"),
+            ("kinds", "drugs"),
+            ("kinds", "checkups"),
+            ("until", "2099-12-31"),
+        ],
+        Some(&sato),
+    );
+    assert_eq!(r.header("location"), Some("/proxies?ok=granted"));
+    let r = app.post_form(
+        "/proxies",
+        &[("grantee", "demo-tanaka-hiroshi"), ("until", "2099-12-31")],
+        Some(&sato),
+    );
+    assert_eq!(r.header("location"), Some("/proxies?error=kinds"));
+    let r = app.post_form(
+        "/proxies",
+        &[
+            ("grantee", "demo-sato"),
+            ("kinds", "drugs"),
+            ("until", "2099-12-31"),
+        ],
+        Some(&sato),
+    );
+    assert_eq!(r.header("location"), Some("/proxies?error=self"));
+    let page = app.get_with("/proxies", &sato).into_string().unwrap();
+    assert!(page.contains("data-grantee=\"demo-tanaka-hiroshi\""));
+
+    // The proxy can switch to sato; the header says so.
+    let home = app.get_with("/", &hiroshi).into_string().unwrap();
+    assert!(home.contains("data-testid=\"viewing-select\""));
+    let r = app.post_form("/viewing", &[("person", "demo-sato")], Some(&hiroshi));
+    assert_eq!(r.status(), 303);
+    let home = app.get_with("/", &hiroshi).into_string().unwrap();
+    assert!(
+        home.contains("佐藤　健一さん（代理で表示）"),
+        "whose records are on screen is always shown"
+    );
+    // Switching to someone who granted nothing is ignored.
+    app.post_form("/viewing", &[("person", "demo-suzuki")], Some(&hiroshi));
+    assert!(app
+        .get_with("/", &hiroshi)
+        .into_string()
+        .unwrap()
+        .contains("佐藤　健一さん（代理で表示）"));
+
+    // Revoke: at once, the proxy is back to their own records.
+    let id = page
+        .split("/proxies/")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap()
+        .to_owned();
+    let r = app.post_form(&format!("/proxies/{id}/revoke"), &[], Some(&hiroshi));
+    assert_eq!(
+        r.header("location"),
+        Some("/proxies"),
+        "the proxy cannot revoke the grantor's grant"
+    );
+    assert!(app
+        .get_with("/", &hiroshi)
+        .into_string()
+        .unwrap()
+        .contains("佐藤　健一さん（代理で表示）"));
+    let r = app.post_form(&format!("/proxies/{id}/revoke"), &[], Some(&sato));
+    assert_eq!(r.header("location"), Some("/proxies?ok=revoked"));
+    let home = app.get_with("/", &hiroshi).into_string().unwrap();
+    assert!(home.contains("田中　宏さん（本人）"));
+    assert!(!home.contains("viewing-select"));
+
+    // Access history: sato sees her sign-in, the grant and the revocation, and can report one.
+    let history = app.get_with("/access", &sato).into_string().unwrap();
+    for action in ["sign_in", "grant", "revoke"] {
+        assert!(
+            history.contains(&format!("data-action=\"{action}\"")),
+            "{action} missing"
+        );
+    }
+    let entry = history
+        .split("/access/")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap()
+        .to_owned();
+    // Someone else cannot report sato's entries.
+    app.post_form(&format!("/access/{entry}/report"), &[], Some(&hiroshi));
+    assert!(!app
+        .get_with("/access", &hiroshi)
+        .into_string()
+        .unwrap()
+        .contains("報告済み"));
+    let r = app.post_form(&format!("/access/{entry}/report"), &[], Some(&sato));
+    assert_eq!(r.header("location"), Some("/access?ok=reported"));
+    let history = app.get_with("/access", &sato).into_string().unwrap();
+    assert!(history.contains("報告済み"));
+    assert!(history.contains("data-action=\"report\""));
+}
+
+/// Marker values only person A's pages could contain.
+const A_MARKERS: &[&str] = &["佐藤", "demo-sato", "01130012", "20573"];
+
+#[test]
+fn person_b_gets_nothing_of_person_a_on_any_route() {
+    let mut db = TestDb::new(Backend::Sqlite);
+    // No dev picker: it lists everyone by design and is off in production.
+    db.settings.auth.dev_login = false;
+    let settings = db.settings.clone();
+    let app = TestApp::spawn_with(db, true);
+    let b_cookie = {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let db = Db::connect(&settings).await.unwrap();
+            let account = server::auth::accounts::find_or_create(&db, "urn:test", "person-b")
+                .await
+                .unwrap();
+            server::auth::accounts::link(&db, &account.id, "demo-takahashi")
+                .await
+                .unwrap()
+                .unwrap();
+            let t = server::auth::session::Timeouts::from_settings(&settings.auth);
+            let token = server::auth::session::create(&db, &account.id, t, chrono::Utc::now())
+                .await
+                .unwrap();
+            db.close().await;
+            format!("__Host-karte_session={token}")
+        })
+    };
+    let routes = server::startup::app_routes();
+    assert!(routes.len() >= 9, "{routes:?}");
+    for (path, method) in routes {
+        // Path parameters, if any appear later, get A's identifiers.
+        let path = path.replace("{id}", "demo-sato");
+        let r = if method == "GET" {
+            app.get_with(&path, &b_cookie)
+        } else {
+            app.post_form(
+                &path,
+                &[("lang", "Ja"), ("person", "demo-sato")],
+                Some(&b_cookie),
+            )
+        };
+        let status = r.status();
+        let body = r.into_string().unwrap_or_default();
+        for marker in A_MARKERS {
+            assert!(
+                !body.contains(marker),
+                "{method} {path} ({status}) leaks {marker}"
+            );
+        }
+    }
+    // Actions aimed at A's things by id change nothing and reveal nothing.
+    for path in ["/proxies/1/revoke", "/access/1/report"] {
+        let r = app.post_form(path, &[], Some(&b_cookie));
+        assert_eq!(r.status(), 303);
+        assert!(
+            !r.header("location").unwrap_or("").contains("ok="),
+            "{path}"
+        );
+    }
+    let r = app.post_form("/viewing", &[("person", "demo-sato")], Some(&b_cookie));
+    assert_eq!(r.status(), 303);
+    let home = app.get_with("/", &b_cookie).into_string().unwrap();
+    assert!(home.contains("高橋　美咲さん（本人）") && !home.contains("佐藤"));
+}
