@@ -39,7 +39,7 @@ test('OIDC sign-in, linking by insurance card, then sign-out', async () => {
     await screenshot(b.page, 'link-desktop');
     await b.page.getByRole('button', { name: '確認する' }).click();
     await b.page.waitForURL(server.url + '/');
-    assert.equal(await b.page.textContent('[data-testid=viewing]'), '佐藤　健一さん');
+    assert.equal(await b.page.textContent('[data-testid=viewing]'), '佐藤　健一さん（本人）');
     const cookies = await b.context.cookies(server.url);
     const session = cookies.find((c) => c.name === '__Host-karte_session');
     assert.ok(session, 'session cookie set');
@@ -98,7 +98,7 @@ test('dev sign-in on a phone', async () => {
     await b.page.goto(server.url + '/signin');
     await b.page.locator('tr[data-person-id="demo-suzuki"] button').click();
     await b.page.waitForURL(server.url + '/');
-    assert.equal(await b.page.textContent('[data-testid=viewing]'), '鈴木　ハルさん');
+    assert.equal(await b.page.textContent('[data-testid=viewing]'), '鈴木　ハルさん（本人）');
     const overflow = await b.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
     await screenshot(b.page, 'home-signed-in-phone');
