@@ -26,6 +26,41 @@ struct GrantRow {
     valid_until: NaiveDate,
 }
 
+/// Age below which a dependant on the card holder's card is shown to the card holder.
+const MINOR_AGE: u32 = 18;
+
+#[derive(sqlx::FromRow)]
+struct MinorRow {
+    person_id: String,
+    name: String,
+}
+
+/// Minor dependants on the viewer's card: a card holder (枝番 00) sees the records of
+/// dependants under 18 on the same card (保険者番号, 記号, 番号) without a grant, because a
+/// child cannot grant one. Adults on the card need a grant like anyone else.
+async fn minor_dependants(
+    db: &Db,
+    viewer: &str,
+    today: NaiveDate,
+) -> Result<Vec<MinorRow>, DbError> {
+    let cutoff = today
+        .checked_sub_months(chrono::Months::new(12 * MINOR_AGE))
+        .unwrap_or(today);
+    let rows = with_pool!(db, pool => sqlx::query_as(
+        "SELECT DISTINCT c.id AS person_id, c.name FROM insurances holder
+         JOIN insurances dep ON dep.insurer_number = holder.insurer_number AND dep.number = holder.number
+              AND COALESCE(dep.symbol, '') = COALESCE(holder.symbol, '') AND COALESCE(dep.branch, '') <> '00'
+         JOIN people c ON c.id = dep.person_id
+         WHERE holder.person_id = $1 AND holder.branch = '00' AND dep.person_id <> $1 AND c.birth_date > $2
+         ORDER BY c.id",
+    )
+    .bind(viewer)
+    .bind(cutoff)
+    .fetch_all(pool)
+    .await?);
+    Ok(rows)
+}
+
 /// Whether `viewer` may see `kind` records of `target` on `today`.
 pub async fn may_view(
     db: &Db,
@@ -35,6 +70,13 @@ pub async fn may_view(
     today: NaiveDate,
 ) -> Result<bool, DbError> {
     if viewer == target {
+        return Ok(true);
+    }
+    if minor_dependants(db, viewer, today)
+        .await?
+        .iter()
+        .any(|m| m.person_id == target)
+    {
         return Ok(true);
     }
     let rows: Vec<(String,)> = with_pool!(db, pool => sqlx::query_as(
@@ -64,6 +106,13 @@ pub async fn viewable(db: &Db, viewer: &str, today: NaiveDate) -> Result<Vec<Vie
             kinds: None,
         })
         .collect();
+    for m in minor_dependants(db, viewer, today).await? {
+        out.push(Viewable {
+            person_id: m.person_id,
+            name: m.name,
+            kinds: AccessKinds::new(AccessKind::ALL),
+        });
+    }
     let rows: Vec<GrantRow> = with_pool!(db, pool => sqlx::query_as(
         "SELECT g.id, g.grantor_id, g.grantee_id, p.name, g.kinds, g.valid_until FROM proxies g
          JOIN people p ON p.id = g.grantor_id

@@ -10,7 +10,7 @@ use server::records::access;
 async fn proxies_follow_kind_expiry_and_revocation(db: &Db) {
     let today = crate::fixtures::d(2026, 11, 26);
     server::demo::load(db, today).await.unwrap();
-    let (a, b) = ("demo-sato", "demo-tanaka-hiroshi");
+    let (a, b) = ("demo-sato", "demo-takahashi");
     assert!(
         access::may_view(db, a, a, AccessKind::Drugs, today)
             .await
@@ -91,13 +91,55 @@ async fn proxies_follow_kind_expiry_and_revocation(db: &Db) {
     );
 }
 
-crate::both_backends!(proxies_follow_kind_expiry_and_revocation);
+async fn card_holders_see_their_minor_dependants_only(db: &Db) {
+    let today = crate::fixtures::d(2026, 11, 26);
+    server::demo::load(db, today).await.unwrap();
+    // 田中 宏 holds the card (枝番 00); 結衣 (2015) is a dependant on it (枝番 02).
+    let (parent, child) = ("demo-tanaka-proxy", "demo-tanaka-yui");
+    for kind in AccessKind::ALL {
+        assert!(access::may_view(db, parent, child, kind, today)
+            .await
+            .unwrap());
+    }
+    assert!(
+        !access::may_view(db, child, parent, AccessKind::Drugs, today)
+            .await
+            .unwrap(),
+        "not the other way round"
+    );
+    assert!(
+        !access::may_view(db, "demo-sato", child, AccessKind::Drugs, today)
+            .await
+            .unwrap(),
+        "not other card holders"
+    );
+    let viewable = access::viewable(db, parent, today).await.unwrap();
+    assert_eq!(
+        viewable
+            .iter()
+            .map(|v| v.person_id.as_str())
+            .collect::<Vec<_>>(),
+        [parent, child]
+    );
+    // From her 18th birthday on, she decides herself (a grant).
+    let adult = crate::fixtures::d(2033, 5, 27);
+    assert!(
+        !access::may_view(db, parent, child, AccessKind::Drugs, adult)
+            .await
+            .unwrap()
+    );
+}
+
+crate::both_backends!(
+    proxies_follow_kind_expiry_and_revocation,
+    card_holders_see_their_minor_dependants_only
+);
 
 #[test]
 fn grant_switch_revoke_and_report_through_the_pages() {
     let app = TestApp::spawn(Backend::Sqlite, true);
     let sato = app.dev_sign_in("demo-sato");
-    let hiroshi = app.dev_sign_in("demo-tanaka-hiroshi");
+    let proxy = app.dev_sign_in("demo-takahashi");
 
     let page = app.get_with("/proxies", &sato).into_string().unwrap();
     assert!(
@@ -108,7 +150,7 @@ fn grant_switch_revoke_and_report_through_the_pages() {
     let r = app.post_form(
         "/proxies",
         &[
-            ("grantee", "demo-tanaka-hiroshi"),
+            ("grantee", "demo-takahashi"),
             ("kinds", "drugs"),
             ("kinds", "checkups"),
             ("until", "2099-12-31"),
@@ -118,7 +160,7 @@ fn grant_switch_revoke_and_report_through_the_pages() {
     assert_eq!(r.header("location"), Some("/proxies?ok=granted"));
     let r = app.post_form(
         "/proxies",
-        &[("grantee", "demo-tanaka-hiroshi"), ("until", "2099-12-31")],
+        &[("grantee", "demo-takahashi"), ("until", "2099-12-31")],
         Some(&sato),
     );
     assert_eq!(r.header("location"), Some("/proxies?error=kinds"));
@@ -133,22 +175,22 @@ fn grant_switch_revoke_and_report_through_the_pages() {
     );
     assert_eq!(r.header("location"), Some("/proxies?error=self"));
     let page = app.get_with("/proxies", &sato).into_string().unwrap();
-    assert!(page.contains("data-grantee=\"demo-tanaka-hiroshi\""));
+    assert!(page.contains("data-grantee=\"demo-takahashi\""));
 
     // The proxy can switch to sato; the header says so.
-    let home = app.get_with("/", &hiroshi).into_string().unwrap();
+    let home = app.get_with("/", &proxy).into_string().unwrap();
     assert!(home.contains("data-testid=\"viewing-select\""));
-    let r = app.post_form("/viewing", &[("person", "demo-sato")], Some(&hiroshi));
+    let r = app.post_form("/viewing", &[("person", "demo-sato")], Some(&proxy));
     assert_eq!(r.status(), 303);
-    let home = app.get_with("/", &hiroshi).into_string().unwrap();
+    let home = app.get_with("/", &proxy).into_string().unwrap();
     assert!(
         home.contains("佐藤　健一さん（代理で表示）"),
         "whose records are on screen is always shown"
     );
     // Switching to someone who granted nothing is ignored.
-    app.post_form("/viewing", &[("person", "demo-suzuki")], Some(&hiroshi));
+    app.post_form("/viewing", &[("person", "demo-suzuki")], Some(&proxy));
     assert!(app
-        .get_with("/", &hiroshi)
+        .get_with("/", &proxy)
         .into_string()
         .unwrap()
         .contains("佐藤　健一さん（代理で表示）"));
@@ -160,21 +202,21 @@ fn grant_switch_revoke_and_report_through_the_pages() {
         .and_then(|s| s.split('/').next())
         .unwrap()
         .to_owned();
-    let r = app.post_form(&format!("/proxies/{id}/revoke"), &[], Some(&hiroshi));
+    let r = app.post_form(&format!("/proxies/{id}/revoke"), &[], Some(&proxy));
     assert_eq!(
         r.header("location"),
         Some("/proxies"),
         "the proxy cannot revoke the grantor's grant"
     );
     assert!(app
-        .get_with("/", &hiroshi)
+        .get_with("/", &proxy)
         .into_string()
         .unwrap()
         .contains("佐藤　健一さん（代理で表示）"));
     let r = app.post_form(&format!("/proxies/{id}/revoke"), &[], Some(&sato));
     assert_eq!(r.header("location"), Some("/proxies?ok=revoked"));
-    let home = app.get_with("/", &hiroshi).into_string().unwrap();
-    assert!(home.contains("田中　宏さん（本人）"));
+    let home = app.get_with("/", &proxy).into_string().unwrap();
+    assert!(home.contains("高橋　美咲さん（本人）"));
     assert!(!home.contains("viewing-select"));
 
     // Access history: sato sees her sign-in, the grant and the revocation, and can report one.
@@ -192,9 +234,9 @@ fn grant_switch_revoke_and_report_through_the_pages() {
         .unwrap()
         .to_owned();
     // Someone else cannot report sato's entries.
-    app.post_form(&format!("/access/{entry}/report"), &[], Some(&hiroshi));
+    app.post_form(&format!("/access/{entry}/report"), &[], Some(&proxy));
     assert!(!app
-        .get_with("/access", &hiroshi)
+        .get_with("/access", &proxy)
         .into_string()
         .unwrap()
         .contains("報告済み"));
