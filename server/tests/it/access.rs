@@ -95,7 +95,7 @@ async fn card_holders_see_their_minor_dependants_only(db: &Db) {
     let today = crate::fixtures::d(2026, 11, 26);
     server::demo::load(db, today).await.unwrap();
     // 田中 宏 holds the card (枝番 00); 結衣 (2015) is a dependant on it (枝番 02).
-    let (parent, child) = ("demo-tanaka-proxy", "demo-tanaka-yui");
+    let (parent, child) = ("demo-tanaka-hiroshi", "demo-tanaka-yui");
     for kind in AccessKind::ALL {
         assert!(access::may_view(db, parent, child, kind, today)
             .await
