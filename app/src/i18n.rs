@@ -135,6 +135,7 @@ messages! {
     SignedOut => "サインアウトしました。", "You have signed out.";
     SignInErrorState => "サインインの有効期限が切れたか、要求が正しくありません。もう一度サインインしてください。", "The sign-in expired or the request was not valid. Please sign in again.";
     SignInErrorProvider => "利用者証明のサービスで本人確認ができませんでした。もう一度お試しください。", "Your identity provider could not confirm who you are. Please try again.";
+    SignInErrorExpired => "一定時間操作がなかったため、サインアウトしました。もう一度サインインしてください。", "You were signed out after a period of inactivity. Please sign in again.";
     SignInErrorCancelled => "サインインが取り消されました。", "Sign-in was cancelled.";
     SignInErrorLinked => "この人はすでに別のサインインと結び付いています。", "This person is already linked to another sign-in.";
     SignInErrorUnavailable => "ただいまサインインできません。しばらくしてからもう一度お試しください。", "Sign-in is unavailable right now. Please try again in a moment.";

@@ -22,11 +22,18 @@ pub trait AccountPages: Send + Sync {
     fn history(&self, person: String) -> BoxFuture<'_, Result<Vec<AccessView>, AppError>>;
 }
 
+/// The signed-in session of the current request.
+pub trait Sessions: Send + Sync {
+    /// Marks the session active; returns its new idle deadline (Unix seconds).
+    fn keep_alive(&self) -> BoxFuture<'_, Result<i64, AppError>>;
+}
+
 /// Everything the UI needs from the server, provided once per request via context.
 #[derive(Clone)]
 pub struct Services {
     pub people: Arc<dyn PeopleDirectory>,
     pub account: Arc<dyn AccountPages>,
+    pub sessions: Arc<dyn Sessions>,
 }
 
 /// The services from context; a missing context is a wiring bug, reported as internal.

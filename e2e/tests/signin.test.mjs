@@ -101,9 +101,34 @@ test('dev sign-in on a phone', async () => {
     assert.equal(await b.page.textContent('[data-testid=viewing]'), '鈴木　ハルさん（本人）');
     const overflow = await b.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
+    await b.page.waitForTimeout(500);
+    assert.equal(await b.page.getByTestId('stay-signed-in').isVisible(), false, 'no warning with 15 minutes left');
     await screenshot(b.page, 'home-signed-in-phone');
     assert.deepEqual(b.consoleErrors, []);
   } finally {
     await b.close();
+  }
+});
+
+test('a warning comes before the idle timeout, and "stay signed in" extends the session', async () => {
+  const short = await startServer({ env: { KARTE_SESSION_IDLE_MINUTES: '2' } });
+  const b = await launchBrowser();
+  try {
+    await b.page.goto(short.url + '/signin');
+    await b.page.locator('tr[data-person-id="demo-sato"] button').click();
+    await b.page.waitForURL(short.url + '/');
+    // Two minutes of idle time left: the warning shows once the island has hydrated.
+    await b.page.getByTestId('stay-signed-in').waitFor();
+    assert.match(await b.page.textContent('[data-testid=session-timer]'), /まもなく自動的にサインアウトします/);
+    const extended = b.page.waitForResponse((r) => r.url().includes('/fn/keep-alive'));
+    await b.page.getByTestId('stay-signed-in').click();
+    const res = await extended;
+    assert.equal(res.status(), 200);
+    const deadline = await res.json();
+    assert.ok(deadline * 1000 > Date.now() + 60_000, 'the session was extended');
+    assert.deepEqual(b.consoleErrors, []);
+  } finally {
+    await b.close();
+    await short.stop();
   }
 });

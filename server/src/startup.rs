@@ -100,6 +100,10 @@ fn run(
             db: db.clone(),
             clock: settings.clock(),
         }),
+        sessions: Arc::new(handlers::SqlSessions {
+            db: db.clone(),
+            timeouts: auth.timeouts,
+        }),
     };
     let sign_in = SignInOptions {
         oidc: auth.oidc.enabled(),
@@ -141,7 +145,6 @@ fn run(
             .service(handlers::link)
             .service(handlers::logout)
             .service(handlers::logout_everywhere)
-            .service(handlers::keepalive)
             .service(account::switch_viewing)
             .service(account::add_proxy)
             .service(account::revoke_proxy)

@@ -22,6 +22,9 @@ pub fn Frame(children: Children) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">{lang.t(Msg::SkipToContent)}</a>
         <Header/>
+        {crate::session::use_viewer().map(|v| view! {
+            <crate::components::session_timer::SessionTimer lang idle_deadline=v.idle_deadline/>
+        })}
         <main id="main" class="main" tabindex="-1">{children()}</main>
         <Footer/>
     }

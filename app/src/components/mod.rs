@@ -1,3 +1,4 @@
 pub mod dates;
 pub mod layout;
 pub mod people;
+pub mod session_timer;

@@ -2,3 +2,4 @@
 //! exists), parses its input, calls one service from context and maps the error.
 
 pub mod people;
+pub mod session;

@@ -12,6 +12,7 @@ use leptos_router::hooks::use_query_map;
 fn error_message(code: &str) -> Msg {
     match code {
         "state" => Msg::SignInErrorState,
+        "expired" => Msg::SignInErrorExpired,
         "cancelled" => Msg::SignInErrorCancelled,
         "linked" => Msg::SignInErrorLinked,
         "unavailable" => Msg::SignInErrorUnavailable,

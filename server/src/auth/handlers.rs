@@ -346,22 +346,24 @@ pub async fn logout_everywhere(req: HttpRequest, db: web::Data<Db>) -> HttpRespo
         .finish()
 }
 
-/// "Stay signed in": the warning before the idle timeout calls this.
-#[post("/auth/keepalive")]
-pub async fn keepalive(
-    req: HttpRequest,
-    db: web::Data<Db>,
-    state: web::Data<AuthState>,
-) -> HttpResponse {
-    let Some(p) = req.extensions().get::<Principal>().cloned() else {
-        return HttpResponse::Unauthorized().finish();
-    };
-    let now = Utc::now();
-    match session::touch(&db, &p.session.id_hash, now).await {
-        Ok(()) => {
-            let deadline = (now + state.timeouts.idle).min(p.session.expires_at);
-            HttpResponse::Ok().json(serde_json::json!({ "idle_deadline": deadline.timestamp() }))
-        }
-        Err(_) => HttpResponse::ServiceUnavailable().finish(),
+/// The session service the pages use ("stay signed in").
+pub struct SqlSessions {
+    pub db: Db,
+    pub timeouts: Timeouts,
+}
+
+impl app::services::Sessions for SqlSessions {
+    fn keep_alive(&self) -> app::services::BoxFuture<'_, Result<i64, app::error::AppError>> {
+        // Read the principal before the first await: the request is not Send.
+        let principal = leptos::prelude::use_context::<leptos_actix::Request>()
+            .and_then(|req| req.extensions().get::<Principal>().cloned());
+        Box::pin(async move {
+            let p = principal.ok_or(app::error::AppError::NotFound)?;
+            let now = Utc::now();
+            session::touch(&self.db, &p.session.id_hash, now).await?;
+            Ok((now + self.timeouts.idle)
+                .min(p.session.expires_at)
+                .timestamp())
+        })
     }
 }
