@@ -70,16 +70,30 @@ async fn import(
             eprintln!("warning: {w}");
         }
         match report.outcome {
-            ImportOutcome::Imported { lines, people } => println!(
-                "{name}: imported {lines} records for {} ({}, batch {})",
-                people
-                    .iter()
-                    .map(|p| p.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                report.format.as_str(),
-                report.batch_id
-            ),
+            ImportOutcome::Imported { lines, people } => {
+                for person in &people {
+                    let detail = format!(
+                        "{} batch {} ({lines} records)",
+                        report.format.as_str(),
+                        report.batch_id
+                    );
+                    let event = server::audit::Event::new(server::audit::Action::Import)
+                        .by_client("cli")
+                        .on(person.as_str())
+                        .detail(detail);
+                    server::audit::record_or_log(&db, event).await;
+                }
+                println!(
+                    "{name}: imported {lines} records for {} ({}, batch {})",
+                    people
+                        .iter()
+                        .map(|p| p.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    report.format.as_str(),
+                    report.batch_id
+                );
+            }
             ImportOutcome::AlreadyImported => {
                 println!(
                     "{name}: already imported (batch {}); nothing changed",

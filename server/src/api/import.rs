@@ -3,13 +3,14 @@
 //! 201 imported, 200 already imported (nothing changed), 400 with file/line/field when the
 //! input is wrong (nothing written), 401 without a valid client credential, 413 when too large.
 
+use crate::audit;
 use crate::config::ImportClients;
 use crate::db::Db;
 use crate::import::run::{import_bytes, ImportRunError, MAX_IMPORT_BYTES};
 use crate::import::ImportFormat;
 use crate::records::import::ImportOutcome;
 use actix_web::http::header;
-use actix_web::{post, web, HttpRequest, HttpResponse};
+use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -81,6 +82,24 @@ pub async fn import(
     let source = format!("api:{client}");
     match import_bytes(&db, query.format, "upload", &body, None, &source).await {
         Ok(report) => {
+            if let ImportOutcome::Imported { people, lines } = &report.outcome {
+                for person in people {
+                    let detail = format!(
+                        "{} batch {} ({lines} records)",
+                        report.format.as_str(),
+                        report.batch_id
+                    );
+                    let event = audit::Event::new(audit::Action::Import)
+                        .by_client(client)
+                        .on(person.as_str())
+                        .detail(detail);
+                    let rid = req
+                        .extensions()
+                        .get::<crate::telemetry::RequestId>()
+                        .map(|r| r.0.clone());
+                    audit::record_or_log(&db, event.request(rid.as_deref())).await;
+                }
+            }
             let (status, label, lines, people) = match &report.outcome {
                 ImportOutcome::Imported { lines, people } => (
                     StatusCode::CREATED,

@@ -63,6 +63,15 @@ fn import_flow(backend: Backend) {
     assert_eq!(json["format"], "json");
     assert!(json["lines"].as_u64().unwrap() >= 5);
     assert_eq!(people_count(&app), 1);
+    // The person sees the import in their access history, by the client that made it.
+    let person = json["people"][0].as_str().unwrap().to_owned();
+    let cookie = app.dev_sign_in(&person);
+    let history = app.get_with("/access", &cookie).into_string().unwrap();
+    assert!(
+        history.contains("data-action=\"import\""),
+        "import not in the access history"
+    );
+    assert!(history.contains("test-insurer"));
 
     let r = post(&app, "", Some(TOKEN), &body);
     assert_eq!(r.status(), 200);
