@@ -132,3 +132,39 @@ test('a warning comes before the idle timeout, and "stay signed in" extends the 
     await short.stop();
   }
 });
+
+for (const [mode, label] of [['wrong_nonce', 'a wrong nonce'], ['wrong_audience', 'a wrong audience'], ['expired', 'an expired ID token']]) {
+  test(`${label} from the provider is refused in the browser`, async () => {
+    await op.misbehave(mode);
+    const b = await launchBrowser();
+    try {
+      await b.page.goto(server.url + '/signin');
+      await b.page.getByTestId('oidc-sign-in').click();
+      await b.page.fill('input#login', 'user-tanaka');
+      await b.page.click('button#submit');
+      await b.page.waitForURL(server.url + '/signin?error=provider');
+      assert.match(await b.page.textContent('[data-testid=signin-error]'), /本人確認ができませんでした/);
+      assert.equal((await b.context.cookies(server.url)).filter((c) => c.name === '__Host-karte_session').length, 0);
+    } finally {
+      await b.close();
+      await op.misbehave('none');
+    }
+  });
+}
+
+test('an expired session sends the person to sign in again', async () => {
+  const short = await startServer({ env: { KARTE_SESSION_IDLE_MINUTES: '0' } });
+  const b = await launchBrowser();
+  try {
+    await b.page.goto(short.url + '/signin');
+    await b.page.locator('tr[data-person-id="demo-sato"] button').click();
+    await b.page.waitForURL(short.url + '/');
+    // The session ended at once (idle timeout 0): the page shows no one signed in and the
+    // browser's cookie is gone.
+    assert.equal(await b.page.getByTestId('sign-in').isVisible(), true);
+    assert.equal((await b.context.cookies(short.url)).filter((c) => c.name === '__Host-karte_session').length, 0);
+  } finally {
+    await b.close();
+    await short.stop();
+  }
+});

@@ -125,6 +125,14 @@ fn import_files_then_again_changes_nothing() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(stdout.matches("already imported").count(), 2, "{stdout}");
     assert_eq!(karte(&db, &["people"]).stdout, people_before);
+    let out = karte(&db, &["import", "--person", &first_person, &csv]);
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("already imported"),
+        "the same CSV is the same batch"
+    );
 }
 
 #[test]
