@@ -92,3 +92,26 @@ export async function screenshot(page, name) {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
 }
+
+/** Signs in through the test OIDC provider's login form; resolves on Karte's landing page. */
+export async function signInWithOidc(page, server, login, landing = '/link') {
+  await page.goto(server.url + '/signin');
+  await page.getByTestId('oidc-sign-in').click();
+  await page.fill('input#login', login);
+  await page.click('button#submit');
+  await page.waitForURL(server.url + landing);
+}
+
+/** 佐藤 健一's insurance card and birth date, as the demo insurer registered them. */
+export const SATO_CARD = { insurer: '01130012', number: '20573', branch: '00', birth: '1974-06-12' };
+
+/** Fills in and sends the linking form; resolves on the home page. */
+export async function linkByCard(page, server, card, beforeSubmit = async () => {}) {
+  await page.getByLabel('保険者番号（6桁または8桁）').fill(card.insurer);
+  await page.getByLabel('被保険者証等の番号').fill(card.number);
+  await page.getByLabel('枝番（2桁、ない場合は空欄）').fill(card.branch);
+  await page.getByLabel('生年月日').fill(card.birth);
+  await beforeSubmit();
+  await page.getByRole('button', { name: '確認する' }).click();
+  await page.waitForURL(server.url + '/');
+}

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, launchBrowser, repoRoot } from './harness.mjs';
+import { startServer, launchBrowser, repoRoot, signInWithOidc, linkByCard, SATO_CARD } from './harness.mjs';
 import { startOidcProvider, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../oidc/launch.mjs';
 
 const IMPORT_TOKEN = 'canary-import-token-7f3a9c2e5b1d4f6a8c0e2b4d';
@@ -48,17 +48,8 @@ test('no name, health value, credential or cookie reaches the log', async () => 
   const b = await launchBrowser();
   const cookies = [];
   try {
-    await b.page.goto(server.url + '/signin');
-    await b.page.getByTestId('oidc-sign-in').click();
-    await b.page.fill('input#login', 'user-sato');
-    await b.page.click('button#submit');
-    await b.page.waitForURL(server.url + '/link');
-    await b.page.getByLabel('保険者番号（6桁または8桁）').fill('01130012');
-    await b.page.getByLabel('被保険者証等の番号').fill('20573');
-    await b.page.getByLabel('枝番（2桁、ない場合は空欄）').fill('00');
-    await b.page.getByLabel('生年月日').fill('1974-06-12');
-    await b.page.getByRole('button', { name: '確認する' }).click();
-    await b.page.waitForURL(server.url + '/');
+    await signInWithOidc(b.page, server, 'user-sato');
+    await linkByCard(b.page, server, SATO_CARD);
     cookies.push(...(await b.context.cookies(server.url)).map((c) => c.value));
     await b.page.goto(server.url + '/proxies');
     await b.page.fill('#grantee', 'demo-suzuki');

@@ -2,7 +2,7 @@
 // (e2e/oidc/provider.mjs), the linking step, sign-out; and the loopback-only dev sign-in.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, screenshot, PHONE } from './harness.mjs';
+import { startServer, launchBrowser, screenshot, PHONE, signInWithOidc, linkByCard, SATO_CARD } from './harness.mjs';
 import { startOidcProvider, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../oidc/launch.mjs';
 
 let op;
@@ -27,18 +27,10 @@ test('OIDC sign-in, linking by insurance card, then sign-out', async () => {
   try {
     await b.page.goto(server.url + '/');
     await b.page.getByTestId('sign-in').click();
-    await b.page.getByTestId('oidc-sign-in').click();
-    // The provider's own login form.
-    await b.page.fill('input#login', 'user-sato');
-    await b.page.click('button#submit');
-    await b.page.waitForURL(server.url + '/link');
-    await b.page.getByLabel('保険者番号（6桁または8桁）').fill('01130012');
-    await b.page.getByLabel('被保険者証等の番号').fill('20573');
-    await b.page.getByLabel('枝番（2桁、ない場合は空欄）').fill('00');
-    await b.page.getByLabel('生年月日').fill('1974-06-12');
-    await screenshot(b.page, 'link-desktop');
-    await b.page.getByRole('button', { name: '確認する' }).click();
-    await b.page.waitForURL(server.url + '/');
+    await b.page.waitForURL(server.url + '/signin');
+    // The provider's own login form, then the linking step.
+    await signInWithOidc(b.page, server, 'user-sato');
+    await linkByCard(b.page, server, SATO_CARD, () => screenshot(b.page, 'link-desktop'));
     assert.equal(await b.page.textContent('[data-testid=viewing]'), '佐藤　健一さん（本人）');
     const cookies = await b.context.cookies(server.url);
     const session = cookies.find((c) => c.name === '__Host-karte_session');
@@ -68,11 +60,7 @@ test('a tampered or replayed state is refused with an explanation', async () => 
     if (loc && loc.startsWith(server.url + '/auth/callback?')) callback = loc;
   });
   try {
-    await first.page.goto(server.url + '/signin');
-    await first.page.getByTestId('oidc-sign-in').click();
-    await first.page.fill('input#login', 'user-suzuki');
-    await first.page.click('button#submit');
-    await first.page.waitForURL(server.url + '/link');
+    await signInWithOidc(first.page, server, 'user-suzuki');
   } finally {
     await first.close();
   }
@@ -138,11 +126,7 @@ for (const [mode, label] of [['wrong_nonce', 'a wrong nonce'], ['wrong_audience'
     await op.misbehave(mode);
     const b = await launchBrowser();
     try {
-      await b.page.goto(server.url + '/signin');
-      await b.page.getByTestId('oidc-sign-in').click();
-      await b.page.fill('input#login', 'user-tanaka');
-      await b.page.click('button#submit');
-      await b.page.waitForURL(server.url + '/signin?error=provider');
+      await signInWithOidc(b.page, server, 'user-tanaka', '/signin?error=provider');
       assert.match(await b.page.textContent('[data-testid=signin-error]'), /本人確認ができませんでした/);
       assert.equal((await b.context.cookies(server.url)).filter((c) => c.name === '__Host-karte_session').length, 0);
     } finally {

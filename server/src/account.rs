@@ -7,9 +7,9 @@ use crate::auth::Principal;
 use crate::config::Clock;
 use crate::db::Db;
 use crate::records::access;
-use crate::telemetry::RequestId;
+use crate::telemetry::request_id;
+use crate::web::see_other as redirect;
 use crate::with_pool;
-use actix_web::http::header;
 use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
 use app::account::{AccessView, Actor, GrantView};
 use app::error::AppError;
@@ -17,20 +17,10 @@ use app::services::{AccountPages, BoxFuture};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use domain::access::{check_grant, AccessKind, AccessKinds, GrantError};
 
-fn redirect(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to))
-        .finish()
-}
-
 /// The signed-in, linked person of this request (account id, person id).
 fn me(req: &HttpRequest) -> Option<(String, String)> {
     let p = req.extensions().get::<Principal>().cloned()?;
     Some((p.account_id().to_owned(), p.person_id()?.to_owned()))
-}
-
-fn request_id(req: &HttpRequest) -> Option<String> {
-    req.extensions().get::<RequestId>().map(|r| r.0.clone())
 }
 
 #[derive(serde::Deserialize)]

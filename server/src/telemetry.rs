@@ -29,6 +29,13 @@ pub fn init(settings: &Settings) {
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
+/// The request id of a request, for the audit log.
+pub fn request_id(req: &actix_web::HttpRequest) -> Option<String> {
+    actix_web::HttpMessage::extensions(req)
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+}
+
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 fn new_request_id() -> String {

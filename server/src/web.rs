@@ -90,3 +90,10 @@ pub async fn favicon() -> HttpResponse {
         .insert_header((CACHE_CONTROL, "public, max-age=86400"))
         .body(include_str!("../../style/favicon.svg"))
 }
+
+/// 303 See Other to `to`: the answer to every form post.
+pub fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, to))
+        .finish()
+}

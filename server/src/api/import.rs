@@ -10,7 +10,7 @@ use crate::import::run::{import_bytes, ImportRunError, MAX_IMPORT_BYTES};
 use crate::import::ImportFormat;
 use crate::records::import::ImportOutcome;
 use actix_web::http::header;
-use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -93,10 +93,7 @@ pub async fn import(
                         .by_client(client)
                         .on(person.as_str())
                         .detail(detail);
-                    let rid = req
-                        .extensions()
-                        .get::<crate::telemetry::RequestId>()
-                        .map(|r| r.0.clone());
+                    let rid = crate::telemetry::request_id(&req);
                     audit::record_or_log(&db, event.request(rid.as_deref())).await;
                 }
             }

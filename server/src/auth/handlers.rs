@@ -7,7 +7,8 @@ use super::session::{self, Timeouts};
 use super::Principal;
 use crate::audit::{self, Action, Event};
 use crate::db::Db;
-use crate::telemetry::RequestId;
+use crate::telemetry::request_id;
+use crate::web::see_other as redirect;
 use crate::with_pool;
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpMessage, HttpRequest, HttpResponse};
@@ -23,18 +24,8 @@ pub struct AuthState {
     pub dev_login: bool,
 }
 
-fn redirect(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to))
-        .finish()
-}
-
 fn signin_error(code: &str) -> HttpResponse {
     redirect(&format!("/signin?error={code}"))
-}
-
-fn request_id(req: &HttpRequest) -> Option<String> {
-    req.extensions().get::<RequestId>().map(|r| r.0.clone())
 }
 
 /// Only same-site paths are followed after sign-in.
@@ -304,20 +295,27 @@ pub async fn link(req: HttpRequest, form: web::Form<LinkForm>, db: web::Data<Db>
     }
 }
 
-#[post("/auth/logout")]
-pub async fn logout(req: HttpRequest, db: web::Data<Db>) -> HttpResponse {
+/// Ends this session (`everywhere`: every session of the account), audits it, and clears the
+/// cookie.
+async fn sign_out(req: &HttpRequest, db: &Db, everywhere: bool) -> HttpResponse {
     let principal = req.extensions().get::<Principal>().cloned();
     if let Some(p) = principal {
-        if let Err(e) = session::delete(&db, &p.session.id_hash).await {
+        let (ended, action) = if everywhere {
+            (
+                session::delete_all(db, p.account_id()).await.map(|_| ()),
+                Action::SignOutEverywhere,
+            )
+        } else {
+            (
+                session::delete(db, &p.session.id_hash).await,
+                Action::SignOut,
+            )
+        };
+        if let Err(e) = ended {
             tracing::error!(error = %e, "session delete failed");
         }
-        audit::record_or_log(
-            &db,
-            Event::new(Action::SignOut)
-                .by_account(p.account_id(), p.person_id())
-                .request(request_id(&req).as_deref()),
-        )
-        .await;
+        let event = Event::new(action).by_account(p.account_id(), p.person_id());
+        audit::record_or_log(db, event.request(request_id(req).as_deref())).await;
     }
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/signin?signed_out=1"))
@@ -325,25 +323,14 @@ pub async fn logout(req: HttpRequest, db: web::Data<Db>) -> HttpResponse {
         .finish()
 }
 
+#[post("/auth/logout")]
+pub async fn logout(req: HttpRequest, db: web::Data<Db>) -> HttpResponse {
+    sign_out(&req, &db, false).await
+}
+
 #[post("/auth/logout-everywhere")]
 pub async fn logout_everywhere(req: HttpRequest, db: web::Data<Db>) -> HttpResponse {
-    let principal = req.extensions().get::<Principal>().cloned();
-    if let Some(p) = principal {
-        if let Err(e) = session::delete_all(&db, p.account_id()).await {
-            tracing::error!(error = %e, "session delete failed");
-        }
-        audit::record_or_log(
-            &db,
-            Event::new(Action::SignOutEverywhere)
-                .by_account(p.account_id(), p.person_id())
-                .request(request_id(&req).as_deref()),
-        )
-        .await;
-    }
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, "/signin?signed_out=1"))
-        .cookie(session::removal_cookie())
-        .finish()
+    sign_out(&req, &db, true).await
 }
 
 /// The session service the pages use ("stay signed in").
