@@ -86,7 +86,7 @@ pub async fn store_batch(
 
 /// The same statements for both backends, type-checked against each.
 macro_rules! backend {
-    ($module:ident, $DB:ty, $Pool:ty, $insert_drugs:path) => {
+    ($module:ident, $DB:ty, $Pool:ty) => {
         mod $module {
             use super::*;
             use sqlx::{QueryBuilder, Transaction};
@@ -224,7 +224,43 @@ macro_rules! backend {
 
             async fn store_records(tx: &mut Tx<'_>, batch_id: &str, person: &PersonId, records: &PersonRecords) -> Result<(), StoreError> {
                 delete_claims(tx, "drug_lines", person, records.drugs.iter().map(|d| d.claim.claim_id.as_str()).collect()).await?;
-                $insert_drugs(tx, batch_id, person, &records.drugs).await?;
+                for chunk in records.drugs.chunks(CHUNK) {
+                    let mut q = QueryBuilder::<$DB>::new(
+                        "INSERT INTO drug_lines (person_id, batch_id, claim_id, institution_id, service_month, accepted_on,
+                         sequence, visible_from, dispensed_on, dispenser_name, prescriber_id, prescription, usage,
+                         drug_name, ingredient, receipt_code, yj_code, directions, daily_dose, single_dose,
+                         special_instructions, quantity_amount, quantity_unit, mark, copay, savings) ",
+                    );
+                    q.push_values(chunk, |mut b, d| {
+                        b.push_bind(person.as_str())
+                            .push_bind(batch_id)
+                            .push_bind(d.claim.claim_id.as_str())
+                            .push_bind(d.claim.institution.as_str())
+                            .push_bind(d.claim.service_month.to_string())
+                            .push_bind(d.claim.accepted_on)
+                            .push_bind(d.claim.sequence as i64)
+                            .push_bind(d.visible_from)
+                            .push_bind(d.dispensed_on)
+                            .push_bind(d.dispenser_name.as_str())
+                            .push_bind(d.prescriber.as_str())
+                            .push_bind(to_code(&d.prescription))
+                            .push_bind(to_code(&d.usage))
+                            .push_bind(d.drug_name.as_str())
+                            .push_bind(d.ingredient.as_deref())
+                            .push_bind(d.receipt_code.as_ref().map(|c| c.as_str()))
+                            .push_bind(d.yj_code.as_ref().map(|c| c.as_str()))
+                            .push_bind(d.directions.as_deref())
+                            .push_bind(d.daily_dose.as_deref())
+                            .push_bind(d.single_dose.as_deref())
+                            .push_bind(d.special_instructions.as_deref())
+                            .push_bind(i64::from(d.quantity.amount))
+                            .push_bind(d.quantity.unit.label_ja())
+                            .push_bind(d.mark.map(|m| to_code(&m)))
+                            .push_bind(d.copay.map(|y| y.0))
+                            .push_bind(d.savings.map(|y| y.0));
+                    });
+                    q.build().execute(&mut **tx).await?;
+                }
                 delete_claims(tx, "expense_lines", person, records.expenses.iter().map(|e| e.claim.claim_id.as_str()).collect()).await?;
                 for chunk in records.expenses.chunks(CHUNK) {
                     let mut q = QueryBuilder::<$DB>::new(
@@ -289,117 +325,5 @@ macro_rules! backend {
     };
 }
 
-backend!(
-    sqlite,
-    sqlx::Sqlite,
-    sqlx::SqlitePool,
-    insert_drugs_multirow
-);
-backend!(postgres, sqlx::Postgres, sqlx::PgPool, insert_drugs_unnest);
-
-/// SQLite: multi-row INSERTs (no array parameters there).
-async fn insert_drugs_multirow(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    batch_id: &str,
-    person: &PersonId,
-    drugs: &[domain::drugs::DrugLine],
-) -> Result<(), StoreError> {
-    // 26 parameters a row; SQLite allows 32,766 per statement.
-    for chunk in drugs.chunks(1_000) {
-        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO drug_lines (person_id, batch_id, claim_id, institution_id, service_month, accepted_on,
-             sequence, visible_from, dispensed_on, dispenser_name, prescriber_id, prescription, usage,
-             drug_name, ingredient, receipt_code, yj_code, directions, daily_dose, single_dose,
-             special_instructions, quantity_amount, quantity_unit, mark, copay, savings) ",
-        );
-        q.push_values(chunk, |mut b, d| {
-            b.push_bind(person.as_str())
-                .push_bind(batch_id)
-                .push_bind(d.claim.claim_id.as_str())
-                .push_bind(d.claim.institution.as_str())
-                .push_bind(d.claim.service_month.to_string())
-                .push_bind(d.claim.accepted_on)
-                .push_bind(d.claim.sequence as i64)
-                .push_bind(d.visible_from)
-                .push_bind(d.dispensed_on)
-                .push_bind(d.dispenser_name.as_str())
-                .push_bind(d.prescriber.as_str())
-                .push_bind(to_code(&d.prescription))
-                .push_bind(to_code(&d.usage))
-                .push_bind(d.drug_name.as_str())
-                .push_bind(d.ingredient.as_deref())
-                .push_bind(d.receipt_code.as_ref().map(|c| c.as_str()))
-                .push_bind(d.yj_code.as_ref().map(|c| c.as_str()))
-                .push_bind(d.directions.as_deref())
-                .push_bind(d.daily_dose.as_deref())
-                .push_bind(d.single_dose.as_deref())
-                .push_bind(d.special_instructions.as_deref())
-                .push_bind(i64::from(d.quantity.amount))
-                .push_bind(d.quantity.unit.label_ja())
-                .push_bind(d.mark.map(|m| to_code(&m)))
-                .push_bind(d.copay.map(|y| y.0))
-                .push_bind(d.savings.map(|y| y.0));
-        });
-        q.build().execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
-/// PostgreSQL: one array per column through UNNEST — 26 parameters per 10,000 rows instead of
-/// 26 per row, which is what makes bulk imports fast there.
-async fn insert_drugs_unnest(
-    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    batch_id: &str,
-    person: &PersonId,
-    drugs: &[domain::drugs::DrugLine],
-) -> Result<(), StoreError> {
-    use domain::drugs::DrugLine;
-    const ROWS: usize = 10_000;
-    fn text(chunk: &[DrugLine], f: impl Fn(&DrugLine) -> String) -> Vec<String> {
-        chunk.iter().map(f).collect()
-    }
-    fn opt(chunk: &[DrugLine], f: impl Fn(&DrugLine) -> Option<String>) -> Vec<Option<String>> {
-        chunk.iter().map(f).collect()
-    }
-    for chunk in drugs.chunks(ROWS) {
-        sqlx::query(
-            "INSERT INTO drug_lines (person_id, batch_id, claim_id, institution_id, service_month, accepted_on,
-             sequence, visible_from, dispensed_on, dispenser_name, prescriber_id, prescription, usage,
-             drug_name, ingredient, receipt_code, yj_code, directions, daily_dose, single_dose,
-             special_instructions, quantity_amount, quantity_unit, mark, copay, savings)
-             SELECT $1::text, $2::text, * FROM UNNEST($3::text[], $4::text[], $5::text[], $6::date[], $7::bigint[],
-               $8::date[], $9::date[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
-               $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::bigint[],
-               $23::text[], $24::text[], $25::bigint[], $26::bigint[])",
-        )
-        .bind(person.as_str())
-        .bind(batch_id)
-        .bind(text(chunk, |d| d.claim.claim_id.as_str().to_owned()))
-        .bind(text(chunk, |d| d.claim.institution.as_str().to_owned()))
-        .bind(text(chunk, |d| d.claim.service_month.to_string()))
-        .bind(chunk.iter().map(|d| d.claim.accepted_on).collect::<Vec<_>>())
-        .bind(chunk.iter().map(|d| d.claim.sequence as i64).collect::<Vec<_>>())
-        .bind(chunk.iter().map(|d| d.visible_from).collect::<Vec<_>>())
-        .bind(chunk.iter().map(|d| d.dispensed_on).collect::<Vec<_>>())
-        .bind(text(chunk, |d| d.dispenser_name.clone()))
-        .bind(text(chunk, |d| d.prescriber.as_str().to_owned()))
-        .bind(text(chunk, |d| to_code(&d.prescription)))
-        .bind(text(chunk, |d| to_code(&d.usage)))
-        .bind(text(chunk, |d| d.drug_name.clone()))
-        .bind(opt(chunk, |d| d.ingredient.clone()))
-        .bind(opt(chunk, |d| d.receipt_code.as_ref().map(|c| c.as_str().to_owned())))
-        .bind(opt(chunk, |d| d.yj_code.as_ref().map(|c| c.as_str().to_owned())))
-        .bind(opt(chunk, |d| d.directions.clone()))
-        .bind(opt(chunk, |d| d.daily_dose.clone()))
-        .bind(opt(chunk, |d| d.single_dose.clone()))
-        .bind(opt(chunk, |d| d.special_instructions.clone()))
-        .bind(chunk.iter().map(|d| i64::from(d.quantity.amount)).collect::<Vec<_>>())
-        .bind(text(chunk, |d| d.quantity.unit.label_ja().to_owned()))
-        .bind(opt(chunk, |d| d.mark.map(|m| to_code(&m))))
-        .bind(chunk.iter().map(|d| d.copay.map(|y| y.0)).collect::<Vec<_>>())
-        .bind(chunk.iter().map(|d| d.savings.map(|y| y.0)).collect::<Vec<_>>())
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
-}
+backend!(sqlite, sqlx::Sqlite, sqlx::SqlitePool);
+backend!(postgres, sqlx::Postgres, sqlx::PgPool);
