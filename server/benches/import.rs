@@ -58,6 +58,22 @@ async fn query_ms(db: &Db, person: &str) -> (f64, usize) {
     (best, n)
 }
 
+/// Where the per-person read spends its time: the bare SQL fetch, then the full domain read.
+async fn read_breakdown(name: &str, db: &Db) {
+    let sql = "SELECT claim_id, institution_id, service_month, accepted_on, sequence, visible_from, dispensed_on,
+        dispenser_name, prescriber_id, prescription, usage, drug_name, ingredient, receipt_code, yj_code, directions,
+        daily_dose, single_dose, special_instructions, quantity_amount, quantity_unit, mark, copay, savings
+        FROM drug_lines WHERE person_id = $1";
+    let mut best = f64::MAX;
+    let mut rows = 0;
+    for _ in 0..20 {
+        let t = Instant::now();
+        rows = server::with_pool!(db, pool => sqlx::query(sql).bind("bench-reader").fetch_all(pool).await.unwrap().len());
+        best = best.min(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    println!("{name}: bare fetch of {rows} rows x 24 columns: {best:.2} ms");
+}
+
 async fn run(name: &str, db: Db) {
     db.migrate().await.unwrap();
     // One person with ~2,000 lines: the drug-history page of three years.
@@ -66,6 +82,7 @@ async fn run(name: &str, db: Db) {
         .unwrap();
     let (q0, n) = query_ms(&db, "bench-reader").await;
     println!("{name}: per-person query ({n} lines shown), db with 2k lines: {q0:.2} ms");
+    read_breakdown(name, &db).await;
 
     // Batches are made before the clock starts: only storing is measured.
     let first = batch("bench-100k", "bench-bulk-0", 100_000);
