@@ -166,6 +166,19 @@ impl TestApp {
         }
     }
 
+    /// The PostgreSQL URL of this app's database (`None` on SQLite).
+    pub fn database_url(&self) -> Option<String> {
+        self._db
+            .settings
+            .database_url
+            .as_ref()
+            .map(|u| u.expose().to_owned())
+    }
+
+    pub fn settings(&self) -> &server::config::Settings {
+        &self._db.settings
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

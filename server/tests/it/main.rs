@@ -4,6 +4,7 @@
 
 mod access;
 mod api_import;
+mod backup;
 mod cli;
 mod fixtures;
 mod helpers;
