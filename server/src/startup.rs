@@ -152,7 +152,9 @@ fn run(
             .service(
                 aw::scope("/api/v1")
                     .app_data(api::import::payload_config())
-                    .service(api::import::import),
+                    .service(api::import::import)
+                    .service(api::drugs::my_drugs)
+                    .service(api::drugs::openapi),
             )
             .service(web::stylesheet)
             .service(web::favicon)

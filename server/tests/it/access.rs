@@ -257,7 +257,7 @@ fn person_b_gets_nothing_of_person_a_on_any_route() {
     db.settings.auth.dev_login = false;
     let settings = db.settings.clone();
     let app = TestApp::spawn_with(db, true);
-    let b_cookie = {
+    let (b_cookie, a_entry) = {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -275,11 +275,23 @@ fn person_b_gets_nothing_of_person_a_on_any_route() {
             let token = server::auth::session::create(&db, &account.id, t, chrono::Utc::now())
                 .await
                 .unwrap();
+            // Something in A's access history, for B to try to report.
+            let event = server::audit::Event::new(server::audit::Action::View)
+                .on("demo-sato")
+                .detail("drugs");
+            server::audit::record(&db, event, chrono::Utc::now())
+                .await
+                .unwrap();
+            let a_entry = server::audit::history(&db, "demo-sato", 1).await.unwrap()[0].id;
             db.close().await;
-            format!("__Host-karte_session={token}")
+            (format!("__Host-karte_session={token}"), a_entry)
         })
     };
-    let routes = server::startup::app_routes();
+    let mut routes = server::startup::app_routes();
+    // The REST API's person-facing routes (the import API is for machine clients only).
+    for path in ["/api/v1/me/drugs", "/api/v1/openapi.json"] {
+        routes.push((path.to_owned(), "GET".to_owned()));
+    }
     assert!(routes.len() >= 9, "{routes:?}");
     for (path, method) in routes {
         // Path parameters, if any appear later, get A's identifiers.
@@ -303,8 +315,11 @@ fn person_b_gets_nothing_of_person_a_on_any_route() {
         }
     }
     // Actions aimed at A's things by id change nothing and reveal nothing.
-    for path in ["/proxies/1/revoke", "/access/1/report"] {
-        let r = app.post_form(path, &[], Some(&b_cookie));
+    for path in [
+        "/proxies/1/revoke".to_owned(),
+        format!("/access/{a_entry}/report"),
+    ] {
+        let r = app.post_form(&path, &[], Some(&b_cookie));
         assert_eq!(r.status(), 303);
         assert!(
             !r.header("location").unwrap_or("").contains("ok="),

@@ -1,0 +1,129 @@
+//! `GET /api/v1/me/drugs` over real HTTP: scoping to the person on screen, proxies by kind,
+//! pagination that loses and repeats nothing, clear 4xx, the access log, and the OpenAPI document.
+
+use crate::helpers::{Backend, TestApp};
+
+fn json(app: &TestApp, path: &str, cookie: &str) -> (u16, serde_json::Value, Option<String>) {
+    let r = app.get_with(path, cookie);
+    let status = r.status();
+    let cache = r.header("cache-control").map(str::to_owned);
+    (
+        status,
+        r.into_json().unwrap_or(serde_json::Value::Null),
+        cache,
+    )
+}
+
+#[test]
+fn drug_history_api_pages_through_the_same_lines_newest_first() {
+    let app = TestApp::spawn(Backend::Sqlite, true);
+    assert_eq!(app.get("/api/v1/me/drugs").status(), 401);
+    let sato = app.dev_sign_in("demo-sato");
+    let (status, all, cache) = json(&app, "/api/v1/me/drugs?limit=2000", &sato);
+    assert_eq!(status, 200);
+    assert_eq!(cache.as_deref(), Some("no-store"));
+    assert_eq!(all["person_id"], "demo-sato");
+    let lines = all["lines"].as_array().unwrap();
+    assert!(lines.len() > 50, "three years of demo drugs");
+    assert_eq!(all["total"].as_u64().unwrap() as usize, lines.len());
+    assert!(all["next_cursor"].is_null());
+    let dates: Vec<&str> = lines
+        .iter()
+        .map(|l| l["dispensed_on"].as_str().unwrap())
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    assert!(
+        lines.iter().any(|l| l["mark"] == "psychotropic"),
+        "the 向 drug is there, marked"
+    );
+    assert!(lines.iter().all(|l| l["claim"]["person"] == "demo-sato"));
+
+    // Page by 37: the concatenation is the whole list, nothing lost or repeated.
+    let mut paged = Vec::new();
+    let mut path = "/api/v1/me/drugs?limit=37".to_owned();
+    loop {
+        let (status, page, _) = json(&app, &path, &sato);
+        assert_eq!(status, 200);
+        paged.extend(page["lines"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => path = format!("/api/v1/me/drugs?limit=37&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(&paged, lines);
+
+    // A narrower period holds only its months.
+    let (_, year, _) = json(
+        &app,
+        "/api/v1/me/drugs?from=2025-01&to=2025-12&limit=2000",
+        &sato,
+    );
+    assert!(year["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| l["dispensed_on"].as_str().unwrap().starts_with("2025-")));
+    assert!(!year["lines"].as_array().unwrap().is_empty());
+
+    let (status, err, _) = json(&app, "/api/v1/me/drugs?from=2025-13&to=2025-01", &sato);
+    assert_eq!(status, 400);
+    assert!(err["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("from/to"));
+    let (status, _, _) = json(&app, "/api/v1/me/drugs?from=2025-06&to=2025-01", &sato);
+    assert_eq!(status, 400, "from after to");
+    let (status, err, _) = json(&app, "/api/v1/me/drugs?cursor=bogus", &sato);
+    assert_eq!(status, 400);
+    assert_eq!(err["error"]["code"], "bad_cursor");
+}
+
+#[test]
+fn a_proxy_sees_drugs_only_when_granted_drugs_and_it_is_logged() {
+    let app = TestApp::spawn(Backend::Sqlite, true);
+    let sato = app.dev_sign_in("demo-sato");
+    let proxy = app.dev_sign_in("demo-takahashi");
+    app.post_form(
+        "/proxies",
+        &[
+            ("grantee", "demo-takahashi"),
+            ("kinds", "checkups"),
+            ("until", "2099-12-31"),
+        ],
+        Some(&sato),
+    );
+    app.post_form("/viewing", &[("person", "demo-sato")], Some(&proxy));
+    let (status, _, _) = json(&app, "/api/v1/me/drugs", &proxy);
+    assert_eq!(status, 404, "checkups were granted, not drugs");
+
+    app.post_form(
+        "/proxies",
+        &[
+            ("grantee", "demo-takahashi"),
+            ("kinds", "drugs"),
+            ("until", "2099-12-31"),
+        ],
+        Some(&sato),
+    );
+    let (status, body, _) = json(&app, "/api/v1/me/drugs", &proxy);
+    assert_eq!(status, 200);
+    assert_eq!(body["person_id"], "demo-sato");
+    let history = app.get_with("/access", &sato).into_string().unwrap();
+    assert!(
+        history.contains("data-action=\"view\""),
+        "the view is in sato's access history"
+    );
+    assert!(history.contains("高橋　美咲さん"), "with who viewed");
+}
+
+#[test]
+fn the_openapi_document_describes_the_api() {
+    let app = TestApp::spawn(Backend::Sqlite, false);
+    let r = app.get("/api/v1/openapi.json");
+    assert_eq!(r.status(), 200);
+    let doc: serde_json::Value = r.into_json().unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for path in ["/me/drugs", "/import"] {
+        assert!(doc["paths"][path].is_object(), "{path} is documented");
+    }
+}
