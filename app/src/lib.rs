@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod components;
+pub mod drugs;
 pub mod error;
 pub mod functions;
 pub mod i18n;

@@ -28,12 +28,21 @@ pub trait Sessions: Send + Sync {
     fn keep_alive(&self) -> BoxFuture<'_, Result<i64, AppError>>;
 }
 
+/// The record pages' data, for the person on screen (checked against the signed-in person).
+pub trait DrugHistory: Send + Sync {
+    fn drug_page(
+        &self,
+        query: crate::drugs::PeriodQuery,
+    ) -> BoxFuture<'_, Result<crate::drugs::DrugPage, AppError>>;
+}
+
 /// Everything the UI needs from the server, provided once per request via context.
 #[derive(Clone)]
 pub struct Services {
     pub people: Arc<dyn PeopleDirectory>,
     pub account: Arc<dyn AccountPages>,
     pub sessions: Arc<dyn Sessions>,
+    pub drugs: Arc<dyn DrugHistory>,
 }
 
 /// The services from context; a missing context is a wiring bug, reported as internal.

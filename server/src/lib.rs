@@ -14,6 +14,7 @@ pub mod demo;
 pub mod health;
 pub mod import;
 pub mod lang;
+pub mod pages;
 pub mod records;
 pub mod startup;
 pub mod telemetry;

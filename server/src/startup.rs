@@ -100,6 +100,10 @@ fn run(
             db: db.clone(),
             clock: settings.clock(),
         }),
+        drugs: Arc::new(crate::pages::SqlDrugHistory {
+            db: db.clone(),
+            clock: settings.clock(),
+        }),
         sessions: Arc::new(handlers::SqlSessions {
             db: db.clone(),
             timeouts: auth.timeouts,

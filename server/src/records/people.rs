@@ -52,3 +52,36 @@ impl PeopleDirectory for SqlPeople {
         })
     }
 }
+
+#[derive(sqlx::FromRow)]
+struct HeaderRow {
+    name: String,
+    birth_date: chrono::NaiveDate,
+    insurer_number: Option<String>,
+    symbol: Option<String>,
+    number: Option<String>,
+    branch: Option<String>,
+}
+
+/// 受診者情報 of one person with their current insurance card (`None`: no such person).
+pub async fn person_header(
+    db: &Db,
+    person: &PersonId,
+    as_proxy: bool,
+) -> Result<Option<app::drugs::PersonHeader>, DbError> {
+    const SQL: &str = "SELECT p.name, p.birth_date, i.insurer_number, i.symbol, i.number, i.branch
+        FROM people p LEFT JOIN insurances i ON i.id = (
+            SELECT id FROM insurances WHERE person_id = p.id ORDER BY valid_from DESC LIMIT 1)
+        WHERE p.id = $1";
+    let row: Option<HeaderRow> = with_pool!(db, pool => sqlx::query_as(SQL).bind(person.as_str()).fetch_optional(pool).await?);
+    Ok(row.map(|r| app::drugs::PersonHeader {
+        person_id: person.to_string(),
+        name: r.name,
+        birth_date: r.birth_date,
+        insurer_number: r.insurer_number,
+        symbol: r.symbol,
+        number: r.number,
+        branch: r.branch,
+        as_proxy,
+    }))
+}

@@ -127,3 +127,48 @@ fn the_openapi_document_describes_the_api() {
         assert!(doc["paths"][path].is_object(), "{path} is documented");
     }
 }
+
+/// The page and the API show the same lines in the same order.
+#[test]
+fn the_drug_page_shows_the_same_lines_as_the_api() {
+    let app = TestApp::spawn(Backend::Sqlite, true);
+    let sato = app.dev_sign_in("demo-sato");
+    let (_, api, _) = json(&app, "/api/v1/me/drugs?limit=2000", &sato);
+    let r = app.get_with("/drugs?preset=all_three_years", &sato);
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    let page = r.into_string().unwrap();
+    let api_lines = api["lines"].as_array().unwrap();
+    assert_eq!(page.matches("<tr data-usage=").count(), api_lines.len());
+    assert!(
+        page.contains("昭和49年6月12日 (1974-06-12)"),
+        "birth date in 和暦 and 西暦"
+    );
+    assert!(
+        page.contains("01130012") && page.contains("4131・20573・00"),
+        "insurer and card"
+    );
+    assert!(page.contains("向）"), "the 向 mark is shown as text");
+    // Same order: each API line's name appears after the previous one.
+    let mut at = 0;
+    for line in api_lines.iter().take(40) {
+        let name = line["drug_name"].as_str().unwrap();
+        let found = page[at..].find(name).map(|i| at + i);
+        assert!(found.is_some(), "{name} out of order or missing");
+        at = found.unwrap();
+    }
+    // A custom period in the URL, and a clear message for a bad one.
+    let page = app
+        .get_with("/drugs?from=2025-01&to=2025-03", &sato)
+        .into_string()
+        .unwrap();
+    assert!(page.contains("2025-01 – 2025-03"));
+    let page = app
+        .get_with("/drugs?from=2025-13&to=2025-03", &sato)
+        .into_string()
+        .unwrap();
+    assert!(page.contains("入力内容を確認してください"));
+    // Signed out: a prompt, no data.
+    let page = app.get("/drugs").into_string().unwrap();
+    assert!(!page.contains("data-testid=\"drug-table\"") && page.contains("/signin"));
+}
