@@ -26,7 +26,7 @@ test('drug history on desktop: presets, custom period in the URL, back button', 
     const dates = await b.page.locator('[data-testid=drug-table] tbody tr td:first-child').allTextContents();
     const iso = dates.map((d) => d.replace(/(\d+)年(\d+)月(\d+)日/, (_, y, m, dd) => `${y}-${m.padStart(2, '0')}-${dd.padStart(2, '0')}`));
     assert.deepEqual(iso, [...iso].sort().reverse(), 'newest first');
-    await screenshot(b.page, 'drugs-desktop');
+    await screenshot(b.page, 'drugs-desktop', { fullPage: false });
 
     await b.page.fill('#from', '2025-01');
     await b.page.fill('#to', '2025-03');
@@ -51,7 +51,7 @@ test('drug history works without JavaScript and reflows into cards on a phone', 
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
     const display = await b.page.locator('[data-testid=drug-table] tbody tr').first().evaluate((el) => getComputedStyle(el).display);
     assert.equal(display, 'block', 'one card per line');
-    await screenshot(b.page, 'drugs-phone');
+    await screenshot(b.page, 'drugs-phone', { fullPage: false });
   } finally {
     await b.close();
   }

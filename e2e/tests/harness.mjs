@@ -88,9 +88,9 @@ export async function launchBrowser({ viewport = DESKTOP, javaScriptEnabled = tr
   };
 }
 
-export async function screenshot(page, name) {
+export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage });
 }
 
 /** Signs in through the test OIDC provider's login form; resolves on Karte's landing page. */
