@@ -45,6 +45,14 @@ impl Lang {
     }
 
     /// A person's name as the UI addresses them: 「佐藤　健一さん」 in Japanese, the bare name in English.
+    /// Text in parentheses, with the brackets each language uses.
+    pub fn parenthesized(self, inner: &str) -> String {
+        match self {
+            Lang::Ja => format!("（{inner}）"),
+            Lang::En => format!(" ({inner})"),
+        }
+    }
+
     pub fn addressed(self, name: &str) -> String {
         match self {
             Lang::Ja => format!("{name}さん"),
@@ -115,6 +123,7 @@ messages! {
     PeopleRefreshing => "更新しています…", "Refreshing…";
     PeopleRefreshed => "更新しました", "Refreshed";
     PeopleCount => "人", " people";
+    ListSeparator => "、", ", ";
     ErrorUnavailable => "ただいま情報を読み込めません。しばらくしてからもう一度お試しください。", "We cannot load your information right now. Please try again in a moment.";
     ErrorGeneric => "問題が発生しました。もう一度お試しください。", "Something went wrong. Please try again.";
     ErrorBadInput => "入力内容を確認してください。", "Please check what you entered.";
@@ -174,6 +183,7 @@ messages! {
     DrugColKind => "処方区分・使用区分", "Prescription / use";
     DrugColName => "医薬品名（成分名）", "Medicine (ingredient)";
     DrugColUsage => "用法・用量・1回用量", "Directions, daily and single dose";
+    SingleDosePrefix => "1回", "each time:";
     DrugColSpecial => "特別指示", "Special instructions";
     DrugColQuantity => "調剤数量", "Quantity";
     DrugColCost => "自己負担相当額／削減可能額", "Your share / possible savings";

@@ -51,13 +51,20 @@ pub fn PeopleList(lang: Lang, initial: Vec<PersonRow>) -> impl IntoView {
     let refresh = Action::new(move |_: &()| list_people(lang));
     let status = move || match refresh.value().get() {
         None => String::new(),
-        Some(Ok(list)) => format!(
-            "{}（{}、{}{}）",
-            lang.t(Msg::PeopleRefreshed),
-            list.read_at,
-            list.people.len(),
-            lang.t(Msg::PeopleCount)
-        ),
+        Some(Ok(list)) => {
+            let detail = format!(
+                "{}{}{}{}",
+                list.read_at,
+                lang.t(Msg::ListSeparator),
+                list.people.len(),
+                lang.t(Msg::PeopleCount)
+            );
+            format!(
+                "{}{}",
+                lang.t(Msg::PeopleRefreshed),
+                lang.parenthesized(&detail)
+            )
+        }
         Some(Err(e)) => e.message(lang).to_string(),
     };
     // Effects run only in the browser: this marks the island as hydrated (tests wait for it).

@@ -53,7 +53,7 @@ fn DrugsBody(page: DrugPage, chosen: PeriodQuery) -> impl IntoView {
         .iter()
         .map(|m| m.to_string())
         .collect::<Vec<_>>()
-        .join("、");
+        .join(lang.t(Msg::ListSeparator));
     view! {
         <PersonCard person=page.person.clone() today=page.today/>
         <PeriodChooser chosen from=page.months.from().to_string() to=page.months.to().to_string()/>
@@ -61,7 +61,7 @@ fn DrugsBody(page: DrugPage, chosen: PeriodQuery) -> impl IntoView {
             <h2 id="drug-list">{format!("{} – {}", page.months.from(), page.months.to())}" "
                 <span class="muted" data-testid="drug-count">{count}{lang.t(Msg::DrugsCount)}</span></h2>
             <p class="muted freshness" data-testid="freshness">
-                {(!incomplete.is_empty()).then(|| format!("{}: {incomplete}。", lang.t(Msg::DrugsIncomplete)))}
+                {(!incomplete.is_empty()).then(|| format!("{}: {incomplete} ", lang.t(Msg::DrugsIncomplete)))}
                 {lang.t(Msg::DrugsRetention)}
             </p>
             {if page.lines.is_empty() {
@@ -167,7 +167,7 @@ fn DrugTable(lines: Vec<DrugLine>) -> impl IntoView {
                 Lang::Ja => (l.prescription.label_ja(), l.usage.label_ja()),
                 Lang::En => (l.prescription.label_en(), l.usage.label_en()),
             };
-            let usage_text = [l.directions.clone(), l.daily_dose.clone(), l.single_dose.clone().map(|s| format!("1回 {s}"))]
+            let usage_text = [l.directions.clone(), l.daily_dose.clone(), l.single_dose.clone().map(|s| format!("{} {s}", lang.t(Msg::SingleDosePrefix)))]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()
@@ -190,7 +190,7 @@ fn DrugTable(lines: Vec<DrugLine>) -> impl IntoView {
                     <td data-label=label(Msg::DrugColPlace)>{l.dispenser_name.clone()}</td>
                     <td data-label=label(Msg::DrugColKind)>{format!("{prescription}・{usage}")}</td>
                     <th scope="row" data-label=label(Msg::DrugColName)>{mark}{l.drug_name.clone()}
-                        {l.ingredient.clone().map(|i| view! { <span class="muted">" （"{i}"）"</span> })}</th>
+                        {l.ingredient.clone().map(|i| view! { <span class="muted">{lang.parenthesized(&i)}</span> })}</th>
                     <td data-label=label(Msg::DrugColUsage)>{usage_text}</td>
                     <td data-label=label(Msg::DrugColSpecial)>{l.special_instructions.clone()}</td>
                     <td data-label=label(Msg::DrugColQuantity)>{l.quantity.to_string()}</td>

@@ -3,17 +3,16 @@
 //! with every field, paginated with an opaque cursor. 401 signed out; 404 when the person on
 //! screen may not show drugs (never 403, so existence is not confirmed); 400 for a bad period.
 
-use crate::audit::{self, Action, Event};
 use crate::auth::Principal;
 use crate::config::Clock;
 use crate::db::Db;
-use crate::records::{access, lines};
 use crate::telemetry::request_id;
 use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
+use app::drugs::PeriodQuery;
+use app::error::AppError;
 use base64::Engine as _;
-use domain::access::AccessKind;
 use domain::drugs::DrugLine;
-use domain::period::MonthRange;
+use domain::period::Preset;
 use serde::{Deserialize, Serialize};
 
 const DEFAULT_LIMIT: usize = 500;
@@ -45,6 +44,20 @@ fn problem(status: actix_web::http::StatusCode, code: &str, message: &str) -> Ht
         .json(serde_json::json!({ "error": { "code": code, "message": message } }))
 }
 
+/// One mapping from the shared errors to API answers.
+fn error_response(e: &AppError) -> HttpResponse {
+    use actix_web::http::StatusCode;
+    match e {
+        AppError::NotFound => problem(StatusCode::NOT_FOUND, "not_found", "no records"),
+        AppError::BadInput(why) => problem(StatusCode::BAD_REQUEST, "bad_period", why),
+        _ => problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "try again in a moment",
+        ),
+    }
+}
+
 fn encode_cursor(offset: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("o:{offset}"))
 }
@@ -72,30 +85,15 @@ pub async fn my_drugs(
     let Some(p) = principal else {
         return problem(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first");
     };
-    let (Some(me), Some(viewing)) = (
-        p.person_id().map(str::to_owned),
-        p.viewing().map(|v| v.person_id.clone()),
-    ) else {
-        return problem(StatusCode::NOT_FOUND, "not_found", "no records");
-    };
     let today = clock.today();
-    let window = domain::visibility::retention_window(today);
-    let months = match (&q.from, &q.to) {
-        (None, None) => window,
-        (from, to) => {
-            let from = from.clone().unwrap_or_else(|| window.from().to_string());
-            let to = to.clone().unwrap_or_else(|| window.to().to_string());
-            match MonthRange::parse(&from, &to) {
-                Ok(r) => r,
-                Err(e) => {
-                    return problem(
-                        StatusCode::BAD_REQUEST,
-                        "bad_period",
-                        &format!("from/to (YYYY-MM): {e}"),
-                    )
-                }
-            }
-        }
+    let query = PeriodQuery {
+        preset: None,
+        from: q.from.clone(),
+        to: q.to.clone(),
+    };
+    let months = match crate::pages::period(&query, today, Preset::AllThreeYears) {
+        Ok(m) => m,
+        Err(e) => return error_response(&e),
     };
     let offset = match q.cursor.as_deref().map(decode_cursor) {
         None => 0,
@@ -109,48 +107,19 @@ pub async fn my_drugs(
         }
     };
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
-    match access::may_view(&db, &me, &viewing, AccessKind::Drugs, today).await {
-        Ok(true) => {}
-        Ok(false) => return problem(StatusCode::NOT_FOUND, "not_found", "no records"),
-        Err(e) => {
-            tracing::error!(error = %e, "access check failed");
-            return problem(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "try again in a moment",
-            );
-        }
-    }
-    let person = match domain::people::PersonId::parse(&viewing) {
-        Ok(p) => p,
-        Err(_) => return problem(StatusCode::NOT_FOUND, "not_found", "no records"),
-    };
-    let all = match lines::visible_drug_lines(&db, &person, months, today).await {
-        Ok(l) => l,
-        Err(e) => {
-            tracing::error!(error = %e, "drug lines read failed");
-            return problem(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "try again in a moment",
-            );
-        }
-    };
+    // The first page of a listing is the view that goes to the access log.
+    let rid = request_id(&req);
+    let log_view = (offset == 0).then_some((" (api)", rid.as_deref()));
+    let (person, _, all) =
+        match crate::pages::viewed_drug_lines(&db, &p, months, today, log_view).await {
+            Ok(v) => v,
+            Err(e) => return error_response(&e),
+        };
+    let viewing = person.to_string();
     let page = all
         .get(offset.min(all.len())..(offset + limit).min(all.len()))
         .unwrap_or_default();
     let next = (offset + limit < all.len()).then(|| encode_cursor(offset + limit));
-    if offset == 0 {
-        let event = Event::new(Action::View)
-            .by_account(p.account_id(), Some(&me))
-            .on(&viewing);
-        let detail = format!("drugs {}..{} (api)", months.from(), months.to());
-        audit::record_or_log(
-            &db,
-            event.detail(detail).request(request_id(&req).as_deref()),
-        )
-        .await;
-    }
     HttpResponse::Ok().json(DrugsPage {
         person_id: &viewing,
         from: months.from().to_string(),
