@@ -236,6 +236,16 @@ messages! {
     ActionRevoke => "代理人の取り消し", "Proxy revoked";
     ActionReport => "心当たりなしの報告", "Reported";
     ActionOther => "その他", "Other";
+    // ── 健診結果 (checkups) ──
+    CheckupsTitle => "健診結果", "Checkup results";
+    // ── 医療費通知情報 (expenses) ──
+    ExpensesTitle => "医療費通知情報", "Medical-cost notices";
+    // ── PDF ──
+    PdfSave => "PDFで保存", "Save as PDF";
+    // ── 医療費控除 (e-Tax) ──
+    DeductionTitle => "医療費控除", "Medical-expense deduction";
+    // ── お薬の情報 (drugs, more) ──
+    DrugsFilterHeading => "絞り込み", "Filter";
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod error;
 pub mod functions;
 pub mod i18n;
 pub mod pages;
+pub mod record;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod services;

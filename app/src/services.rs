@@ -36,6 +36,12 @@ pub trait DrugHistory: Send + Sync {
     ) -> BoxFuture<'_, Result<crate::drugs::DrugPage, AppError>>;
 }
 
+// ── checkups: trait here ──
+
+// ── expenses: trait here ──
+
+// ── deduction: trait here ──
+
 /// Everything the UI needs from the server, provided once per request via context.
 #[derive(Clone)]
 pub struct Services {
@@ -43,6 +49,11 @@ pub struct Services {
     pub account: Arc<dyn AccountPages>,
     pub sessions: Arc<dyn Sessions>,
     pub drugs: Arc<dyn DrugHistory>,
+    // ── checkups field ──
+
+    // ── expenses field ──
+
+    // ── deduction field ──
 }
 
 /// The services from context; a missing context is a wiring bug, reported as internal.

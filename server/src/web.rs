@@ -73,13 +73,20 @@ pub fn set_page_csp() {
     provide_context(nonce);
 }
 
-/// The one stylesheet, compiled into the binary so the server needs no file for it.
+/// The one stylesheet (the base and one file per record page), compiled into the binary so the
+/// server needs no file for it.
 #[get("/style/karte.css")]
 pub async fn stylesheet() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")
         .insert_header((CACHE_CONTROL, "no-cache"))
-        .body(include_str!("../../style/karte.css"))
+        .body(concat!(
+            include_str!("../../style/karte.css"),
+            include_str!("../../style/drugs.css"),
+            include_str!("../../style/checkups.css"),
+            include_str!("../../style/expenses.css"),
+            include_str!("../../style/deduction.css"),
+        ))
 }
 
 /// The site icon (also stops browsers asking for a missing /favicon.ico).

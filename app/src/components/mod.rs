@@ -1,4 +1,5 @@
 pub mod dates;
 pub mod layout;
 pub mod people;
+pub mod record;
 pub mod session_timer;

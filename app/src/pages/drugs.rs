@@ -3,18 +3,15 @@
 //! the table reflows into one card per line (CSS only, the same HTML).
 
 use crate::components::layout::use_lang;
-use crate::drugs::{load_drug_page, DrugPage, PeriodQuery, PersonHeader};
+use crate::components::record::{yen, PeriodChooser, PersonCard};
+use crate::drugs::{load_drug_page, DrugPage, PeriodQuery};
 use crate::i18n::{Lang, Msg};
 use domain::drugs::DrugLine;
 use domain::money::Yen;
-use domain::period::Preset;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-fn yen(y: Yen) -> String {
-    format!("{}円", domain::money::group_thousands(y.0))
-}
 
 #[component]
 pub fn DrugsPage() -> impl IntoView {
@@ -76,69 +73,6 @@ fn DrugsBody(page: DrugPage, chosen: PeriodQuery) -> impl IntoView {
                 <p class="savings" data-testid="savings-total">{lang.t(Msg::DrugsSavingsTotal)}": "<strong>{yen(savings)}</strong></p>
             })}
         </section>
-    }
-}
-
-/// 受診者情報: 氏名, 生年月日 (和暦 and 西暦), 年齢, 保険者番号, 記号・番号・枝番.
-#[component]
-pub fn PersonCard(person: PersonHeader, today: chrono::NaiveDate) -> impl IntoView {
-    let lang = use_lang();
-    let birth = match lang {
-        Lang::Ja => domain::wareki::format_both(person.birth_date),
-        Lang::En => person.birth_date.to_string(),
-    };
-    let age = domain::wareki::age_on(person.birth_date, today)
-        .map(|a| format!("{a}{}", lang.t(Msg::PersonAgeUnit)));
-    let card = [
-        person.symbol.clone(),
-        person.number.clone(),
-        person.branch.clone(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join("・");
-    view! {
-        <section class="card person-card" data-testid="person-header" aria-label=lang.t(Msg::PersonName)>
-            <dl>
-                <div><dt>{lang.t(Msg::PersonName)}</dt><dd>{lang.addressed(&person.name)}</dd></div>
-                <div><dt>{lang.t(Msg::PersonBirth)}</dt><dd>{birth}</dd></div>
-                <div><dt>{lang.t(Msg::PersonAge)}</dt><dd>{age}</dd></div>
-                <div><dt>{lang.t(Msg::PersonInsurer)}</dt><dd>{person.insurer_number.clone()}</dd></div>
-                <div><dt>{lang.t(Msg::PersonCard)}</dt><dd>{card}</dd></div>
-            </dl>
-        </section>
-    }
-}
-
-/// Presets and a custom month range; a GET form, so the period is in the URL.
-#[component]
-fn PeriodChooser(chosen: PeriodQuery, from: String, to: String) -> impl IntoView {
-    let lang = use_lang();
-    let presets = Preset::ALL
-        .into_iter()
-        .map(|p| {
-            let code = serde_json::to_value(p).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-            let current = chosen.preset.as_deref() == Some(code.as_str());
-            let label = match lang {
-                Lang::Ja => p.label_ja(),
-                Lang::En => p.label_en(),
-            };
-            view! { <a class="chip" href=format!("?preset={code}") aria-current=current.then_some("true")>{label}</a> }
-        })
-        .collect_view();
-    view! {
-        <form method="get" class="card period" aria-label=lang.t(Msg::PeriodLabel)>
-            <div class="chips">{presets}</div>
-            <fieldset class="period__custom">
-                <legend>{lang.t(Msg::PeriodCustom)}</legend>
-                <label for="from">{lang.t(Msg::PeriodFrom)}</label>
-                <input id="from" name="from" type="month" value=from required/>
-                <label for="to">{lang.t(Msg::PeriodTo)}</label>
-                <input id="to" name="to" type="month" value=to required/>
-                <button type="submit" class="button">{lang.t(Msg::PeriodShow)}</button>
-            </fieldset>
-        </form>
     }
 }
 

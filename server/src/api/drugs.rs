@@ -7,9 +7,9 @@ use crate::auth::Principal;
 use crate::config::Clock;
 use crate::db::Db;
 use crate::telemetry::request_id;
+use super::{error_response, problem};
 use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
 use app::drugs::PeriodQuery;
-use app::error::AppError;
 use base64::Engine as _;
 use domain::drugs::DrugLine;
 use domain::period::Preset;
@@ -37,25 +37,6 @@ struct DrugsPage<'a> {
     total: usize,
     /// Pass as `cursor` for the next page; absent on the last page.
     next_cursor: Option<String>,
-}
-
-fn problem(status: actix_web::http::StatusCode, code: &str, message: &str) -> HttpResponse {
-    HttpResponse::build(status)
-        .json(serde_json::json!({ "error": { "code": code, "message": message } }))
-}
-
-/// One mapping from the shared errors to API answers.
-fn error_response(e: &AppError) -> HttpResponse {
-    use actix_web::http::StatusCode;
-    match e {
-        AppError::NotFound => problem(StatusCode::NOT_FOUND, "not_found", "no records"),
-        AppError::BadInput(why) => problem(StatusCode::BAD_REQUEST, "bad_period", why),
-        _ => problem(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "try again in a moment",
-        ),
-    }
 }
 
 fn encode_cursor(offset: usize) -> String {

@@ -3,3 +3,27 @@
 
 pub mod drugs;
 pub mod import;
+
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use app::error::AppError;
+
+/// An API error: `{"error": {"code", "message"}}` with the status.
+pub fn problem(status: StatusCode, code: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status)
+        .json(serde_json::json!({ "error": { "code": code, "message": message } }))
+}
+
+/// One mapping from the shared errors to API answers: 404 (never 403) when the person on
+/// screen may not show this kind, 400 with the reason for bad input, 503 otherwise.
+pub fn error_response(e: &AppError) -> HttpResponse {
+    match e {
+        AppError::NotFound => problem(StatusCode::NOT_FOUND, "not_found", "no records"),
+        AppError::BadInput(why) => problem(StatusCode::BAD_REQUEST, "bad_input", why),
+        _ => problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "try again in a moment",
+        ),
+    }
+}

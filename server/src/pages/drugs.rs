@@ -1,0 +1,69 @@
+//! お薬の情報: the page's service and the rule shared with the drug API.
+
+use super::{log_access, on_screen, period, render_context};
+use crate::audit::Action;
+use crate::auth::Principal;
+use crate::config::Clock;
+use crate::db::Db;
+use crate::records::{lines, people};
+use app::drugs::{DrugPage, PeriodQuery};
+use app::error::AppError;
+use app::services::{BoxFuture, DrugHistory};
+use domain::access::AccessKind;
+use domain::drugs::DrugLine;
+use domain::people::PersonId;
+use domain::period::{MonthRange, Preset};
+use domain::visibility::{incomplete_months, RecordKind};
+
+/// The drug lines of the person on screen for `months`, if the signed-in person may see their
+/// drugs today (else `NotFound`, never "forbidden"); writes the view to the access log when
+/// `log_view`. Shared by the page and the API so both apply the same rule.
+pub async fn viewed_drug_lines(
+    db: &Db,
+    principal: &Principal,
+    months: MonthRange,
+    today: chrono::NaiveDate,
+    log_view: Option<(&str, Option<&str>)>,
+) -> Result<(PersonId, bool, Vec<DrugLine>), AppError> {
+    let on = on_screen(db, principal, AccessKind::Drugs, today).await?;
+    let drug_lines = lines::visible_drug_lines(db, &on.person, months, today).await?;
+    if let Some((channel, request_id)) = log_view {
+        let detail = format!("drugs {}..{}{channel}", months.from(), months.to());
+        log_access(db, principal, &on, Action::View, detail, request_id).await;
+    }
+    Ok((on.person, on.as_proxy, drug_lines))
+}
+
+pub struct SqlDrugHistory {
+    pub db: Db,
+    pub clock: Clock,
+}
+
+impl DrugHistory for SqlDrugHistory {
+    fn drug_page(&self, query: PeriodQuery) -> BoxFuture<'_, Result<DrugPage, AppError>> {
+        let (principal, request_id) = render_context();
+        Box::pin(async move {
+            let p = principal.ok_or(AppError::NotFound)?;
+            let today = self.clock.today();
+            let months = period(&query, today, Preset::Last3Months)?;
+            let (person, as_proxy, drug_lines) = viewed_drug_lines(
+                &self.db,
+                &p,
+                months,
+                today,
+                Some(("", request_id.as_deref())),
+            )
+            .await?;
+            let header = people::person_header(&self.db, &person, as_proxy)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok(DrugPage {
+                person: header,
+                months,
+                today,
+                lines: drug_lines,
+                incomplete: incomplete_months(months, today, RecordKind::Drugs),
+            })
+        })
+    }
+}
