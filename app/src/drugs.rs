@@ -2,20 +2,96 @@
 //! the browser).
 
 use crate::error::AppError;
-use chrono::NaiveDate;
 pub use crate::record::{PeriodQuery, PersonHeader};
-use domain::drugs::DrugLine;
-use domain::period::{MonthRange, YearMonth};
+use chrono::NaiveDate;
+use domain::drugs::{DrugLine, UsageKind};
+use domain::period::{DateRange, MonthRange, YearMonth};
+
+/// How the page lists the lines: one row per line (grouped by dispensing), or one row per
+/// ingredient with a timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DrugView {
+    #[default]
+    Lines,
+    Ingredients,
+}
+
+impl DrugView {
+    pub fn from_query(raw: Option<&str>) -> Self {
+        match raw {
+            Some("ingredients") => Self::Ingredients,
+            _ => Self::Lines,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Lines => "lines",
+            Self::Ingredients => "ingredients",
+        }
+    }
+}
+
+/// The filter in the URL (`usage`, `q`): applied by the server for pages without JavaScript
+/// (non-matching lines are sent `hidden`), then live in the browser without a round trip.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DrugFilter {
+    pub usage: Option<UsageKind>,
+    pub q: String,
+}
+
+impl DrugFilter {
+    /// From the URL; an unknown 使用区分 means "all" rather than an error page.
+    pub fn from_query(usage: Option<&str>, q: Option<&str>) -> Self {
+        let usage = usage
+            .filter(|u| !u.is_empty())
+            .and_then(|u| serde_json::from_value(serde_json::Value::String(u.to_owned())).ok());
+        Self {
+            usage,
+            q: q.unwrap_or_default().trim().chars().take(100).collect(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.usage.is_none() && self.q.is_empty()
+    }
+
+    pub fn matches(&self, line: &DrugLine) -> bool {
+        self.usage.is_none_or(|u| u == line.usage)
+            && domain::drugs::matches_search(line, &domain::drugs::search_fold(&self.q))
+    }
+}
+
+/// The code of a 使用区分 as used in URLs and `data-usage` attributes (e.g. `as_needed`).
+pub fn usage_code(u: UsageKind) -> String {
+    serde_json::to_value(u)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+pub const USAGES: [UsageKind; 5] = [
+    UsageKind::Oral,
+    UsageKind::External,
+    UsageKind::AsNeeded,
+    UsageKind::Injection,
+    UsageKind::HomeCare,
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DrugPage {
     pub person: PersonHeader,
     pub months: MonthRange,
+    /// Set when the person chose days rather than whole months.
+    pub days: Option<DateRange>,
     pub today: NaiveDate,
-    /// Newest first, only what the person may see today.
+    /// Newest first, every line of the period the person may see today (the filter only
+    /// hides lines).
     pub lines: Vec<DrugLine>,
     /// Months of the period whose receipts cannot all be published yet.
     pub incomplete: Vec<YearMonth>,
+    /// The latest publication day of this person's drug information (any period).
+    pub data_as_of: Option<NaiveDate>,
 }
 
 pub async fn load_drug_page(query: PeriodQuery) -> Result<DrugPage, AppError> {
@@ -27,5 +103,27 @@ pub async fn load_drug_page(query: PeriodQuery) -> Result<DrugPage, AppError> {
     {
         let _ = query;
         Err(AppError::Internal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_from_query_ignores_unknown_usage() {
+        assert_eq!(
+            DrugFilter::from_query(Some("as_needed"), None).usage,
+            Some(UsageKind::AsNeeded)
+        );
+        assert_eq!(
+            DrugFilter::from_query(Some("nonsense"), Some("  ロキソ ")),
+            DrugFilter {
+                usage: None,
+                q: "ロキソ".into()
+            }
+        );
+        assert!(DrugFilter::from_query(Some(""), Some("")).is_empty());
+        assert_eq!(usage_code(UsageKind::AsNeeded), "as_needed");
     }
 }

@@ -246,6 +246,23 @@ messages! {
     DeductionTitle => "医療費控除", "Medical-expense deduction";
     // ── お薬の情報 (drugs, more) ──
     DrugsFilterHeading => "絞り込み", "Filter";
+    DrugsFilterUsage => "使用区分", "How it is used";
+    DrugsFilterAll => "すべて", "All";
+    DrugsFilterSearch => "医薬品名・成分名で探す", "Search medicine or ingredient";
+    DrugsFilterSearchHint => "例：ロキソ", "e.g. loxo";
+    DrugsFilterApply => "絞り込む", "Apply";
+    DrugsFilterNone => "条件に合うお薬はありません。使用区分を「すべて」にするか、検索語を短くしてみてください。", "No medicines match. Set the use to “All” or shorten the search.";
+    DrugsBackToDefault => "直近3か月の表示に戻る", "Back to the last 3 months";
+    DrugsTryAllYears => "3年間すべてを表示する", "Show all three years";
+    DrugsViewLabel => "表示のしかた", "View";
+    DrugsViewLines => "調剤ごと", "By dispensing";
+    DrugsViewIngredients => "成分ごと", "By ingredient";
+    IngredientTimes => "回", "×";
+    IngredientOverlapTitle => "同じ成分が、異なる医療機関の処方で重なる期間に出ています：", "The same ingredient was prescribed by two institutions for overlapping days:";
+    IngredientOverlapAdvice => "意図された処方のこともあります。気になるときは、医師または薬剤師にこの画面を見せてご相談ください。", "This may be intended. If in doubt, show this page to your doctor or pharmacist.";
+    IngredientNote => "帯は調剤日から調剤数量（日分）の日数を表します。屯服や回数・枚数で出たお薬は調剤日のみを示します。", "Each bar runs from the dispensing day for the days supplied. Medicines taken as needed or counted in doses or sheets show the dispensing day only.";
+    PeriodByDay => "日付で指定する", "Choose days";
+    PeriodByMonth => "月で指定する", "Choose months";
 }
 
 #[cfg(test)]

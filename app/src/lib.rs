@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! What a person sees: Leptos components, routes and server functions.
 //!
 //! Pages render on the server (islands architecture): only the parts marked `#[island]` ship

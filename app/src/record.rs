@@ -24,4 +24,3 @@ pub struct PeriodQuery {
     pub from: Option<String>,
     pub to: Option<String>,
 }
-

@@ -1,4 +1,5 @@
 pub mod dates;
+pub mod drug_filter;
 pub mod layout;
 pub mod people;
 pub mod record;

@@ -46,8 +46,32 @@ pub fn PersonCard(person: PersonHeader, today: chrono::NaiveDate) -> impl IntoVi
 
 /// Presets and a custom month range; a GET form, so the period is in the URL.
 #[component]
-pub fn PeriodChooser(chosen: PeriodQuery, from: String, to: String) -> impl IntoView {
+pub fn PeriodChooser(
+    chosen: PeriodQuery,
+    /// The shown period's ends: YYYY-MM, or YYYY-MM-DD when the person chose days.
+    from: String,
+    to: String,
+    /// Offer days as well as months (a link switches; the URL says which).
+    #[prop(optional)]
+    allow_days: bool,
+) -> impl IntoView {
     let lang = use_lang();
+    let by_day = allow_days && (from.len() == 10 || to.len() == 10);
+    let input_type = if by_day { "date" } else { "month" };
+    let switch = allow_days.then(|| {
+        let (href, label) = if by_day {
+            (
+                format!("?from={}&to={}", &from[..7], &to[..7]),
+                Msg::PeriodByMonth,
+            )
+        } else {
+            let last = domain::period::YearMonth::parse(&to)
+                .map(|m| m.last_day().to_string())
+                .unwrap_or_else(|_| format!("{to}-28"));
+            (format!("?from={from}-01&to={last}"), Msg::PeriodByDay)
+        };
+        view! { <a class="period__switch" href=href data-testid="period-unit">{lang.t(label)}</a> }
+    });
     let presets = Preset::ALL
         .into_iter()
         .map(|p| {
@@ -66,12 +90,12 @@ pub fn PeriodChooser(chosen: PeriodQuery, from: String, to: String) -> impl Into
             <fieldset class="period__custom">
                 <legend>{lang.t(Msg::PeriodCustom)}</legend>
                 <label for="from">{lang.t(Msg::PeriodFrom)}</label>
-                <input id="from" name="from" type="month" value=from required/>
+                <input id="from" name="from" type=input_type value=from.clone() required/>
                 <label for="to">{lang.t(Msg::PeriodTo)}</label>
-                <input id="to" name="to" type="month" value=to required/>
+                <input id="to" name="to" type=input_type value=to.clone() required/>
                 <button type="submit" class="button">{lang.t(Msg::PeriodShow)}</button>
+                {switch}
             </fieldset>
         </form>
     }
 }
-

@@ -1,17 +1,19 @@
 //! お薬の情報: the person header, a period chooser that lives in the URL (a GET form: works
-//! without JavaScript, bookmarkable), and every field of every line, newest first. On a phone
-//! the table reflows into one card per line (CSS only, the same HTML).
+//! without JavaScript, bookmarkable), a filter, and either every line newest first (grouped
+//! by dispensing: one card per 調剤日 and 薬局 on a phone, a dense table on a desktop — the
+//! same HTML, CSS decides) or one row per ingredient with a timeline.
 
+use crate::components::dates::long_date;
+use crate::components::drug_filter::DrugFilter as DrugFilterIsland;
 use crate::components::layout::use_lang;
 use crate::components::record::{yen, PeriodChooser, PersonCard};
-use crate::drugs::{load_drug_page, DrugPage, PeriodQuery};
+use crate::drugs::{load_drug_page, usage_code, DrugFilter, DrugPage, DrugView, PeriodQuery};
 use crate::i18n::{Lang, Msg};
-use domain::drugs::DrugLine;
-use domain::money::Yen;
+use chrono::NaiveDate;
+use domain::drugs::{by_ingredient, search_fold, DrugLine, IngredientRow};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
 
 #[component]
 pub fn DrugsPage() -> impl IntoView {
@@ -22,53 +24,136 @@ pub fn DrugsPage() -> impl IntoView {
         from: q.get("from"),
         to: q.get("to"),
     };
+    let filter = DrugFilter::from_query(q.get("usage").as_deref(), q.get("q").as_deref());
+    let view = DrugView::from_query(q.get("view").as_deref());
     let chosen = query.clone();
     view! {
         <Title text=lang.t(Msg::DrugsTitle)/>
         <h1>{lang.t(Msg::DrugsTitle)}</h1>
-        <Suspense fallback=move || view! { <p>{lang.t(Msg::Loading)}</p> }>
+        <Suspense fallback=move || view! { <p role="status">{lang.t(Msg::Loading)}</p> }>
             {Suspend::new(async move {
                 match load_drug_page(query).await {
-                    Ok(page) => view! { <DrugsBody page chosen=chosen.clone()/> }.into_any(),
+                    Ok(page) => view! { <DrugsBody page chosen=chosen.clone() filter=filter.clone() view/> }.into_any(),
                     Err(crate::error::AppError::NotFound) => view! {
                         <p class="card">{lang.t(Msg::HomeSignInPrompt)}" "<a href="/signin">{lang.t(Msg::SignIn)}</a></p>
                     }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
+                    Err(e) => view! {
+                        <div class="card notice notice--error" role="alert" data-testid="drugs-error">
+                            <p>{e.message(lang)}</p>
+                            <p><a href="/drugs">{lang.t(Msg::DrugsBackToDefault)}</a></p>
+                        </div>
+                    }.into_any(),
                 }
             })}
         </Suspense>
     }
 }
 
+/// The query parameters that say which period is shown, to keep when the view or filter changes.
+fn period_params(chosen: &PeriodQuery) -> Vec<(String, String)> {
+    [
+        ("preset", &chosen.preset),
+        ("from", &chosen.from),
+        ("to", &chosen.to),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.clone().map(|v| (k.to_owned(), v)))
+    .collect()
+}
+
+fn query_string(params: &[(String, String)]) -> String {
+    let parts: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!("{k}={}", crate::components::layout::percent_encode(v)))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
 #[component]
-fn DrugsBody(page: DrugPage, chosen: PeriodQuery) -> impl IntoView {
+fn DrugsBody(
+    page: DrugPage,
+    chosen: PeriodQuery,
+    filter: DrugFilter,
+    view: DrugView,
+) -> impl IntoView {
     let lang = use_lang();
-    let savings = domain::drugs::total_savings(&page.lines).unwrap_or(Yen(0));
-    let count = page.lines.len();
+    let savings = domain::drugs::total_savings(&page.lines).unwrap_or_default();
+    let total = page.lines.len();
+    let shown = page.lines.iter().filter(|l| filter.matches(l)).count();
+    let (from_label, to_label) = match page.days {
+        Some(d) => (long_date(d.from(), lang), long_date(d.to(), lang)),
+        None => (page.months.from().to_string(), page.months.to().to_string()),
+    };
     let incomplete = page
         .incomplete
         .iter()
         .map(|m| m.to_string())
         .collect::<Vec<_>>()
         .join(lang.t(Msg::ListSeparator));
+    let as_of = match page.data_as_of {
+        Some(d) => long_date(d, lang),
+        None => lang.t(Msg::DataAsOfUnknown).to_owned(),
+    };
+    let period = period_params(&chosen);
+    let tab = |v: DrugView, label: Msg| {
+        let mut params = period.clone();
+        if v == DrugView::Ingredients {
+            params.push(("view".into(), v.code().into()));
+        }
+        view! {
+            <a class="tab" href=format!("/drugs{}", query_string(&params))
+                aria-current=(v == view).then_some("page")>{lang.t(label)}</a>
+        }
+    };
+    let mut keep = period.clone();
+    if view == DrugView::Ingredients {
+        keep.push(("view".into(), view.code().into()));
+    }
+    let list = if page.lines.is_empty() {
+        view! {
+            <div class="empty" data-testid="drugs-empty">
+                <p>{lang.t(Msg::DrugsNone)}</p>
+                <p><a href="/drugs?preset=all_three_years">{lang.t(Msg::DrugsTryAllYears)}</a></p>
+            </div>
+        }
+        .into_any()
+    } else {
+        let lines = page.lines;
+        view! {
+            {match view {
+                DrugView::Lines => view! { <DrugTable lines filter=filter.clone()/> }.into_any(),
+                DrugView::Ingredients => view! { <IngredientTable lines filter=filter.clone() today=page.today/> }.into_any(),
+            }}
+            <p id="filter-empty" class="empty" hidden={shown > 0} data-testid="filter-empty">{lang.t(Msg::DrugsFilterNone)}</p>
+            <p class="muted">{lang.t(Msg::MarkLegend)}</p>
+        }
+        .into_any()
+    };
     view! {
         <PersonCard person=page.person.clone() today=page.today/>
-        <PeriodChooser chosen from=page.months.from().to_string() to=page.months.to().to_string()/>
+        <PeriodChooser chosen from=page.days.map_or_else(|| page.months.from().to_string(), |d| d.from().to_string())
+            to=page.days.map_or_else(|| page.months.to().to_string(), |d| d.to().to_string()) allow_days=true/>
         <section class="card" aria-labelledby="drug-list">
-            <h2 id="drug-list">{format!("{} – {}", page.months.from(), page.months.to())}" "
-                <span class="muted" data-testid="drug-count">{count}{lang.t(Msg::DrugsCount)}</span></h2>
+            <h2 id="drug-list">{format!("{from_label} – {to_label}")}" "
+                <span class="muted" data-testid="drug-count">{total}{lang.t(Msg::DrugsCount)}</span></h2>
             <p class="muted freshness" data-testid="freshness">
-                {(!incomplete.is_empty()).then(|| format!("{}: {incomplete} ", lang.t(Msg::DrugsIncomplete)))}
-                {lang.t(Msg::DrugsRetention)}
+                <span data-testid="data-as-of">{lang.t(Msg::DataAsOf)}": "{as_of}</span>" "
+                {(!incomplete.is_empty()).then(|| view! { <span data-testid="incomplete">{format!("{}: {incomplete}", lang.t(Msg::DrugsIncomplete))}</span>" " })}
+                <span>{lang.t(Msg::DrugsRetention)}</span>
             </p>
-            {if page.lines.is_empty() {
-                view! { <p class="empty" data-testid="drugs-empty">{lang.t(Msg::DrugsNone)}</p> }.into_any()
-            } else {
-                view! {
-                    <DrugTable lines=page.lines/>
-                    <p class="muted">{lang.t(Msg::MarkLegend)}</p>
-                }.into_any()
-            }}
+            <nav class="tabs" aria-label=lang.t(Msg::DrugsViewLabel)>
+                {tab(DrugView::Lines, Msg::DrugsViewLines)}
+                {tab(DrugView::Ingredients, Msg::DrugsViewIngredients)}
+            </nav>
+            {(total > 0).then(|| view! {
+                <DrugFilterIsland lang usage=filter.usage.map(usage_code).unwrap_or_default() q=filter.q.clone()
+                    total shown keep/>
+            })}
+            {list}
             {(savings.0 > 0).then(|| view! {
                 <p class="savings" data-testid="savings-total">{lang.t(Msg::DrugsSavingsTotal)}": "<strong>{yen(savings)}</strong></p>
             })}
@@ -76,8 +161,15 @@ fn DrugsBody(page: DrugPage, chosen: PeriodQuery) -> impl IntoView {
     }
 }
 
+/// The attributes the filter island reads: `data-usage` and the folded search text.
+fn search_text(names: &[&str]) -> String {
+    search_fold(&names.join(" "))
+}
+
+/// One `<tbody>` per dispensing (調剤日 and 薬局): a card on a phone, rows in one dense table
+/// on a desktop.
 #[component]
-fn DrugTable(lines: Vec<DrugLine>) -> impl IntoView {
+fn DrugTable(lines: Vec<DrugLine>, filter: DrugFilter) -> impl IntoView {
     let lang = use_lang();
     let head = [
         Msg::DrugColDate,
@@ -93,43 +185,38 @@ fn DrugTable(lines: Vec<DrugLine>) -> impl IntoView {
         .iter()
         .map(|m| view! { <th scope="col">{lang.t(*m)}</th> })
         .collect_view();
-    let rows = lines
+    // Lines come newest first; keep that order and group runs of one 調剤日 and 薬局.
+    let mut groups: Vec<(NaiveDate, String, Vec<DrugLine>)> = Vec::new();
+    for l in lines {
+        match groups
+            .iter_mut()
+            .find(|(d, p, _)| *d == l.dispensed_on && *p == l.dispenser_name)
+        {
+            Some((_, _, g)) => g.push(l),
+            None => groups.push((l.dispensed_on, l.dispenser_name.clone(), vec![l])),
+        }
+    }
+    let bodies = groups
         .into_iter()
-        .map(|l| {
-            let label = |m: Msg| lang.t(m);
-            let (prescription, usage) = match lang {
-                Lang::Ja => (l.prescription.label_ja(), l.usage.label_ja()),
-                Lang::En => (l.prescription.label_en(), l.usage.label_en()),
-            };
-            let usage_text = [l.directions.clone(), l.daily_dose.clone(), l.single_dose.clone().map(|s| format!("{} {s}", lang.t(Msg::SingleDosePrefix)))]
+        .map(|(day, place, group)| {
+            let any_shown = group.iter().any(|l| filter.matches(l));
+            let rows = group
                 .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" / ");
-            let cost = match (l.copay, l.savings) {
-                (Some(c), Some(s)) => format!("{} / {}", yen(c), yen(s)),
-                (Some(c), None) => yen(c),
-                _ => String::new(),
-            };
-            let mark = l.mark.map(|m| {
-                let text = match lang {
-                    Lang::Ja => m.label_ja(),
-                    Lang::En => m.label_en(),
-                };
-                view! { <span class="mark" title=text>{m.prefix()}<span class="visually-hidden">{text}</span></span> }
-            });
+                .map(|l| {
+                    let shown = filter.matches(&l);
+                    view! { <DrugRow line=l shown/> }
+                })
+                .collect_view();
             view! {
-                <tr data-usage=serde_json::to_value(l.usage).ok().and_then(|v| v.as_str().map(str::to_owned))>
-                    <td data-label=label(Msg::DrugColDate)>{crate::components::dates::long_date(l.dispensed_on, lang)}</td>
-                    <td data-label=label(Msg::DrugColPlace)>{l.dispenser_name.clone()}</td>
-                    <td data-label=label(Msg::DrugColKind)>{format!("{prescription}・{usage}")}</td>
-                    <th scope="row" data-label=label(Msg::DrugColName)>{mark}{l.drug_name.clone()}
-                        {l.ingredient.clone().map(|i| view! { <span class="muted">{lang.parenthesized(&i)}</span> })}</th>
-                    <td data-label=label(Msg::DrugColUsage)>{usage_text}</td>
-                    <td data-label=label(Msg::DrugColSpecial)>{l.special_instructions.clone()}</td>
-                    <td data-label=label(Msg::DrugColQuantity)>{l.quantity.to_string()}</td>
-                    <td data-label=label(Msg::DrugColCost)>{cost}</td>
-                </tr>
+                <tbody class="dispensing" data-filter-group hidden=!any_shown>
+                    <tr class="dispensing__head">
+                        <th colspan="8" scope="rowgroup">
+                            <span class="dispensing__date">{long_date(day, lang)}</span>" "
+                            <span class="dispensing__place">{place}</span>
+                        </th>
+                    </tr>
+                    {rows}
+                </tbody>
             }
         })
         .collect_view();
@@ -137,8 +224,169 @@ fn DrugTable(lines: Vec<DrugLine>) -> impl IntoView {
         <div class="table-wrap">
             <table class="table drug-table" data-testid="drug-table">
                 <thead><tr>{th}</tr></thead>
-                <tbody>{rows}</tbody>
+                {bodies}
             </table>
         </div>
+    }
+}
+
+#[component]
+fn DrugRow(line: DrugLine, shown: bool) -> impl IntoView {
+    let lang = use_lang();
+    let l = line;
+    let label = |m: Msg| lang.t(m);
+    let (prescription, usage) = match lang {
+        Lang::Ja => (l.prescription.label_ja(), l.usage.label_ja()),
+        Lang::En => (l.prescription.label_en(), l.usage.label_en()),
+    };
+    let single = l
+        .single_dose
+        .as_ref()
+        .map(|s| format!("{} {s}", lang.t(Msg::SingleDosePrefix)));
+    let usage_text = [
+        l.directions.as_deref(),
+        l.daily_dose.as_deref(),
+        single.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" / ");
+    let cost = match (l.copay, l.savings) {
+        (Some(c), Some(s)) => format!("{} / {}", yen(c), yen(s)),
+        (Some(c), None) => yen(c),
+        _ => String::new(),
+    };
+    let quantity = match lang {
+        Lang::Ja => l.quantity.to_string(),
+        Lang::En => format!("{} {}", l.quantity.amount, l.quantity.unit.label_en()),
+    };
+    let mark = l.mark.map(|m| {
+        let text = match lang {
+            Lang::Ja => m.label_ja(),
+            Lang::En => m.label_en(),
+        };
+        view! { <span class="mark" title=text>{m.prefix()}<span class="visually-hidden">{text}</span></span> }
+    });
+    let search = search_text(&[&l.drug_name, l.ingredient.as_deref().unwrap_or_default()]);
+    view! {
+        <tr data-filter-row data-usage=usage_code(l.usage) data-search=search hidden=!shown>
+            <td class="c-date" data-label=label(Msg::DrugColDate)>{long_date(l.dispensed_on, lang)}</td>
+            <td class="c-place" data-label=label(Msg::DrugColPlace)>{l.dispenser_name}</td>
+            <td data-label=label(Msg::DrugColKind)>{format!("{prescription}・{usage}")}</td>
+            <th scope="row" data-label=label(Msg::DrugColName)>{mark}{l.drug_name}
+                {l.ingredient.map(|i| view! { <span class="muted">{lang.parenthesized(&i)}</span> })}</th>
+            <td data-label=label(Msg::DrugColUsage)>{usage_text}</td>
+            <td data-label=label(Msg::DrugColSpecial)>{l.special_instructions}</td>
+            <td data-label=label(Msg::DrugColQuantity)>{quantity}</td>
+            <td data-label=label(Msg::DrugColCost)>{cost}</td>
+        </tr>
+    }
+}
+
+/// Distinct colours for up to six dispensers; the legend names them in text, so colour never
+/// carries the meaning alone.
+const SWATCHES: [&str; 6] = [
+    "#1d5fa8", "#b4541a", "#2e7d4f", "#7b3fa0", "#a3243c", "#4d5b6a",
+];
+
+/// One row per ingredient: the product names, 使用区分, when and where it was dispensed, and a
+/// timeline over the period; a plain note where two prescribers' supplies overlap.
+#[component]
+fn IngredientTable(lines: Vec<DrugLine>, filter: DrugFilter, today: NaiveDate) -> impl IntoView {
+    let lang = use_lang();
+    let rows = by_ingredient(&lines);
+    let start = lines.iter().map(|l| l.dispensed_on).min().unwrap_or(today);
+    let end = rows
+        .iter()
+        .map(IngredientRow::last_day)
+        .max()
+        .unwrap_or(today)
+        .max(start);
+    let span_days = ((end - start).num_days() + 1).max(1) as f64;
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let usage_label = match lang {
+                Lang::Ja => row.usage.label_ja(),
+                Lang::En => row.usage.label_en(),
+            };
+            let names: Vec<&str> = row.drug_names.iter().map(String::as_str).collect();
+            let mut all_names = names.clone();
+            all_names.push(&row.ingredient);
+            let search = search_text(&all_names);
+            let shown = filter.usage.is_none_or(|u| u == row.usage)
+                && (filter.q.is_empty() || search.contains(&search_fold(&filter.q)));
+            let dispensers = row.dispensers().into_iter().map(str::to_owned).collect::<Vec<_>>();
+            let colour = |name: &str| {
+                let i = dispensers.iter().position(|d| d == name).unwrap_or(0);
+                SWATCHES[i % SWATCHES.len()]
+            };
+            let bars = row
+                .dispensings
+                .iter()
+                .map(|d| {
+                    let x = (d.from - start).num_days() as f64 / span_days * 1000.0;
+                    let w = (((d.to - d.from).num_days() + 1) as f64 / span_days * 1000.0).max(4.0);
+                    let title = format!("{} – {} {}", long_date(d.from, lang), long_date(d.to, lang), d.dispenser);
+                    view! {
+                        <rect x=format!("{x:.1}") y="2" width=format!("{w:.1}") height="16" rx="2" fill=colour(&d.dispenser)>
+                            <title>{title}</title>
+                        </rect>
+                    }
+                })
+                .collect_view();
+            let legend = dispensers
+                .iter()
+                .map(|name| {
+                    let count = row.dispensings.iter().filter(|d| &d.dispenser == name).count();
+                    view! {
+                        <li><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" fill=colour(name)/></svg>
+                            {format!("{name}（{count}{}）", lang.t(Msg::IngredientTimes))}</li>
+                    }
+                })
+                .collect_view();
+            let overlap = row.overlap.as_ref().map(|o| {
+                let part = |d: &domain::drugs::Dispensing| {
+                    format!("{}（{} – {}）", d.dispenser, long_date(d.from, lang), long_date(d.to, lang))
+                };
+                view! {
+                    <p class="notice hint" data-testid="overlap-hint">
+                        <strong>{lang.t(Msg::IngredientOverlapTitle)}</strong>" "
+                        {format!("{}{}{}. ", part(&o.first), lang.t(Msg::ListSeparator), part(&o.second))}
+                        {lang.t(Msg::IngredientOverlapAdvice)}
+                    </p>
+                }
+            });
+            let period = format!(
+                "{} – {}",
+                long_date(row.first_day(), lang),
+                long_date(row.last_day(), lang)
+            );
+            let aria = format!("{}: {period}", row.ingredient);
+            view! {
+                <li class="ingredient" data-filter-row data-usage=usage_code(row.usage) data-search=search hidden=!shown
+                    data-testid="ingredient-row">
+                    <div class="ingredient__head">
+                        <h3 class="ingredient__name">{row.ingredient.clone()}</h3>
+                        <span class="muted">{usage_label}" · "{period}</span>
+                    </div>
+                    <p class="ingredient__products muted">{names.join(lang.t(Msg::ListSeparator))}</p>
+                    <svg class="timeline" viewBox="0 0 1000 20" preserveAspectRatio="none" role="img" aria-label=aria>
+                        <rect class="timeline__track" x="0" y="9" width="1000" height="2"/>
+                        {bars}
+                    </svg>
+                    <ul class="ingredient__legend">{legend}</ul>
+                    {overlap}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="timeline-scale muted" aria-hidden="true">
+            <span>{long_date(start, lang)}</span><span>{long_date(end, lang)}</span>
+        </div>
+        <ul class="ingredients" data-testid="ingredient-list">{items}</ul>
+        <p class="muted">{lang.t(Msg::IngredientNote)}</p>
     }
 }

@@ -3,11 +3,11 @@
 //! with every field, paginated with an opaque cursor. 401 signed out; 404 when the person on
 //! screen may not show drugs (never 403, so existence is not confirmed); 400 for a bad period.
 
+use super::{error_response, problem};
 use crate::auth::Principal;
 use crate::config::Clock;
 use crate::db::Db;
 use crate::telemetry::request_id;
-use super::{error_response, problem};
 use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
 use app::drugs::PeriodQuery;
 use base64::Engine as _;
@@ -72,7 +72,7 @@ pub async fn my_drugs(
         from: q.from.clone(),
         to: q.to.clone(),
     };
-    let months = match crate::pages::period(&query, today, Preset::AllThreeYears) {
+    let period = match crate::pages::period_with_days(&query, today, Preset::AllThreeYears) {
         Ok(m) => m,
         Err(e) => return error_response(&e),
     };
@@ -92,7 +92,7 @@ pub async fn my_drugs(
     let rid = request_id(&req);
     let log_view = (offset == 0).then_some((" (api)", rid.as_deref()));
     let (person, _, all) =
-        match crate::pages::viewed_drug_lines(&db, &p, months, today, log_view).await {
+        match crate::pages::viewed_drug_lines(&db, &p, period, today, log_view).await {
             Ok(v) => v,
             Err(e) => return error_response(&e),
         };
@@ -103,8 +103,13 @@ pub async fn my_drugs(
     let next = (offset + limit < all.len()).then(|| encode_cursor(offset + limit));
     HttpResponse::Ok().json(DrugsPage {
         person_id: &viewing,
-        from: months.from().to_string(),
-        to: months.to().to_string(),
+        from: period.days.map_or_else(
+            || period.months.from().to_string(),
+            |d| d.from().to_string(),
+        ),
+        to: period
+            .days
+            .map_or_else(|| period.months.to().to_string(), |d| d.to().to_string()),
         lines: page,
         total: all.len(),
         next_cursor: next,

@@ -81,11 +81,14 @@ fn dental(
 /// 佐藤 健一: hypertension, dyslipidaemia and type 2 diabetes at a clinic every 4 weeks, filled
 /// at the pharmacy next door; a back-pain episode at the hospital (院内 injection, whose claim
 /// comes 3 months late); a 1-night stay for a colon polyp; the dentist twice a year; one
-/// pharmacy claim re-claimed after 返戻 with a corrected line.
+/// pharmacy claim re-claimed after 返戻 with a corrected line. Around the back pain the clinic
+/// also gives レバミピド for the stomach, and so does the hospital with its painkiller: the
+/// same ingredient from two prescribers over overlapping days (the ingredient view's hint).
 pub(super) fn sato(w: &Window, book: &mut ClaimBook, rng: &mut SplitMix64) {
     let first = on_or_after(w.start() + Duration::days(rng.between(0, 6)), Weekday::Thu);
     let generic_from = w.first.add_months(10);
     let reclaim_month = w.last.add_months(-4);
+    let back = w.last.add_months(-8);
     for (n, on) in every(first, 28, w.end()).enumerate() {
         let month = YearMonth::of(on);
         // 再診料 75 + 外来管理加算 52 + 処方箋料 60; 特定疾患療養管理料 225 once a month;
@@ -112,12 +115,14 @@ pub(super) fn sato(w: &Window, book: &mut ClaimBook, rng: &mut SplitMix64) {
         if month == reclaim_month || rng.chance(20) {
             rx.push((&LOXOPROFEN, 10));
         }
+        if month == back.prev() || month == back {
+            rx.push((&REBAMIPIDE, 28));
+        }
         book.dispense(&SAKURA_CHUO, on, &CHUO_NAIKA, OutOfHouse, Pharmacy, &rx);
     }
 
     // Back pain: two hospital visits with an injection given there (院内), a pharmacy near the
     // hospital fills the painkiller and the patch. The hospital's claim is a 月遅れ.
-    let back = w.last.add_months(-8);
     let d1 = day_in(back, 6, Weekday::Mon);
     let d2 = d1 + Duration::days(7);
     // 初診料 291 + 腰椎X線 280 + 静脈内注射 37 + 処方箋料 60; then 再診 75 + 52 + 37.
@@ -139,7 +144,7 @@ pub(super) fn sato(w: &Window, book: &mut ClaimBook, rng: &mut SplitMix64) {
         &MINATO_HOSPITAL,
         OutOfHouse,
         Pharmacy,
-        &[(&LOXOPROFEN, 14), (&MOHRUS_PAP, 21)],
+        &[(&LOXOPROFEN, 14), (&MOHRUS_PAP, 21), (&REBAMIPIDE, 14)],
     );
     book.delay(&MINATO_HOSPITAL, back, 3, 18);
 

@@ -1,6 +1,6 @@
 //! お薬の情報: the page's service and the rule shared with the drug API.
 
-use super::{log_access, on_screen, period, render_context};
+use super::{log_access, on_screen, period_with_days, render_context, Period};
 use crate::audit::Action;
 use crate::auth::Principal;
 use crate::config::Clock;
@@ -12,23 +12,33 @@ use app::services::{BoxFuture, DrugHistory};
 use domain::access::AccessKind;
 use domain::drugs::DrugLine;
 use domain::people::PersonId;
-use domain::period::{MonthRange, Preset};
+use domain::period::Preset;
 use domain::visibility::{incomplete_months, RecordKind};
 
-/// The drug lines of the person on screen for `months`, if the signed-in person may see their
+/// The drug lines of the person on screen for the period, if the signed-in person may see their
 /// drugs today (else `NotFound`, never "forbidden"); writes the view to the access log when
 /// `log_view`. Shared by the page and the API so both apply the same rule.
 pub async fn viewed_drug_lines(
     db: &Db,
     principal: &Principal,
-    months: MonthRange,
+    period: Period,
     today: chrono::NaiveDate,
     log_view: Option<(&str, Option<&str>)>,
 ) -> Result<(PersonId, bool, Vec<DrugLine>), AppError> {
     let on = on_screen(db, principal, AccessKind::Drugs, today).await?;
-    let drug_lines = lines::visible_drug_lines(db, &on.person, months, today).await?;
+    let mut drug_lines = lines::visible_drug_lines(db, &on.person, period.months, today).await?;
+    if period.days.is_some() {
+        drug_lines.retain(|l| period.contains(l.dispensed_on));
+    }
     if let Some((channel, request_id)) = log_view {
-        let detail = format!("drugs {}..{}{channel}", months.from(), months.to());
+        let detail = match period.days {
+            Some(d) => format!("drugs {}..{}{channel}", d.from(), d.to()),
+            None => format!(
+                "drugs {}..{}{channel}",
+                period.months.from(),
+                period.months.to()
+            ),
+        };
         log_access(db, principal, &on, Action::View, detail, request_id).await;
     }
     Ok((on.person, on.as_proxy, drug_lines))
@@ -45,11 +55,12 @@ impl DrugHistory for SqlDrugHistory {
         Box::pin(async move {
             let p = principal.ok_or(AppError::NotFound)?;
             let today = self.clock.today();
-            let months = period(&query, today, Preset::Last3Months)?;
+            let period = period_with_days(&query, today, Preset::Last3Months)?;
+            let months = period.months;
             let (person, as_proxy, drug_lines) = viewed_drug_lines(
                 &self.db,
                 &p,
-                months,
+                period,
                 today,
                 Some(("", request_id.as_deref())),
             )
@@ -57,10 +68,13 @@ impl DrugHistory for SqlDrugHistory {
             let header = people::person_header(&self.db, &person, as_proxy)
                 .await?
                 .ok_or(AppError::NotFound)?;
+            let data_as_of = lines::drug_data_as_of(&self.db, &person, today).await?;
             Ok(DrugPage {
                 person: header,
                 months,
+                days: period.days,
                 today,
+                data_as_of,
                 lines: drug_lines,
                 incomplete: incomplete_months(months, today, RecordKind::Drugs),
             })

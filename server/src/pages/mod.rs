@@ -12,33 +12,90 @@ use app::error::AppError;
 use app::record::PeriodQuery;
 use domain::access::AccessKind;
 use domain::people::PersonId;
-use domain::period::{MonthRange, Preset};
+use domain::period::{DateRange, MonthRange, Preset, YearMonth};
 
 pub use drugs::{viewed_drug_lines, SqlDrugHistory};
 
 /// The period asked for: from/to months (a missing end is filled from the 3-year window), or
-/// a preset, or `default`.
+/// a preset, or `default`. Days (YYYY-MM-DD) are accepted and widened to their months; pages
+/// that show days use [`period_with_days`].
 pub fn period(
     query: &PeriodQuery,
     today: chrono::NaiveDate,
     default: Preset,
 ) -> Result<MonthRange, AppError> {
+    period_with_days(query, today, default).map(|p| p.months)
+}
+
+/// A period in months, narrowed to days when the person gave a day at either end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub months: MonthRange,
+    /// Set when `from` or `to` was a day: the inclusive days (a month end counts whole).
+    pub days: Option<DateRange>,
+}
+
+impl Period {
+    /// Whether a day falls in the period (its days if given, else its months).
+    pub fn contains(&self, day: chrono::NaiveDate) -> bool {
+        match self.days {
+            Some(days) => days.contains(day),
+            None => self.months.contains_date(day),
+        }
+    }
+}
+
+/// One end of a custom period: a month (YYYY-MM) or a day (YYYY-MM-DD).
+fn bound(raw: &str) -> Result<(YearMonth, Option<chrono::NaiveDate>), AppError> {
+    let raw = raw.trim();
+    if raw.len() == 10 {
+        let day = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+            AppError::BadInput(format!("{raw:?} is not a day; write it as YYYY-MM-DD"))
+        })?;
+        return Ok((YearMonth::of(day), Some(day)));
+    }
+    YearMonth::parse(raw)
+        .map(|m| (m, None))
+        .map_err(|e| AppError::BadInput(format!("from/to (YYYY-MM or YYYY-MM-DD): {e}")))
+}
+
+/// [`period`], keeping the days when the person asked for days.
+pub fn period_with_days(
+    query: &PeriodQuery,
+    today: chrono::NaiveDate,
+    default: Preset,
+) -> Result<Period, AppError> {
     if query.from.is_some() || query.to.is_some() {
         let window = domain::visibility::retention_window(today);
-        let from = query
-            .from
-            .clone()
-            .unwrap_or_else(|| window.from().to_string());
-        let to = query.to.clone().unwrap_or_else(|| window.to().to_string());
-        return MonthRange::parse(&from, &to)
-            .map_err(|e| AppError::BadInput(format!("from/to (YYYY-MM): {e}")));
+        let (from, from_day) = match query.from.as_deref() {
+            Some(raw) => bound(raw)?,
+            None => (window.from(), None),
+        };
+        let (to, to_day) = match query.to.as_deref() {
+            Some(raw) => bound(raw)?,
+            None => (window.to(), None),
+        };
+        let months =
+            MonthRange::new(from, to).map_err(|e| AppError::BadInput(format!("from/to: {e}")))?;
+        let days = if from_day.is_some() || to_day.is_some() {
+            let first = from_day.unwrap_or_else(|| from.first_day());
+            let last = to_day.unwrap_or_else(|| to.last_day());
+            Some(
+                DateRange::new(first, last)
+                    .map_err(|e| AppError::BadInput(format!("from/to: {e}")))?,
+            )
+        } else {
+            None
+        };
+        return Ok(Period { months, days });
     }
-    match query.preset.as_deref() {
+    let months = match query.preset.as_deref() {
         Some(code) => serde_json::from_value::<Preset>(serde_json::Value::String(code.to_owned()))
             .map(|p| p.range(today))
-            .map_err(|_| AppError::BadInput("preset".into())),
-        None => Ok(default.range(today)),
-    }
+            .map_err(|_| AppError::BadInput("preset".into()))?,
+        None => default.range(today),
+    };
+    Ok(Period { months, days: None })
 }
 
 /// Whose records are on screen, once the signed-in person may see that kind of theirs.
@@ -103,4 +160,69 @@ pub fn render_context() -> (Option<Principal>, Option<String>) {
     });
     let request_id = req.as_ref().and_then(|r| crate::telemetry::request_id(r));
     (principal, request_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn q(from: Option<&str>, to: Option<&str>) -> PeriodQuery {
+        PeriodQuery {
+            preset: None,
+            from: from.map(str::to_owned),
+            to: to.map(str::to_owned),
+        }
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+    }
+
+    #[test]
+    fn months_stay_months() {
+        let p = period_with_days(
+            &q(Some("2025-04"), Some("2026-03")),
+            today(),
+            Preset::Last3Months,
+        )
+        .unwrap();
+        assert_eq!(
+            (p.months.from().to_string(), p.months.to().to_string()),
+            ("2025-04".into(), "2026-03".into())
+        );
+        assert_eq!(p.days, None);
+    }
+
+    #[test]
+    fn a_day_at_either_end_narrows_to_days() {
+        let p = period_with_days(
+            &q(Some("2025-04-15"), Some("2025-06")),
+            today(),
+            Preset::Last3Months,
+        )
+        .unwrap();
+        assert_eq!(
+            (p.months.from().to_string(), p.months.to().to_string()),
+            ("2025-04".into(), "2025-06".into())
+        );
+        let days = p.days.unwrap();
+        assert_eq!(days.from(), NaiveDate::from_ymd_opt(2025, 4, 15).unwrap());
+        assert_eq!(days.to(), NaiveDate::from_ymd_opt(2025, 6, 30).unwrap());
+        assert!(!p.contains(NaiveDate::from_ymd_opt(2025, 4, 14).unwrap()));
+        assert!(p.contains(NaiveDate::from_ymd_opt(2025, 4, 15).unwrap()));
+    }
+
+    #[test]
+    fn bad_and_reversed_days_are_bad_input() {
+        for (f, t) in [
+            ("2025-02-30", "2025-03"),
+            ("2025-05-02", "2025-05-01"),
+            ("2025/05", "2025-06"),
+        ] {
+            let err =
+                period_with_days(&q(Some(f), Some(t)), today(), Preset::Last3Months).unwrap_err();
+            assert!(matches!(err, AppError::BadInput(_)), "{f}..{t}: {err:?}");
+        }
+    }
 }

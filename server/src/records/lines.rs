@@ -166,6 +166,23 @@ pub async fn visible_drug_lines(
     Ok(shown)
 }
 
+/// The latest publication day of a person's drug information that is visible today: what
+/// the page calls "data as of".
+pub async fn drug_data_as_of(
+    db: &Db,
+    person: &PersonId,
+    today: NaiveDate,
+) -> Result<Option<NaiveDate>, DbError> {
+    const SQL: &str =
+        "SELECT max(visible_from) FROM drug_lines WHERE person_id = $1 AND visible_from <= $2";
+    let day: Option<NaiveDate> = with_pool!(db, pool => sqlx::query_scalar(SQL)
+        .bind(person.as_str())
+        .bind(today)
+        .fetch_one(pool)
+        .await?);
+    Ok(day)
+}
+
 /// The expense lines a person sees for `months` on `today`, newest month first.
 #[tracing::instrument(skip_all)]
 pub async fn visible_expense_lines(

@@ -139,7 +139,7 @@ fn the_drug_page_shows_the_same_lines_as_the_api() {
     assert_eq!(r.header("cache-control"), Some("no-store"));
     let page = r.into_string().unwrap();
     let api_lines = api["lines"].as_array().unwrap();
-    assert_eq!(page.matches("<tr data-usage=").count(), api_lines.len());
+    assert_eq!(page.matches("<tr data-filter-row").count(), api_lines.len());
     assert!(
         page.contains("昭和49年6月12日 (1974-06-12)"),
         "birth date in 和暦 and 西暦"
@@ -168,6 +168,54 @@ fn the_drug_page_shows_the_same_lines_as_the_api() {
         .into_string()
         .unwrap();
     assert!(page.contains("入力内容を確認してください"));
+    // Days: the API and the page cut the same days out of their months.
+    let (status, api_days, _) = json(
+        &app,
+        "/api/v1/me/drugs?from=2025-01-15&to=2025-02-10&limit=2000",
+        &sato,
+    );
+    assert_eq!(status, 200);
+    assert_eq!(
+        (api_days["from"].as_str(), api_days["to"].as_str()),
+        (Some("2025-01-15"), Some("2025-02-10"))
+    );
+    let day_lines = api_days["lines"].as_array().unwrap();
+    for l in day_lines {
+        let on = l["dispensed_on"].as_str().unwrap();
+        assert!(
+            ("2025-01-15"..="2025-02-10").contains(&on),
+            "{on} is outside the days asked for"
+        );
+    }
+    let page = app
+        .get_with("/drugs?from=2025-01-15&to=2025-02-10", &sato)
+        .into_string()
+        .unwrap();
+    assert_eq!(page.matches("<tr data-filter-row").count(), day_lines.len());
+    assert!(page.contains("2025年1月15日 – 2025年2月10日"));
+    // The filter in the URL hides, on the server, what does not match (pages without JS).
+    let page = app
+        .get_with("/drugs?preset=all_three_years&usage=as_needed", &sato)
+        .into_string()
+        .unwrap();
+    let rows: Vec<&str> = page
+        .split("<tr data-filter-row")
+        .skip(1)
+        .map(|r| &r[..r.find('>').unwrap()])
+        .collect();
+    assert!(rows.len() > 50, "every line of the period is sent");
+    let as_needed = rows
+        .iter()
+        .filter(|r| r.contains("data-usage=\"as_needed\""))
+        .count();
+    assert!(as_needed > 0, "屯服 lines exist");
+    for r in &rows {
+        assert_eq!(
+            r.contains("hidden"),
+            !r.contains("data-usage=\"as_needed\""),
+            "only 屯服 lines are visible: {r}"
+        );
+    }
     // Signed out: a prompt, no data.
     let page = app.get("/drugs").into_string().unwrap();
     assert!(!page.contains("data-testid=\"drug-table\"") && page.contains("/signin"));

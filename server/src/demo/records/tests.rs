@@ -307,6 +307,24 @@ fn sato_has_the_promised_kinds_of_drugs() {
     assert!(has(
         &|l| l.prescription == PrescriptionKind::OutOfHouse && !l.prescribed_here()
     ));
+    // The ingredient view's hint: レバミピド from the clinic and the hospital, overlapping.
+    for today in anchors() {
+        let shown = main_view(&person(&demo_batch(today), "demo-sato").drugs, today);
+        let rows = domain::drugs::by_ingredient(&shown);
+        let overlapping: Vec<_> = rows
+            .iter()
+            .filter(|r| r.overlap.is_some())
+            .map(|r| r.ingredient.as_str())
+            .collect();
+        assert!(
+            overlapping.is_empty() || overlapping == ["レバミピド"],
+            "{today}: only the intended overlap: {overlapping:?}"
+        );
+    }
+    let rows = domain::drugs::by_ingredient(&main_view(&sato.drugs, anchor()));
+    assert!(rows
+        .iter()
+        .any(|r| r.ingredient == "レバミピド" && r.overlap.is_some()));
     let categories: BTreeSet<_> = sato.expenses.iter().map(|l| l.category.clone()).collect();
     for c in [
         ServiceCategory::MedicalOutpatient,
