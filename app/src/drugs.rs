@@ -43,9 +43,7 @@ pub struct DrugFilter {
 impl DrugFilter {
     /// From the URL; an unknown 使用区分 means "all" rather than an error page.
     pub fn from_query(usage: Option<&str>, q: Option<&str>) -> Self {
-        let usage = usage
-            .filter(|u| !u.is_empty())
-            .and_then(|u| serde_json::from_value(serde_json::Value::String(u.to_owned())).ok());
+        let usage = usage.and_then(|u| USAGES.into_iter().find(|k| k.code() == u));
         Self {
             usage,
             q: q.unwrap_or_default().trim().chars().take(100).collect(),
@@ -64,10 +62,7 @@ impl DrugFilter {
 
 /// The code of a 使用区分 as used in URLs and `data-usage` attributes (e.g. `as_needed`).
 pub fn usage_code(u: UsageKind) -> String {
-    serde_json::to_value(u)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    u.code().to_owned()
 }
 
 pub const USAGES: [UsageKind; 5] = [

@@ -136,6 +136,13 @@ test('the ingredient view: one row per ingredient, a timeline, and the overlap h
     assert.match(hint, /医師または薬剤師/);
     assert.equal(await b.page.getByTestId('overlap-hint').count(), 1, 'only where it applies');
     await screenshot(b.page, 'drugs-ingredients', { fullPage: false });
+    // The filter counts and filters ingredients here, live.
+    await hydrated(b.page);
+    assert.match(await b.page.textContent('[data-testid=filter-count]'), new RegExp(`^${names.length} / ${names.length}成分`));
+    await b.page.fill('#q', 'ればみ');
+    await b.page.waitForFunction(() => document.querySelectorAll('[data-testid=ingredient-row]:not([hidden])').length === 1);
+    assert.equal(await b.page.locator('[data-testid=ingredient-row]:not([hidden]) .ingredient__name').textContent(), 'レバミピド');
+    assert.deepEqual(b.consoleErrors, []);
   } finally {
     await b.close();
   }

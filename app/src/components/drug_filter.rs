@@ -15,8 +15,11 @@ pub fn DrugFilter(
     /// The 使用区分 code in the URL, or empty for all.
     usage: String,
     q: String,
-    /// Lines in the period, and how many the server left visible.
+    /// Rows in the period (lines, or ingredients in the ingredient view), and how many the
+    /// server left visible.
     total: usize,
+    /// What a row is, as text: 件 (lines) or 成分 (ingredients).
+    unit: String,
     shown: usize,
     /// The other query parameters to keep on submit (period, view).
     keep: Vec<(String, String)>,
@@ -76,7 +79,7 @@ pub fn DrugFilter(
             </div>
             <button type="submit" class="button">{lang.t(Msg::DrugsFilterApply)}</button>
             <p class="filters__count" role="status" aria-live="polite" data-testid="filter-count">
-                {move || format!("{} / {}{}", shown.get(), total, lang.t(Msg::DrugsCount))}
+                {move || format!("{} / {}{}", shown.get(), total, unit)}
             </p>
         </form>
     }

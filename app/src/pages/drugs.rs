@@ -83,7 +83,22 @@ fn DrugsBody(
     let lang = use_lang();
     let savings = domain::drugs::total_savings(&page.lines).unwrap_or_default();
     let total = page.lines.len();
-    let shown = page.lines.iter().filter(|l| filter.matches(l)).count();
+    let ingredients = (view == DrugView::Ingredients).then(|| by_ingredient(&page.lines));
+    // The filter counts what the view lists: lines, or ingredients.
+    let (rows, shown, unit) = match &ingredients {
+        Some(rows) => (
+            rows.len(),
+            rows.iter()
+                .filter(|r| ingredient_matches(r, &filter))
+                .count(),
+            Msg::IngredientUnit,
+        ),
+        None => (
+            total,
+            page.lines.iter().filter(|l| filter.matches(l)).count(),
+            Msg::DrugsCount,
+        ),
+    };
     let (from_label, to_label) = match page.days {
         Some(d) => (long_date(d.from(), lang), long_date(d.to(), lang)),
         None => (page.months.from().to_string(), page.months.to().to_string()),
@@ -126,7 +141,9 @@ fn DrugsBody(
         view! {
             {match view {
                 DrugView::Lines => view! { <DrugTable lines filter=filter.clone()/> }.into_any(),
-                DrugView::Ingredients => view! { <IngredientTable lines filter=filter.clone() today=page.today/> }.into_any(),
+                DrugView::Ingredients => view! {
+                    <IngredientTable rows=ingredients.clone().unwrap_or_default() filter=filter.clone() today=page.today/>
+                }.into_any(),
             }}
             <p id="filter-empty" class="empty" hidden={shown > 0} data-testid="filter-empty">{lang.t(Msg::DrugsFilterNone)}</p>
             <p class="muted">{lang.t(Msg::MarkLegend)}</p>
@@ -151,7 +168,7 @@ fn DrugsBody(
             </nav>
             {(total > 0).then(|| view! {
                 <DrugFilterIsland lang usage=filter.usage.map(usage_code).unwrap_or_default() q=filter.q.clone()
-                    total shown keep/>
+                    total=rows shown unit=lang.t(unit).to_owned() keep/>
             })}
             {list}
             {(savings.0 > 0).then(|| view! {
@@ -284,6 +301,18 @@ fn DrugRow(line: DrugLine, shown: bool) -> impl IntoView {
     }
 }
 
+/// The folded text the search looks in for an ingredient: its name and its product names.
+fn ingredient_search(row: &IngredientRow) -> String {
+    let mut names: Vec<&str> = row.drug_names.iter().map(String::as_str).collect();
+    names.push(&row.ingredient);
+    search_text(&names)
+}
+
+fn ingredient_matches(row: &IngredientRow, filter: &DrugFilter) -> bool {
+    filter.usage.is_none_or(|u| u == row.usage)
+        && (filter.q.is_empty() || ingredient_search(row).contains(&search_fold(filter.q.trim())))
+}
+
 /// Distinct colours for up to six dispensers; the legend names them in text, so colour never
 /// carries the meaning alone.
 const SWATCHES: [&str; 6] = [
@@ -293,10 +322,17 @@ const SWATCHES: [&str; 6] = [
 /// One row per ingredient: the product names, 使用区分, when and where it was dispensed, and a
 /// timeline over the period; a plain note where two prescribers' supplies overlap.
 #[component]
-fn IngredientTable(lines: Vec<DrugLine>, filter: DrugFilter, today: NaiveDate) -> impl IntoView {
+fn IngredientTable(
+    rows: Vec<IngredientRow>,
+    filter: DrugFilter,
+    today: NaiveDate,
+) -> impl IntoView {
     let lang = use_lang();
-    let rows = by_ingredient(&lines);
-    let start = lines.iter().map(|l| l.dispensed_on).min().unwrap_or(today);
+    let start = rows
+        .iter()
+        .map(IngredientRow::first_day)
+        .min()
+        .unwrap_or(today);
     let end = rows
         .iter()
         .map(IngredientRow::last_day)
@@ -312,11 +348,8 @@ fn IngredientTable(lines: Vec<DrugLine>, filter: DrugFilter, today: NaiveDate) -
                 Lang::En => row.usage.label_en(),
             };
             let names: Vec<&str> = row.drug_names.iter().map(String::as_str).collect();
-            let mut all_names = names.clone();
-            all_names.push(&row.ingredient);
-            let search = search_text(&all_names);
-            let shown = filter.usage.is_none_or(|u| u == row.usage)
-                && (filter.q.is_empty() || search.contains(&search_fold(&filter.q)));
+            let search = ingredient_search(&row);
+            let shown = ingredient_matches(&row, &filter);
             let dispensers = row.dispensers().into_iter().map(str::to_owned).collect::<Vec<_>>();
             let colour = |name: &str| {
                 let i = dispensers.iter().position(|d| d == name).unwrap_or(0);

@@ -156,7 +156,9 @@ pub fn search_fold(text: &str) -> String {
             '\u{3000}' => ' ',
             _ => c,
         })
-        .flat_map(char::to_lowercase)
+        // ASCII only: names are Japanese plus Latin letters, and the full Unicode case tables
+        // would add kilobytes to the browser bundle.
+        .map(|c| c.to_ascii_lowercase())
         .collect()
 }
 

@@ -47,6 +47,17 @@ pub enum UsageKind {
 }
 
 impl UsageKind {
+    /// The code in URLs and JSON (as serde spells it), e.g. `as_needed`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Oral => "oral",
+            Self::External => "external",
+            Self::AsNeeded => "as_needed",
+            Self::Injection => "injection",
+            Self::HomeCare => "home_care",
+        }
+    }
+
     pub fn label_ja(self) -> &'static str {
         match self {
             Self::Oral => "内服",
@@ -191,6 +202,19 @@ impl QuantityUnit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usage_codes_are_the_serde_names() {
+        for u in [
+            UsageKind::Oral,
+            UsageKind::External,
+            UsageKind::AsNeeded,
+            UsageKind::Injection,
+            UsageKind::HomeCare,
+        ] {
+            assert_eq!(serde_json::to_value(u).unwrap(), u.code());
+        }
+    }
 
     #[test]
     fn drug_mark_codes() {
