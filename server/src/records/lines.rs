@@ -101,6 +101,68 @@ impl DrugRow {
     }
 }
 
+/// A drug row as SQLite's `json_array` writes it: the columns of [`DRUG_COLUMNS`], in order.
+#[derive(serde::Deserialize)]
+struct DrugJsonRow {
+    claim_id: String,
+    institution_id: String,
+    service_month: String,
+    accepted_on: NaiveDate,
+    sequence: i64,
+    visible_from: NaiveDate,
+    dispensed_on: NaiveDate,
+    dispenser_name: String,
+    prescriber_id: String,
+    prescription: String,
+    usage: String,
+    drug_name: String,
+    ingredient: Option<String>,
+    receipt_code: Option<String>,
+    yj_code: Option<String>,
+    directions: Option<String>,
+    daily_dose: Option<String>,
+    single_dose: Option<String>,
+    special_instructions: Option<String>,
+    quantity_amount: i64,
+    quantity_unit: String,
+    mark: Option<String>,
+    copay: Option<i64>,
+    savings: Option<i64>,
+}
+
+impl From<DrugJsonRow> for DrugRow {
+    fn from(r: DrugJsonRow) -> Self {
+        DrugRow {
+            claim: ClaimCols {
+                claim_id: r.claim_id,
+                institution_id: r.institution_id,
+                service_month: r.service_month,
+                accepted_on: r.accepted_on,
+                sequence: r.sequence,
+            },
+            visible_from: r.visible_from,
+            dispensed_on: r.dispensed_on,
+            dispenser_name: r.dispenser_name,
+            prescriber_id: r.prescriber_id,
+            prescription: r.prescription,
+            usage: r.usage,
+            drug_name: r.drug_name,
+            ingredient: r.ingredient,
+            receipt_code: r.receipt_code,
+            yj_code: r.yj_code,
+            directions: r.directions,
+            daily_dose: r.daily_dose,
+            single_dose: r.single_dose,
+            special_instructions: r.special_instructions,
+            quantity_amount: r.quantity_amount,
+            quantity_unit: r.quantity_unit,
+            mark: r.mark,
+            copay: r.copay,
+            savings: r.savings,
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct ExpenseRow {
     #[sqlx(flatten)]
@@ -146,22 +208,42 @@ pub async fn visible_drug_lines(
     months: MonthRange,
     today: NaiveDate,
 ) -> Result<Vec<DrugLine>, DbError> {
-    let sql = format!(
-        "SELECT {DRUG_COLUMNS} FROM drug_lines
-         WHERE person_id = $1 AND service_month BETWEEN $2 AND $3 AND visible_from <= $4"
-    );
-    let rows: Vec<DrugRow> = with_pool!(db, pool => sqlx::query_as(&sql)
-        .bind(person.as_str())
-        .bind(months.from().to_string())
-        .bind(months.to().to_string())
-        .bind(today)
-        .fetch_all(pool)
-        .await?);
+    const FILTER: &str =
+        "FROM drug_lines WHERE person_id = $1 AND service_month BETWEEN $2 AND $3 AND visible_from <= $4";
+    let (from, to) = (months.from().to_string(), months.to().to_string());
+    let rows: Vec<DrugRow> = match db {
+        // sqlx hands SQLite rows over from its worker thread one at a time (~8 µs each): for a
+        // page of thousands, one row of JSON that SQLite builds itself is several times faster.
+        Db::Sqlite(pool) => {
+            let sql = format!("SELECT json_group_array(json_array({DRUG_COLUMNS})) {FILTER}");
+            let json: String = sqlx::query_scalar(&sql)
+                .bind(person.as_str())
+                .bind(&from)
+                .bind(&to)
+                .bind(today)
+                .fetch_one(pool)
+                .await?;
+            serde_json::from_str::<Vec<DrugJsonRow>>(&json)
+                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?
+                .into_iter()
+                .map(DrugRow::from)
+                .collect()
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_as(&format!("SELECT {DRUG_COLUMNS} {FILTER}"))
+                .bind(person.as_str())
+                .bind(&from)
+                .bind(&to)
+                .bind(today)
+                .fetch_all(pool)
+                .await?
+        }
+    };
     let lines = rows
         .into_iter()
         .map(|r| r.into_line(person))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut shown = main_view(&lines, today);
+    let mut shown = domain::visibility::into_main_view(lines, today);
     domain::drugs::sort_newest_first(&mut shown);
     Ok(shown)
 }
