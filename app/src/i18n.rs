@@ -238,6 +238,37 @@ messages! {
     ActionOther => "その他", "Other";
     // ── 健診結果 (checkups) ──
     CheckupsTitle => "健診結果", "Checkup results";
+    CheckupsIntro => "令和2年度以降の、直近5回分の特定健診・後期高齢者健診の結果です。", "Your last five checkups (特定健診 / 後期高齢者健診) from fiscal 2020 on.";
+    CheckupsItem => "項目", "Item";
+    CheckupsTrend => "推移", "Trend";
+    CheckupsLegendHeading => "判定の見方", "How to read the results";
+    CheckupsLegendBands => "○ 基準範囲内　△ 保健指導判定値　▲ 受診勧奨判定値（色だけでなく記号と文字でも示しています）", "○ normal  △ health-guidance range  ▲ see-a-doctor range (shown by symbol and text, not only colour)";
+    CheckupsLegendTap => "項目名を押すと、その項目の説明と判定値が表示されます。", "Tap an item's name to see what it measures and its limits.";
+    CheckupsBandNormal => "基準内", "Normal";
+    CheckupsBandGuidance => "保健指導", "Guidance";
+    CheckupsBandReferral => "受診勧奨", "See a doctor";
+    CheckupsGuidanceLimit => "保健指導判定値", "Health-guidance range";
+    CheckupsReferralLimit => "受診勧奨判定値", "See-a-doctor range";
+    CheckupsNoLimits => "この項目には判定値がありません。", "This item has no reference limits.";
+    CheckupsComputed => "計算値", "Computed";
+    CheckupsComputedNote => "「計算値」の判定は、保険者から判定が届いていないため、健診結果から国の基準に沿ってKarteが計算したものです。", "A “computed” judgement was not sent by your insurer: Karte worked it out from your results by the national rules.";
+    CheckupsNotApplicable => "対象外", "n/a";
+    CheckupsNotApplicableNote => "「対象外」：後期高齢者健診には腹囲・メタボ判定・保健指導レベルがなく、特定健診には後期高齢者の質問票がありません。", "“n/a”: the checkup for people 75 and over has no waist, metabolic-syndrome or guidance items, and the one for ages 40–74 has no late-stage questionnaire.";
+    CheckupsAbsent => "記録なし", "No record";
+    CheckupsUnknownItem => "Karteがまだ名前を知らない項目です。保険者から届いたとおり、項目コードで表示しています。", "Karte does not know this item's name yet; it is shown by its code, as your insurer sent it.";
+    CheckupsMethod => "検査方法", "Method";
+    CheckupsRegistrationHeading => "保険者ごとの登録状況", "What each insurer has registered";
+    CheckupsRegistered => "健診結果は登録されています。", "Checkup results are registered.";
+    CheckupsRegisteredSince => "登録開始日", "Registered since";
+    CheckupsExpected => "健診結果はまだ登録されていません。登録予定日", "Checkup results are not registered yet. Expected from";
+    CheckupsNotParticipating => "この保険者は健診結果の提供に参加していません。", "This insurer does not share checkup results.";
+    CheckupsStatusUnknown => "保険者から登録状況の連絡がまだありません。前年度の結果の登録期限", "Your insurer has not told us yet. Last year's results are due by";
+    CheckupsShownCount => "表示中の件数", "Shown here";
+    CheckupsNone => "表示できる健診結果はまだありません。上の登録状況をご確認ください。", "There are no checkup results to show yet. See each insurer's status above.";
+    CheckupsPicker => "表示する健診を選ぶ", "Choose a checkup";
+    CheckupsTrendsHeading => "項目ごとの推移", "Trends by item";
+    CheckupsInstitution => "健診機関", "Checkup centre";
+    CheckupsInsurer => "保険者", "Insurer";
     // ── 医療費通知情報 (expenses) ──
     ExpensesTitle => "医療費通知情報", "Medical-cost notices";
     // ── PDF ──

@@ -1,6 +1,7 @@
 use crate::components::layout::Frame;
 use crate::i18n::Msg;
 use crate::pages::account::{AccessPage, ProxiesPage};
+use crate::pages::checkups::CheckupsPage;
 use crate::pages::drugs::DrugsPage;
 use crate::pages::signin::{LinkPage, SignInPage};
 use crate::pages::{
@@ -30,7 +31,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("proxies") view=ProxiesPage ssr=SsrMode::Async/>
                     <Route path=path!("access") view=AccessPage ssr=SsrMode::Async/>
                     <Route path=path!("drugs") view=DrugsPage ssr=SsrMode::Async/>
-                    <Route path=path!("checkups") view=move || view! { <ComingSoon title=Msg::NavCheckups/> } ssr=SsrMode::Async/>
+                    <Route path=path!("checkups") view=CheckupsPage ssr=SsrMode::Async/>
                     <Route path=path!("expenses") view=move || view! { <ComingSoon title=Msg::NavExpenses/> } ssr=SsrMode::Async/>
                     <Route path=path!("export") view=move || view! { <ComingSoon title=Msg::NavExport/> } ssr=SsrMode::Async/>
                 </Routes>

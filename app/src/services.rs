@@ -37,6 +37,10 @@ pub trait DrugHistory: Send + Sync {
 }
 
 // ── checkups: trait here ──
+/// 健診結果 of the person on screen (checked against the signed-in person).
+pub trait CheckupResults: Send + Sync {
+    fn checkup_page(&self) -> BoxFuture<'_, Result<crate::checkups::CheckupPage, AppError>>;
+}
 
 // ── expenses: trait here ──
 
@@ -50,6 +54,7 @@ pub struct Services {
     pub sessions: Arc<dyn Sessions>,
     pub drugs: Arc<dyn DrugHistory>,
     // ── checkups field ──
+    pub checkups: Arc<dyn CheckupResults>,
 
     // ── expenses field ──
 

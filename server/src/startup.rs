@@ -104,6 +104,10 @@ fn run(
             db: db.clone(),
             clock: settings.clock(),
         }),
+        checkups: Arc::new(crate::pages::SqlCheckups {
+            db: db.clone(),
+            clock: settings.clock(),
+        }),
         sessions: Arc::new(handlers::SqlSessions {
             db: db.clone(),
             timeouts: auth.timeouts,
@@ -158,6 +162,7 @@ fn run(
                     .app_data(api::import::payload_config())
                     .service(api::import::import)
                     .service(api::drugs::my_drugs)
+                    .service(api::checkups::my_checkups)
                     .service(api::drugs::openapi),
             )
             .service(web::stylesheet)

@@ -1,4 +1,5 @@
 pub mod account;
+pub mod checkups;
 pub mod drugs;
 pub mod home;
 pub mod placeholder;

@@ -34,50 +34,96 @@ impl Band {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Cmp {
+/// How a value is compared with a limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    /// ≥ (以上)
     AtLeast,
+    /// < (未満)
     Below,
+    /// ≤ (以下)
     AtMost,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Threshold {
-    cmp: Cmp,
-    value: Decimal,
+/// One judgement value: "≥ 130", "< 40" …
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limit {
+    pub comparison: Comparison,
+    pub value: Decimal,
 }
 
-impl Threshold {
-    fn hit(self, v: Decimal) -> bool {
-        match self.cmp {
-            Cmp::AtLeast => v >= self.value,
-            Cmp::Below => v < self.value,
-            Cmp::AtMost => v <= self.value,
+impl Limit {
+    pub fn hit(self, v: Decimal) -> bool {
+        match self.comparison {
+            Comparison::AtLeast => v >= self.value,
+            Comparison::Below => v < self.value,
+            Comparison::AtMost => v <= self.value,
+        }
+    }
+
+    /// 130以上 / 40未満 / 13.0以下.
+    pub fn describe_ja(self) -> String {
+        let word = match self.comparison {
+            Comparison::AtLeast => "以上",
+            Comparison::Below => "未満",
+            Comparison::AtMost => "以下",
+        };
+        format!("{}{word}", self.value)
+    }
+
+    /// ≥ 130 / < 40 / ≤ 13.0.
+    pub fn describe_en(self) -> String {
+        let sign = match self.comparison {
+            Comparison::AtLeast => "≥",
+            Comparison::Below => "<",
+            Comparison::AtMost => "≤",
+        };
+        format!("{sign} {}", self.value)
+    }
+}
+
+/// The 保健指導判定値 and 受診勧奨判定値 of one item (either may be missing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BandLimits {
+    pub guidance: Option<Limit>,
+    pub referral: Option<Limit>,
+}
+
+impl BandLimits {
+    /// The band of `value`: 受診勧奨 wins over 保健指導.
+    pub fn band_of(self, value: Decimal) -> Band {
+        if self.referral.is_some_and(|t| t.hit(value)) {
+            Band::Referral
+        } else if self.guidance.is_some_and(|t| t.hit(value)) {
+            Band::Guidance
+        } else {
+            Band::Normal
         }
     }
 }
 
-const fn ge(m: i64, scale: u8) -> Option<Threshold> {
-    Some(Threshold {
-        cmp: Cmp::AtLeast,
+const fn ge(m: i64, scale: u8) -> Option<Limit> {
+    Some(Limit {
+        comparison: Comparison::AtLeast,
         value: Decimal::from_parts(m, scale),
     })
 }
-const fn lt(m: i64, scale: u8) -> Option<Threshold> {
-    Some(Threshold {
-        cmp: Cmp::Below,
+const fn lt(m: i64, scale: u8) -> Option<Limit> {
+    Some(Limit {
+        comparison: Comparison::Below,
         value: Decimal::from_parts(m, scale),
     })
 }
-const fn le(m: i64, scale: u8) -> Option<Threshold> {
-    Some(Threshold {
-        cmp: Cmp::AtMost,
+const fn le(m: i64, scale: u8) -> Option<Limit> {
+    Some(Limit {
+        comparison: Comparison::AtMost,
         value: Decimal::from_parts(m, scale),
     })
 }
 
-/// One row: item, sex if it matters, 保健指導 threshold, 受診勧奨 threshold.
-type BandRule = (KnownItem, Option<Sex>, Option<Threshold>, Option<Threshold>);
+/// One row: item, sex if it matters, 保健指導 limit, 受診勧奨 limit.
+type BandRule = (KnownItem, Option<Sex>, Option<Limit>, Option<Limit>);
 
 /// 随時中性脂肪: the spec gives only ≥175 (指導); 受診勧奨 ≥300 is taken from the fasting row, as
 /// the MHLW program does. HDL has no 受診勧奨 value in the spec. Items not listed get no band
@@ -115,18 +161,20 @@ const BAND_RULES: &[BandRule] = &[
     ),
 ];
 
+/// The limits of `item` for `sex`, or `None` when the item has no bands.
+pub fn band_limits(item: KnownItem, sex: Sex) -> Option<BandLimits> {
+    BAND_RULES
+        .iter()
+        .find(|(i, s, ..)| *i == item && s.is_none_or(|s| s == sex))
+        .map(|(_, _, guidance, referral)| BandLimits {
+            guidance: *guidance,
+            referral: *referral,
+        })
+}
+
 /// The band of `value` for `item`, or `None` when the item has no bands.
 pub fn reference_band(item: KnownItem, value: Decimal, sex: Sex) -> Option<Band> {
-    let (_, _, guidance, referral) = BAND_RULES
-        .iter()
-        .find(|(i, s, ..)| *i == item && s.is_none_or(|s| s == sex))?;
-    if referral.is_some_and(|t| t.hit(value)) {
-        Some(Band::Referral)
-    } else if guidance.is_some_and(|t| t.hit(value)) {
-        Some(Band::Guidance)
-    } else {
-        Some(Band::Normal)
-    }
+    band_limits(item, sex).map(|limits| limits.band_of(value))
 }
 
 #[cfg(test)]
@@ -214,6 +262,20 @@ mod tests {
         assert_eq!(hb(Sex::Female, "12.0"), G);
         assert_eq!(hb(Sex::Female, "11.0"), G);
         assert_eq!(hb(Sex::Female, "10.9"), R);
+    }
+
+    #[test]
+    fn limits_are_the_edges_and_read_in_both_languages() {
+        let sbp = band_limits(KnownItem::Systolic, Sex::Male).unwrap();
+        let g = sbp.guidance.unwrap();
+        assert_eq!((g.describe_ja(), g.describe_en()), ("130以上".into(), "≥ 130".into()));
+        assert_eq!(sbp.band_of(g.value), G, "a limit value is inside its band");
+        let egfr = band_limits(KnownItem::Egfr, Sex::Female).unwrap();
+        assert_eq!(egfr.referral.unwrap().describe_ja(), "45未満");
+        let hb = band_limits(KnownItem::Hemoglobin, Sex::Female).unwrap();
+        assert_eq!(hb.guidance.unwrap().describe_en(), "≤ 12.0");
+        assert_eq!(band_limits(KnownItem::Hdl, Sex::Male).unwrap().referral, None);
+        assert_eq!(band_limits(KnownItem::Height, Sex::Male), None);
     }
 
     #[test]

@@ -110,13 +110,65 @@ pub enum KnownItem {
     Smoking,
     MetabolicJudgement,
     GuidanceLevel,
+    /// 医師の診断(判定), free text.
+    DoctorsJudgement,
+    // 後期高齢者の質問票 (9N932 … 9N946), questions 1–15.
+    LateSelfRatedHealth,
+    LateLifeSatisfaction,
+    LateThreeMeals,
+    LateHardFoods,
+    LateChoking,
+    LateWeightLoss,
+    LateWalkingSlower,
+    LateFalls,
+    LateExercise,
+    LateForgetfulness,
+    LateDateConfusion,
+    LateSmoking,
+    LateGoingOut,
+    LateSocialContact,
+    LateSomeoneToConsult,
 }
 
+/// 後期高齢者の質問票 in question order (1–15).
+pub const LATE_STAGE_QUESTIONS: [KnownItem; 15] = [
+    KnownItem::LateSelfRatedHealth,
+    KnownItem::LateLifeSatisfaction,
+    KnownItem::LateThreeMeals,
+    KnownItem::LateHardFoods,
+    KnownItem::LateChoking,
+    KnownItem::LateWeightLoss,
+    KnownItem::LateWalkingSlower,
+    KnownItem::LateFalls,
+    KnownItem::LateExercise,
+    KnownItem::LateForgetfulness,
+    KnownItem::LateDateConfusion,
+    KnownItem::LateSmoking,
+    KnownItem::LateGoingOut,
+    KnownItem::LateSocialContact,
+    KnownItem::LateSomeoneToConsult,
+];
+
 impl KnownItem {
+    /// Items that only the 後期高齢者健診 has (its 15-question 質問票).
+    pub fn late_stage_only(self) -> bool {
+        LATE_STAGE_QUESTIONS.contains(&self)
+    }
+
+    /// Items the 後期高齢者健診 does not have: 腹囲, メタボ判定, 保健指導レベル.
+    pub fn specific_checkup_only(self) -> bool {
+        matches!(
+            self,
+            Self::Waist | Self::MetabolicJudgement | Self::GuidanceLevel
+        )
+    }
+
     pub fn group(self) -> ItemGroup {
         use KnownItem::*;
         match self {
-            MedicalHistory | SubjectiveSymptoms | ObjectiveSymptoms => ItemGroup::Examination,
+            MedicalHistory | SubjectiveSymptoms | ObjectiveSymptoms | DoctorsJudgement => {
+                ItemGroup::Examination
+            }
             Height | Weight | Bmi | Waist => ItemGroup::BodyMeasurement,
             Systolic | Diastolic => ItemGroup::BloodPressure,
             Ast | Alt | GammaGt => ItemGroup::Liver,
@@ -129,6 +181,10 @@ impl KnownItem {
             MedicationBloodPressure | MedicationGlucose | MedicationLipids | Smoking => {
                 ItemGroup::Questionnaire
             }
+            LateSelfRatedHealth | LateLifeSatisfaction | LateThreeMeals | LateHardFoods
+            | LateChoking | LateWeightLoss | LateWalkingSlower | LateFalls | LateExercise
+            | LateForgetfulness | LateDateConfusion | LateSmoking | LateGoingOut
+            | LateSocialContact | LateSomeoneToConsult => ItemGroup::Questionnaire,
             MetabolicJudgement => ItemGroup::MetabolicJudgement,
             GuidanceLevel => ItemGroup::GuidanceLevel,
         }
@@ -188,6 +244,24 @@ impl KnownItem {
             Smoking => "喫煙",
             MetabolicJudgement => "メタボリックシンドローム判定",
             GuidanceLevel => "保健指導レベル",
+            DoctorsJudgement => "医師の診断(判定)",
+            LateSelfRatedHealth => "あなたの現在の健康状態はいかがですか",
+            LateLifeSatisfaction => "毎日の生活に満足していますか",
+            LateThreeMeals => "1日3食きちんと食べていますか",
+            LateHardFoods => "半年前に比べて固いものが食べにくくなりましたか",
+            LateChoking => "お茶や汁物等でむせることがありますか",
+            LateWeightLoss => "6カ月間で2～3kg以上の体重減少がありましたか",
+            LateWalkingSlower => "以前に比べて歩く速度が遅くなってきたと思いますか",
+            LateFalls => "この1年間に転んだことがありますか",
+            LateExercise => "ウォーキング等の運動を週に1回以上していますか",
+            LateForgetfulness => {
+                "周りの人から「いつも同じことを聞く」などの物忘れがあると言われていますか"
+            }
+            LateDateConfusion => "今日が何月何日かわからない時がありますか",
+            LateSmoking => "あなたはたばこを吸いますか",
+            LateGoingOut => "週に1回以上は外出していますか",
+            LateSocialContact => "ふだんから家族や友人と付き合いがありますか",
+            LateSomeoneToConsult => "体調が悪いときに、身近に相談できる人がいますか",
         }
     }
 
@@ -227,6 +301,24 @@ impl KnownItem {
             Smoking => "Smoking",
             MetabolicJudgement => "Metabolic syndrome judgement",
             GuidanceLevel => "Health guidance level",
+            DoctorsJudgement => "Doctor's assessment",
+            LateSelfRatedHealth => "How is your health now?",
+            LateLifeSatisfaction => "Are you satisfied with your daily life?",
+            LateThreeMeals => "Do you eat three proper meals a day?",
+            LateHardFoods => "Is hard food harder to eat than half a year ago?",
+            LateChoking => "Do you choke on tea or soup?",
+            LateWeightLoss => "Have you lost 2–3 kg or more in six months?",
+            LateWalkingSlower => "Do you think you walk more slowly than before?",
+            LateFalls => "Have you fallen in the past year?",
+            LateExercise => "Do you walk or exercise at least once a week?",
+            LateForgetfulness => {
+                "Do people say you are forgetful, e.g. that you always ask the same thing?"
+            }
+            LateDateConfusion => "Are there times you do not know today's date?",
+            LateSmoking => "Do you smoke?",
+            LateGoingOut => "Do you go out at least once a week?",
+            LateSocialContact => "Do you keep in touch with family or friends?",
+            LateSomeoneToConsult => "Is there someone near you to talk to when you feel unwell?",
         }
     }
 }
@@ -355,6 +447,22 @@ pub const ITEM_RULES: &[ItemRule] = &[
     rule("9N736000000000011", K::Smoking, "", 0),
     rule("9N501000000000011", K::MetabolicJudgement, "", 0),
     rule("9N506000000000011", K::GuidanceLevel, "", 0),
+    rule("9N511000000000049", K::DoctorsJudgement, "", 0),
+    rule("9N932000000000011", K::LateSelfRatedHealth, "", 0),
+    rule("9N933000000000011", K::LateLifeSatisfaction, "", 0),
+    rule("9N934000000000011", K::LateThreeMeals, "", 0),
+    rule("9N935000000000011", K::LateHardFoods, "", 0),
+    rule("9N936000000000011", K::LateChoking, "", 0),
+    rule("9N937000000000011", K::LateWeightLoss, "", 0),
+    rule("9N938000000000011", K::LateWalkingSlower, "", 0),
+    rule("9N939000000000011", K::LateFalls, "", 0),
+    rule("9N940000000000011", K::LateExercise, "", 0),
+    rule("9N941000000000011", K::LateForgetfulness, "", 0),
+    rule("9N942000000000011", K::LateDateConfusion, "", 0),
+    rule("9N943000000000011", K::LateSmoking, "", 0),
+    rule("9N944000000000011", K::LateGoingOut, "", 0),
+    rule("9N945000000000011", K::LateSocialContact, "", 0),
+    rule("9N946000000000011", K::LateSomeoneToConsult, "", 0),
 ];
 
 /// Groups for codes the table does not name, by code family, so an unknown ECG or fundus

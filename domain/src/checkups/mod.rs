@@ -3,6 +3,7 @@
 
 mod band;
 mod decimal;
+mod explain;
 mod item_code;
 pub mod items;
 mod judgement;
@@ -11,10 +12,13 @@ mod registration;
 mod selection;
 mod value;
 
-pub use band::{reference_band, Band};
+pub use band::{band_limits, reference_band, Band, BandLimits, Comparison, Limit};
 pub use decimal::{Decimal, DecimalError};
+pub use explain::Bilingual;
 pub use item_code::{ItemCode, ItemCodeError};
-pub use items::{group_of, lookup, ItemGroup, ItemRule, KnownItem, ITEM_RULES};
+pub use items::{
+    group_of, lookup, ItemGroup, ItemRule, KnownItem, ITEM_RULES, LATE_STAGE_QUESTIONS,
+};
 pub use judgement::{
     criteria, guidance_judgement, metabolic_judgement, GuidanceLevel, Judgement, JudgementSource,
     MetabolicStatus,

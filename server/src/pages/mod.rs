@@ -2,6 +2,7 @@
 //! their grants), the period from the URL, the scoped query, and the access-log entry.
 //! One module per record kind; the rule for "who, which period, log it" lives here once.
 
+pub mod checkups;
 pub mod drugs;
 
 use crate::audit::{self, Action, Event};
@@ -14,6 +15,7 @@ use domain::access::AccessKind;
 use domain::people::PersonId;
 use domain::period::{DateRange, MonthRange, Preset, YearMonth};
 
+pub use checkups::SqlCheckups;
 pub use drugs::{viewed_drug_lines, SqlDrugHistory};
 
 /// The period asked for: from/to months (a missing end is filled from the 3-year window), or

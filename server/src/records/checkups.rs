@@ -6,7 +6,7 @@ use crate::with_pool;
 use chrono::NaiveDate;
 use domain::checkups::{Checkup, CheckupRegistration, CheckupResult, ItemCode};
 use domain::insurance::InsurerNumber;
-use domain::people::PersonId;
+use domain::people::{PersonId, Sex};
 use std::collections::BTreeMap;
 
 #[derive(sqlx::FromRow)]
@@ -79,28 +79,66 @@ struct StatusRow {
     checkup_registration_on: Option<NaiveDate>,
 }
 
-/// The person's insurers (newest insurance first) with their checkup registration status.
+/// The person's insurers with their checkup registration status: the insurances they hold
+/// (newest first), then insurers that registered checkups of theirs under an earlier insurance
+/// (a person who moved to 後期高齢者医療 keeps the 国保's checkups), newest checkup first.
 pub async fn checkup_status(
     db: &Db,
     person: &PersonId,
 ) -> Result<Vec<InsurerCheckupStatus>, DbError> {
-    const SQL: &str = "SELECT i.insurer_number, COALESCE(n.name, i.insurer_name) AS insurer_name,
+    const HELD: &str = "SELECT i.insurer_number, COALESCE(n.name, i.insurer_name) AS insurer_name,
             n.checkup_registration, n.checkup_registration_on
         FROM insurances i LEFT JOIN insurers n ON n.number = i.insurer_number
         WHERE i.person_id = $1 ORDER BY i.valid_from DESC";
-    let rows: Vec<StatusRow> =
-        with_pool!(db, pool => sqlx::query_as(SQL).bind(person.as_str()).fetch_all(pool).await?);
-    rows.into_iter()
-        .map(|r| {
-            Ok(InsurerCheckupStatus {
-                number: InsurerNumber::parse(&r.insurer_number)
-                    .map_err(decode_err("insurer_number"))?,
-                name: r.insurer_name,
-                registration: r.checkup_registration.as_deref().and_then(|code| {
-                    CheckupRegistration::from_parts(code, r.checkup_registration_on)
-                }),
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()
-        .map_err(DbError::from)
+    const PAST: &str = "SELECT c.insurer_number, COALESCE(n.name, c.insurer_number) AS insurer_name,
+            n.checkup_registration, n.checkup_registration_on
+        FROM checkups c LEFT JOIN insurers n ON n.number = c.insurer_number
+        WHERE c.person_id = $1 ORDER BY c.performed_on DESC";
+    let (held, past): (Vec<StatusRow>, Vec<StatusRow>) = with_pool!(db, pool => (
+        sqlx::query_as(HELD).bind(person.as_str()).fetch_all(pool).await?,
+        sqlx::query_as(PAST).bind(person.as_str()).fetch_all(pool).await?,
+    ));
+    let mut out: Vec<InsurerCheckupStatus> = Vec::new();
+    for r in held.into_iter().chain(past) {
+        if out.iter().any(|o| o.number.as_str() == r.insurer_number) {
+            continue;
+        }
+        out.push(InsurerCheckupStatus {
+            number: InsurerNumber::parse(&r.insurer_number)
+                .map_err(decode_err("insurer_number"))
+                .map_err(DbError::from)?,
+            name: r.insurer_name,
+            registration: r
+                .checkup_registration
+                .as_deref()
+                .and_then(|code| CheckupRegistration::from_parts(code, r.checkup_registration_on)),
+        });
+    }
+    Ok(out)
+}
+
+#[derive(sqlx::FromRow)]
+struct SubjectRow {
+    birth_date: NaiveDate,
+    sex: Option<String>,
+}
+
+/// The facts the checkup rules need about the person: birth date (age on the checkup date,
+/// for the 65–74 guidance rule) and sex (Hb bands, the waist gate). `None`: no such person.
+pub async fn checkup_subject(
+    db: &Db,
+    person: &PersonId,
+) -> Result<Option<(NaiveDate, Option<Sex>)>, DbError> {
+    const SQL: &str = "SELECT birth_date, sex FROM people WHERE id = $1";
+    let row: Option<SubjectRow> = with_pool!(db, pool => sqlx::query_as(SQL).bind(person.as_str()).fetch_optional(pool).await?);
+    row.map(|r| {
+        let sex = r
+            .sex
+            .as_deref()
+            .map(|s| from_code::<Sex>("sex", s))
+            .transpose()?;
+        Ok((r.birth_date, sex))
+    })
+    .transpose()
+    .map_err(|e: sqlx::Error| DbError::from(e))
 }

@@ -3,6 +3,7 @@
 //! One binary, so it links once.
 
 mod access;
+mod api_checkups;
 mod api_drugs;
 mod api_import;
 mod backup;
