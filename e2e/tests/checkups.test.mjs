@@ -56,6 +56,7 @@ test('特定健診 on desktop: five columns, bands as text and symbol, limits on
     assert.ok(await table.locator('tr[data-item="3C025000002327101"] code').isVisible());
     assert.match(await b.page.getByTestId('checkup-registration').textContent(), /健診結果は登録されています/);
     await row.locator('summary').click();
+    await b.page.evaluate(() => document.querySelector('.checkups-desktop').scrollIntoView());
     await screenshot(b.page, 'checkups-desktop', { fullPage: false });
 
     // English, through the same i18n layer.

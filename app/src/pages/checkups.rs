@@ -371,8 +371,9 @@ fn CheckupCards(columns: Vec<CheckupColumn>, groups: Vec<RowGroup>) -> impl Into
         .map(|&i| {
             let c = &columns[i];
             view! {
-                <li><a class="chip" href=format!("#checkup-{i}")>
-                    {long_date(c.performed_on, lang)}" "<span class="muted">{kind_label(c.kind, lang)}</span>
+                <li><a class="picker-chip" href=format!("#checkup-{i}")>
+                    <span class="picker-chip__date">{long_date(c.performed_on, lang)}</span>
+                    <span class="picker-chip__kind">{kind_label(c.kind, lang)}</span>
                 </a></li>
             }
         })
@@ -416,7 +417,7 @@ fn CheckupCards(columns: Vec<CheckupColumn>, groups: Vec<RowGroup>) -> impl Into
     view! {
         <section class="checkups-phone" aria-label=lang.t(Msg::CheckupsTitle)>
             <nav class="checkup-picker" aria-label=lang.t(Msg::CheckupsPicker)>
-                <ul class="chips">{picker}</ul>
+                <ul>{picker}</ul>
             </nav>
             <div class="checkup-cards" data-testid="checkup-cards">{cards}</div>
         </section>
