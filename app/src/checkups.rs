@@ -9,9 +9,9 @@ use crate::error::AppError;
 use crate::record::PersonHeader;
 use chrono::NaiveDate;
 use domain::checkups::{
-    band_limits, guidance_judgement, metabolic_judgement, Band, BandLimits, Checkup,
-    CheckupKind, CheckupRegistration, CheckupResult, CheckupValue, Decimal, ItemGroup,
-    JudgementSource, KnownItem, RangeFlag,
+    band_limits, guidance_judgement, metabolic_judgement, Band, BandLimits, Checkup, CheckupKind,
+    CheckupRegistration, CheckupResult, CheckupValue, Decimal, ItemGroup, JudgementSource,
+    KnownItem, RangeFlag,
 };
 use domain::people::Sex;
 use serde::Serialize;
@@ -380,7 +380,11 @@ pub fn build_view(
             })
             .collect();
         for (item, values, code) in [
-            (KnownItem::MetabolicJudgement, metabolic, "9N501000000000011"),
+            (
+                KnownItem::MetabolicJudgement,
+                metabolic,
+                "9N501000000000011",
+            ),
             (KnownItem::GuidanceLevel, guidance, "9N506000000000011"),
         ] {
             groups.push(RowGroup {
@@ -664,7 +668,11 @@ mod tests {
         let guidance = row(&v, KnownItem::GuidanceLevel).unwrap();
         assert!(guidance.values[0].computed);
         // The unknown code is a row of its own, by its code, under その他.
-        let other = v.groups.iter().find(|g| g.group == ItemGroup::Other).unwrap();
+        let other = v
+            .groups
+            .iter()
+            .find(|g| g.group == ItemGroup::Other)
+            .unwrap();
         assert_eq!(other.items[0].label_ja, "3C025000002327101");
         assert_eq!(other.items[0].values[0].state, CellState::Absent);
         // Sections in display order.
@@ -690,7 +698,10 @@ mod tests {
         let c = checkup(
             d(2025, 6, 3),
             CheckupKind::SpecificHealthCheckup,
-            vec![num("2A030000001930101", "12.5"), num("9A751000000000001", "150")],
+            vec![
+                num("2A030000001930101", "12.5"),
+                num("9A751000000000001", "150"),
+            ],
         );
         let s = Subject {
             sex: None,
@@ -716,7 +727,9 @@ mod tests {
             Insurer {
                 number: "39131015".into(),
                 name: "広域連合".into(),
-                registration: Some(CheckupRegistration::Expected { from: d(2027, 1, 1) }),
+                registration: Some(CheckupRegistration::Expected {
+                    from: d(2027, 1, 1),
+                }),
             },
         ];
         let v = build_view(&[&c], subject(), insurers, d(2026, 11, 26));
@@ -747,10 +760,19 @@ mod tests {
             "top to bottom"
         );
         let total: f64 = chart.areas.iter().map(|a| a.height).sum();
-        assert!((total - TrendChart::HEIGHT).abs() < 1e-6, "areas fill the chart");
+        assert!(
+            (total - TrendChart::HEIGHT).abs() < 1e-6,
+            "areas fill the chart"
+        );
         assert_eq!(chart.points.len(), 3);
-        assert!(chart.points[0].y > chart.points[2].y, "higher values higher up");
-        assert!(chart.points.iter().all(|p| (0.0..=TrendChart::WIDTH).contains(&p.x)));
+        assert!(
+            chart.points[0].y > chart.points[2].y,
+            "higher values higher up"
+        );
+        assert!(chart
+            .points
+            .iter()
+            .all(|p| (0.0..=TrendChart::WIDTH).contains(&p.x)));
         assert_eq!(chart.points[2].band, Some(Band::Referral));
         // Lower limits (eGFR) put the referral band at the bottom.
         let e: Vec<Checkup> = ["62.4", "58.2"]

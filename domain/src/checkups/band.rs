@@ -268,13 +268,19 @@ mod tests {
     fn limits_are_the_edges_and_read_in_both_languages() {
         let sbp = band_limits(KnownItem::Systolic, Sex::Male).unwrap();
         let g = sbp.guidance.unwrap();
-        assert_eq!((g.describe_ja(), g.describe_en()), ("130以上".into(), "≥ 130".into()));
+        assert_eq!(
+            (g.describe_ja(), g.describe_en()),
+            ("130以上".into(), "≥ 130".into())
+        );
         assert_eq!(sbp.band_of(g.value), G, "a limit value is inside its band");
         let egfr = band_limits(KnownItem::Egfr, Sex::Female).unwrap();
         assert_eq!(egfr.referral.unwrap().describe_ja(), "45未満");
         let hb = band_limits(KnownItem::Hemoglobin, Sex::Female).unwrap();
         assert_eq!(hb.guidance.unwrap().describe_en(), "≤ 12.0");
-        assert_eq!(band_limits(KnownItem::Hdl, Sex::Male).unwrap().referral, None);
+        assert_eq!(
+            band_limits(KnownItem::Hdl, Sex::Male).unwrap().referral,
+            None
+        );
         assert_eq!(band_limits(KnownItem::Height, Sex::Male), None);
     }
 

@@ -265,8 +265,14 @@ mod tests {
     #[test]
     fn answers_follow_the_mhlw_tables() {
         assert_eq!(KnownItem::UrineProtein.answer("3").unwrap().ja, "＋");
-        assert_eq!(KnownItem::MedicationBloodPressure.answer("1").unwrap().en, "Takes medicine");
-        assert_eq!(KnownItem::LateSelfRatedHealth.answer("3").unwrap().ja, "ふつう");
+        assert_eq!(
+            KnownItem::MedicationBloodPressure.answer("1").unwrap().en,
+            "Takes medicine"
+        );
+        assert_eq!(
+            KnownItem::LateSelfRatedHealth.answer("3").unwrap().ja,
+            "ふつう"
+        );
         assert_eq!(KnownItem::LateSmoking.answer("3").unwrap().ja, "やめた");
         assert_eq!(KnownItem::Smoking.answer("3").unwrap().ja, "吸っていない");
         assert_eq!(KnownItem::LateFalls.answer("9"), None);

@@ -22,15 +22,24 @@ struct CheckupsBody<'a> {
 }
 
 #[get("/me/checkups")]
-pub async fn my_checkups(req: HttpRequest, db: web::Data<Db>, clock: web::Data<Clock>) -> HttpResponse {
+pub async fn my_checkups(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    clock: web::Data<Clock>,
+) -> HttpResponse {
     use actix_web::http::StatusCode;
     let principal = req.extensions().get::<Principal>().cloned();
     let Some(p) = principal else {
         return problem(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first");
     };
     let rid = request_id(&req);
-    match crate::pages::checkups::viewed_checkups(&db, &p, clock.today(), Some((" (api)", rid.as_deref())))
-        .await
+    match crate::pages::checkups::viewed_checkups(
+        &db,
+        &p,
+        clock.today(),
+        Some((" (api)", rid.as_deref())),
+    )
+    .await
     {
         Ok((person, _, view)) => HttpResponse::Ok().json(CheckupsBody {
             person_id: person.as_str(),

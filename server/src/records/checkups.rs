@@ -90,7 +90,8 @@ pub async fn checkup_status(
             n.checkup_registration, n.checkup_registration_on
         FROM insurances i LEFT JOIN insurers n ON n.number = i.insurer_number
         WHERE i.person_id = $1 ORDER BY i.valid_from DESC";
-    const PAST: &str = "SELECT c.insurer_number, COALESCE(n.name, c.insurer_number) AS insurer_name,
+    const PAST: &str =
+        "SELECT c.insurer_number, COALESCE(n.name, c.insurer_number) AS insurer_name,
             n.checkup_registration, n.checkup_registration_on
         FROM checkups c LEFT JOIN insurers n ON n.number = c.insurer_number
         WHERE c.person_id = $1 ORDER BY c.performed_on DESC";

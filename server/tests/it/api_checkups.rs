@@ -50,18 +50,31 @@ fn last_five_with_bands(backend: Backend) {
         .iter()
         .map(|c| c["performed_on"].as_str().unwrap())
         .collect();
-    assert!(dates.windows(2).all(|w| w[0] < w[1]), "oldest first: {dates:?}");
+    assert!(
+        dates.windows(2).all(|w| w[0] < w[1]),
+        "oldest first: {dates:?}"
+    );
     assert!(dates.iter().all(|d| *d >= "2020-04-01"), "from FY2020 on");
     assert!(checkups
         .iter()
-        .all(|c| c["kind"] == "specific_health_checkup" && c["institution_name"] == "中央健診センター"));
+        .all(|c| c["kind"] == "specific_health_checkup"
+            && c["institution_name"] == "中央健診センター"));
 
     // 収縮期血圧 138, 146, 132, 128, 134 (the demo's values), each with its band and unit.
     let sbp = item(&body, "systolic").unwrap();
-    let values: Vec<&str> = column(sbp, "number").iter().map(|v| v.as_str().unwrap()).collect();
+    let values: Vec<&str> = column(sbp, "number")
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     assert_eq!(values, ["138", "146", "132", "128", "134"]);
-    let bands: Vec<&str> = column(sbp, "band").iter().map(|v| v.as_str().unwrap()).collect();
-    assert_eq!(bands, ["guidance", "referral", "guidance", "normal", "guidance"]);
+    let bands: Vec<&str> = column(sbp, "band")
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        bands,
+        ["guidance", "referral", "guidance", "normal", "guidance"]
+    );
     assert_eq!(sbp["unit"], "mm[Hg]");
     assert_eq!(sbp["limits"]["guidance"]["value"], "130");
     assert_eq!(sbp["limits"]["referral"]["comparison"], "at_least");
@@ -128,7 +141,13 @@ fn last_five_with_bands(backend: Backend) {
             .collect();
         assert_eq!(
             states,
-            ["value", "value", "not_applicable", "not_applicable", "not_applicable"],
+            [
+                "value",
+                "value",
+                "not_applicable",
+                "not_applicable",
+                "not_applicable"
+            ],
             "{name}"
         );
     }
@@ -148,7 +167,11 @@ fn last_five_with_bands(backend: Backend) {
     let falls = item(&body, "late_falls").unwrap();
     assert_eq!(falls["values"][0]["state"], "not_applicable");
     assert_eq!(falls["values"][4]["text_ja"], "はい");
-    assert_eq!(body["insurers"].as_array().unwrap().len(), 2, "国保 and 広域連合");
+    assert_eq!(
+        body["insurers"].as_array().unwrap().len(),
+        2,
+        "国保 and 広域連合"
+    );
 
     // 高橋's insurer has not registered results: nothing shown, and the status says so.
     let takahashi = app.dev_sign_in("demo-takahashi");
@@ -207,7 +230,10 @@ fn checkups_need_a_checkups_grant_and_each_view_is_logged() {
     assert_eq!(body["person_id"], "demo-sato");
     assert_eq!(body["checkups"].as_array().unwrap().len(), 5);
     let history = app.get_with("/access", &sato).into_string().unwrap();
-    assert!(history.contains("checkups"), "the view is in sato's access history");
+    assert!(
+        history.contains("checkups"),
+        "the view is in sato's access history"
+    );
     assert!(history.contains("高橋　美咲さん"), "with who viewed");
 }
 
@@ -222,11 +248,18 @@ fn the_checkup_page_shows_the_same_data_as_the_api() {
     assert_eq!(r.header("cache-control"), Some("no-store"));
     let page = r.into_string().unwrap();
     let checkups = api["checkups"].as_array().unwrap();
-    assert_eq!(page.matches("data-testid=\"checkup-card\"").count(), checkups.len());
+    assert_eq!(
+        page.matches("data-testid=\"checkup-card\"").count(),
+        checkups.len()
+    );
     for c in checkups {
         let date = c["performed_on"].as_str().unwrap();
         // Table header and card header.
-        assert_eq!(page.matches(&format!("datetime=\"{date}\"")).count(), 2, "{date}");
+        assert_eq!(
+            page.matches(&format!("datetime=\"{date}\"")).count(),
+            2,
+            "{date}"
+        );
     }
     // Every value of every row is in the table, in order, with its band.
     let table_start = page.find("data-testid=\"checkup-table\"").unwrap();
@@ -248,7 +281,10 @@ fn the_checkup_page_shows_the_same_data_as_the_api() {
                     _ => "記録なし".to_owned(),
                 };
                 let found = tr[at..].find(&expected).map(|i| at + i);
-                assert!(found.is_some(), "{code}: {expected} missing or out of order");
+                assert!(
+                    found.is_some(),
+                    "{code}: {expected} missing or out of order"
+                );
                 at = found.unwrap() + expected.len();
             }
             let bands = row["values"]
@@ -289,7 +325,9 @@ async fn checkup_view_from_storage(db: &Db) {
         .unwrap()
         .unwrap();
     assert_eq!(sex, Some(domain::people::Sex::Female));
-    let insurers = records::checkups::checkup_status(db, &suzuki).await.unwrap();
+    let insurers = records::checkups::checkup_status(db, &suzuki)
+        .await
+        .unwrap();
     let shown = domain::checkups::shown_checkups(&all);
     let view = app::checkups::build_view(
         &shown,
@@ -309,7 +347,10 @@ async fn checkup_view_from_storage(db: &Db) {
     );
     assert_eq!(view.checkups.len(), 5);
     let ages: Vec<u32> = view.checkups.iter().map(|c| c.age.unwrap()).collect();
-    assert!(ages.windows(2).all(|w| w[0] < w[1]) && ages[1] < 75 && ages[2] >= 75, "{ages:?}");
+    assert!(
+        ages.windows(2).all(|w| w[0] < w[1]) && ages[1] < 75 && ages[2] >= 75,
+        "{ages:?}"
+    );
     assert_eq!(view.insurers.iter().map(|i| i.shown).sum::<usize>(), 5);
     let nobody = domain::people::PersonId::parse("demo-nobody").unwrap();
     assert!(records::checkups::checkup_subject(db, &nobody)
