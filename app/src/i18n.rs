@@ -269,6 +269,7 @@ messages! {
     CheckupsTrendsHeading => "項目ごとの推移", "Trends by item";
     CheckupsInstitution => "健診機関", "Checkup centre";
     CheckupsInsurer => "保険者", "Insurer";
+    CheckupsUnder40 => "特定健診は40歳から74歳の方、後期高齢者健診は75歳以上の方が対象です。", "The specific health checkup is for ages 40 to 74, and the late-stage checkup for 75 and over.";
     // ── 医療費通知情報 (expenses) ──
     ExpensesTitle => "医療費通知情報", "Medical-cost notices";
     // ── PDF ──

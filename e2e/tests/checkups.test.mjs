@@ -149,6 +149,7 @@ test('an insurer that has not registered results: the page says so, on desktop a
       assert.equal(await status.locator('li[data-status=expected]').count(), 1);
       assert.ok(await b.page.getByTestId('checkups-empty').isVisible());
       assert.equal(await b.page.getByTestId('checkup-table').count(), 0);
+      assert.equal(await b.page.getByTestId('checkups-age').count(), 0, 'she is over 40: no age note');
     } finally {
       await b.close();
     }

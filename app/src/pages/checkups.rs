@@ -112,7 +112,13 @@ fn CheckupsBody(page: CheckupPage) -> impl IntoView {
         <PersonCard person=page.person.clone() today=page.today/>
         <Registration insurers=view.insurers.clone()/>
         {if count == 0 {
-            view! { <p class="card empty" data-testid="checkups-empty">{lang.t(Msg::CheckupsNone)}</p> }.into_any()
+            let young = domain::wareki::age_on(page.person.birth_date, page.today).is_some_and(|a| a < 40);
+            view! {
+                <div class="card">
+                    <p class="empty" data-testid="checkups-empty">{lang.t(Msg::CheckupsNone)}</p>
+                    {young.then(|| view! { <p class="muted" data-testid="checkups-age">{lang.t(Msg::CheckupsUnder40)}</p> })}
+                </div>
+            }.into_any()
         } else {
             let has_computed = view.groups.iter().flat_map(|g| &g.items).flat_map(|r| &r.values).any(|c| c.computed);
             let has_na = view.groups.iter().flat_map(|g| &g.items).flat_map(|r| &r.values).any(|c| c.state == CellState::NotApplicable);

@@ -309,6 +309,13 @@ fn the_checkup_page_shows_the_same_data_as_the_api() {
     assert!(table.contains("<svg"), "trends");
     assert!(page.contains("保険者ごとの登録状況"));
     assert!(page.contains("data-status=\"registered\""));
+    // A child on her parent's card: nothing to show, and why (checkups start at 40).
+    let hiroshi = app.dev_sign_in("demo-tanaka-hiroshi");
+    app.post_form("/viewing", &[("person", "demo-tanaka-yui")], Some(&hiroshi));
+    let page = app.get_with("/checkups", &hiroshi).into_string().unwrap();
+    assert!(page.contains("data-testid=\"checkups-empty\""));
+    assert!(page.contains("data-testid=\"checkups-age\""));
+    assert!(page.contains("保険者ごとの登録状況"));
     // Signed out: a prompt, no data.
     let page = app.get("/checkups").into_string().unwrap();
     assert!(!page.contains("data-testid=\"checkup-table\"") && page.contains("/signin"));
