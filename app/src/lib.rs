@@ -10,6 +10,7 @@ pub mod checkups;
 pub mod components;
 pub mod drugs;
 pub mod error;
+pub mod expenses;
 pub mod functions;
 pub mod i18n;
 pub mod pages;

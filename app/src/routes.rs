@@ -3,6 +3,7 @@ use crate::i18n::Msg;
 use crate::pages::account::{AccessPage, ProxiesPage};
 use crate::pages::checkups::CheckupsPage;
 use crate::pages::drugs::DrugsPage;
+use crate::pages::expenses::ExpensesPage;
 use crate::pages::signin::{LinkPage, SignInPage};
 use crate::pages::{
     home::HomePage,
@@ -32,7 +33,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("access") view=AccessPage ssr=SsrMode::Async/>
                     <Route path=path!("drugs") view=DrugsPage ssr=SsrMode::Async/>
                     <Route path=path!("checkups") view=CheckupsPage ssr=SsrMode::Async/>
-                    <Route path=path!("expenses") view=move || view! { <ComingSoon title=Msg::NavExpenses/> } ssr=SsrMode::Async/>
+                    <Route path=path!("expenses") view=ExpensesPage ssr=SsrMode::Async/>
                     <Route path=path!("export") view=move || view! { <ComingSoon title=Msg::NavExport/> } ssr=SsrMode::Async/>
                 </Routes>
             </Frame>

@@ -43,6 +43,13 @@ pub trait CheckupResults: Send + Sync {
 }
 
 // ── expenses: trait here ──
+/// 医療費通知情報 of the person on screen, or of everyone the signed-in person may see together.
+pub trait ExpenseNotices: Send + Sync {
+    fn expense_page(
+        &self,
+        query: crate::expenses::ExpenseQuery,
+    ) -> BoxFuture<'_, Result<crate::expenses::ExpensePage, AppError>>;
+}
 
 // ── deduction: trait here ──
 
@@ -57,6 +64,7 @@ pub struct Services {
     pub checkups: Arc<dyn CheckupResults>,
 
     // ── expenses field ──
+    pub expenses: Arc<dyn ExpenseNotices>,
 
     // ── deduction field ──
 }

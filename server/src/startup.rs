@@ -108,6 +108,10 @@ fn run(
             db: db.clone(),
             clock: settings.clock(),
         }),
+        expenses: Arc::new(crate::pages::SqlExpenses {
+            db: db.clone(),
+            clock: settings.clock(),
+        }),
         sessions: Arc::new(handlers::SqlSessions {
             db: db.clone(),
             timeouts: auth.timeouts,
@@ -163,6 +167,7 @@ fn run(
                     .service(api::import::import)
                     .service(api::drugs::my_drugs)
                     .service(api::checkups::my_checkups)
+                    .service(api::expenses::my_expenses)
                     .service(api::drugs::openapi),
             )
             .service(web::stylesheet)

@@ -44,7 +44,8 @@ pub fn PersonCard(person: PersonHeader, today: chrono::NaiveDate) -> impl IntoVi
     }
 }
 
-/// Presets and a custom month range; a GET form, so the period is in the URL.
+/// Presets and a custom month range; a GET form, so the period is in the URL. `keep`: other
+/// query parameters of the page (name, URL-safe value) that choosing a period must not drop.
 #[component]
 pub fn PeriodChooser(
     chosen: PeriodQuery,
@@ -54,21 +55,27 @@ pub fn PeriodChooser(
     /// Offer days as well as months (a link switches; the URL says which).
     #[prop(optional)]
     allow_days: bool,
+    #[prop(optional)] keep: Vec<(&'static str, String)>,
 ) -> impl IntoView {
     let lang = use_lang();
+    let kept: String = keep.iter().map(|(k, v)| format!("&{k}={v}")).collect();
+    let hidden = keep
+        .into_iter()
+        .map(|(k, v)| view! { <input type="hidden" name=k value=v/> })
+        .collect_view();
     let by_day = allow_days && (from.len() == 10 || to.len() == 10);
     let input_type = if by_day { "date" } else { "month" };
     let switch = allow_days.then(|| {
         let (href, label) = if by_day {
             (
-                format!("?from={}&to={}", &from[..7], &to[..7]),
+                format!("?from={}&to={}{kept}", &from[..7], &to[..7]),
                 Msg::PeriodByMonth,
             )
         } else {
             let last = domain::period::YearMonth::parse(&to)
                 .map(|m| m.last_day().to_string())
                 .unwrap_or_else(|_| format!("{to}-28"));
-            (format!("?from={from}-01&to={last}"), Msg::PeriodByDay)
+            (format!("?from={from}-01&to={last}{kept}"), Msg::PeriodByDay)
         };
         view! { <a class="period__switch" href=href data-testid="period-unit">{lang.t(label)}</a> }
     });
@@ -81,12 +88,13 @@ pub fn PeriodChooser(
                 Lang::Ja => p.label_ja(),
                 Lang::En => p.label_en(),
             };
-            view! { <a class="chip" href=format!("?preset={code}") aria-current=current.then_some("true")>{label}</a> }
+            view! { <a class="chip" href=format!("?preset={code}{kept}") aria-current=current.then_some("true")>{label}</a> }
         })
         .collect_view();
     view! {
         <form method="get" class="card period" aria-label=lang.t(Msg::PeriodLabel)>
             <div class="chips">{presets}</div>
+            {hidden}
             <fieldset class="period__custom">
                 <legend>{lang.t(Msg::PeriodCustom)}</legend>
                 <label for="from">{lang.t(Msg::PeriodFrom)}</label>

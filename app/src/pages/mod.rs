@@ -1,6 +1,7 @@
 pub mod account;
 pub mod checkups;
 pub mod drugs;
+pub mod expenses;
 pub mod home;
 pub mod placeholder;
 pub mod signin;

@@ -2,8 +2,13 @@
 
 mod category;
 mod line;
+mod summary;
 mod totals;
 
 pub use category::ServiceCategory;
 pub use line::ExpenseLine;
+pub use summary::{
+    summarize, year_in, CategoryTotal, ExpenseSummary, InstitutionTotal, MonthTotal, PendingMonth,
+    YearTotal,
+};
 pub use totals::{by_category, by_institution, by_year, total_in, ExpenseTotals};

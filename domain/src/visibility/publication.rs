@@ -65,6 +65,23 @@ mod tests {
         assert_eq!(expense_visible_from(ym(2025, 1)), d(2025, 3, 11));
     }
 
+    /// The day before and the day of publication, for every visit month of a year: the 10th
+    /// (8th for December visits) is still pending, the 11th (9th) is out.
+    #[test]
+    fn expenses_boundary_days() {
+        for m in 1..=12 {
+            let month = ym(2025, m);
+            let from = expense_visible_from(month);
+            let (y, pm) = if m >= 11 { (2026, m - 10) } else { (2025, m + 2) };
+            let first_day = if m == 12 { 9 } else { 11 };
+            assert_eq!(from, d(y, pm, first_day), "visit month {m}");
+            let single = crate::period::MonthRange::single(month);
+            let pending = |on| super::super::incomplete_months(single, on, super::super::RecordKind::Expenses);
+            assert_eq!(pending(d(y, pm, first_day - 1)), [month], "month {m}: pending the day before");
+            assert!(pending(from).is_empty(), "month {m}: out on the day");
+        }
+    }
+
     #[test]
     fn drug_batches_follow_acceptance_day() {
         assert_eq!(batch_visible_from(d(2025, 2, 5)), d(2025, 2, 11));

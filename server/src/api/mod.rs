@@ -3,6 +3,7 @@
 
 pub mod checkups;
 pub mod drugs;
+pub mod expenses;
 pub mod import;
 
 use actix_web::http::StatusCode;

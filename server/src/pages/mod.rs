@@ -4,6 +4,7 @@
 
 pub mod checkups;
 pub mod drugs;
+pub mod expenses;
 
 use crate::audit::{self, Action, Event};
 use crate::auth::Principal;
@@ -17,6 +18,7 @@ use domain::period::{DateRange, MonthRange, Preset, YearMonth};
 
 pub use checkups::SqlCheckups;
 pub use drugs::{viewed_drug_lines, SqlDrugHistory};
+pub use expenses::{viewed_expenses, SqlExpenses};
 
 /// The period asked for: from/to months (a missing end is filled from the 3-year window), or
 /// a preset, or `default`. Days (YYYY-MM-DD) are accepted and widened to their months; pages

@@ -289,7 +289,13 @@ fn person_b_gets_nothing_of_person_a_on_any_route() {
     };
     let mut routes = server::startup::app_routes();
     // The REST API's person-facing routes (the import API is for machine clients only).
-    for path in ["/api/v1/me/drugs", "/api/v1/me/checkups", "/api/v1/openapi.json"] {
+    for path in [
+        "/api/v1/me/drugs",
+        "/api/v1/me/checkups",
+        "/api/v1/me/expenses",
+        "/api/v1/me/expenses?household=1",
+        "/api/v1/openapi.json",
+    ] {
         routes.push((path.to_owned(), "GET".to_owned()));
     }
     assert!(routes.len() >= 9, "{routes:?}");
