@@ -116,11 +116,13 @@ pub fn round_max(v: i64) -> i64 {
 }
 
 impl BarChart {
-    pub const WIDTH: f64 = 480.0;
-    pub const HEIGHT: f64 = 200.0;
+    /// Two drawings of the same chart, so the text stays readable: one for phones, one for
+    /// wider screens (CSS shows one of them).
+    pub const NARROW: (f64, f64) = (360.0, 210.0);
+    pub const WIDE: (f64, f64) = (720.0, 220.0);
 
-    pub fn of(months: &[domain::expenses::MonthTotal]) -> Self {
-        let (left, top, right, bottom) = (64.0, 12.0, 8.0, 172.0);
+    pub fn of(months: &[domain::expenses::MonthTotal], (width, height): (f64, f64)) -> Self {
+        let (left, top, right, bottom) = (64.0, 12.0, 8.0, height - 28.0);
         let highest = months
             .iter()
             .map(|m| m.totals.patient_paid.0)
@@ -129,7 +131,7 @@ impl BarChart {
         let max = round_max(highest);
         let plot_h = bottom - top;
         let n = months.len().max(1) as f64;
-        let slot_w = (Self::WIDTH - left - right) / n;
+        let slot_w = (width - left - right) / n;
         let bars = months
             .iter()
             .enumerate()
@@ -158,8 +160,8 @@ impl BarChart {
             .map(|v| (bottom - (v as f64 / max as f64) * plot_h, v))
             .collect();
         Self {
-            width: Self::WIDTH,
-            height: Self::HEIGHT,
+            width,
+            height,
             left,
             top,
             bottom,
@@ -202,12 +204,15 @@ mod tests {
 
     #[test]
     fn bars_scale_to_the_axis_and_label_years() {
-        let chart = BarChart::of(&[
-            month("2024-12", 5_000, false),
-            month("2025-01", 10_000, false),
-            month("2025-02", 0, true),
-            month("2025-03", -200, false),
-        ]);
+        let chart = BarChart::of(
+            &[
+                month("2024-12", 5_000, false),
+                month("2025-01", 10_000, false),
+                month("2025-02", 0, true),
+                month("2025-03", -200, false),
+            ],
+            BarChart::NARROW,
+        );
         assert_eq!(chart.max, 10_000);
         let full = chart.bottom - chart.top;
         assert!((chart.bars[1].h - full).abs() < 1e-9);

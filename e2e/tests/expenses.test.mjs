@@ -106,7 +106,7 @@ async function checkEveryTotal(page) {
   const chart = await readTable(page, 'chart-table', 'data-month');
   const byMonth = groupBy(lines, (l) => l.month);
   for (const m of chart) assert.equal(yen(m.patient), byMonth.has(m.key) ? sums(byMonth.get(m.key)).patient : 0, `chart ${m.key}`);
-  const bars = await page.locator('[data-testid=monthly-chart] svg g[data-month]').count();
+  const bars = await page.locator('[data-testid=monthly-chart] svg:visible g[data-month]').count();
   assert.equal(bars, chart.length, 'one bar per month');
   return lines;
 }
@@ -126,7 +126,6 @@ test('expenses on desktop: lines newest first and every total from the lines', a
     assert.match(await b.page.textContent('[data-testid=pending-months]'), /2026年12月11日/);
     assert.match(await b.page.textContent('[data-testid=expense-notes]'), /柔道整復/);
     assert.ok(await b.page.locator('#note-rounding').isVisible(), 'the rounding note next to the numbers');
-    await screenshot(b.page, 'expenses-desktop', { fullPage: false });
 
     // A custom period through the form; the year row says it is only part of the year.
     await b.page.fill('#from', '2025-07');
@@ -158,6 +157,7 @@ test('household view: the card holder shows his daughter with him, each line lab
       assert.equal(l.personLabel, l.person === 'demo-tanaka-yui' ? '田中　結衣' : '田中　宏', 'labelled with whose it is');
     }
     assert.equal(lines.filter((l) => l.person === 'demo-tanaka-hiroshi').length, own.length, 'his lines are all there');
+    await screenshot(b.page, 'expenses-desktop', { fullPage: true });
     const links = await b.page.locator('[data-testid=deduction-link]').evaluateAll((a) => a.map((e) => e.getAttribute('href')));
     assert.ok(links.every((h) => h.endsWith('&household=1')));
     // A preset keeps the household view.
@@ -199,7 +199,7 @@ test('the publication rule at its boundary: December notices appear on February 
       if (!decemberOut) assert.match(text, /2025年12月: 公開予定 2026年2月9日/);
       assert.match(text, /2026年1月: 公開予定 2026年3月11日/);
       // The chart frames the pending months.
-      assert.equal(await b.page.locator('[data-testid=monthly-chart] .chart__pending').count(), pending.length);
+      assert.equal(await b.page.locator('[data-testid=monthly-chart] svg:visible .chart__pending').count(), pending.length);
       await checkEveryTotal(b.page);
     } finally {
       await b.close();
@@ -217,12 +217,13 @@ test('expenses work without JavaScript and reflow into cards on a phone', async 
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
     const display = await b.page.locator('[data-testid=expense-table] tbody tr').first().evaluate((el) => getComputedStyle(el).display);
     assert.equal(display, 'block', 'one card per line');
-    assert.ok(await b.page.locator('[data-testid=monthly-chart] svg').isVisible(), 'the chart is drawn by the server');
+    assert.equal(await b.page.locator('[data-testid=monthly-chart] svg:visible').getAttribute('data-size'), 'narrow', 'the chart is drawn by the server, for the phone');
     // The chart's table opens without JavaScript.
     assert.ok(!(await b.page.getByTestId('chart-table').isVisible()));
     await b.page.getByText('グラフの数値を表で見る').click();
     assert.ok(await b.page.getByTestId('chart-table').isVisible());
     await checkEveryTotal(b.page);
+    await b.page.locator('#period-totals').evaluate((e) => e.scrollIntoView());
     await screenshot(b.page, 'expenses-phone', { fullPage: false });
 
     // The household checkbox is a plain GET form.

@@ -104,24 +104,28 @@ fn ExpensesBody(page: ExpensePage, chosen: PeriodQuery) -> impl IntoView {
         .collect();
     let summary = page.summary.clone();
     let deduction_suffix = if page.household { "&household=1" } else { "" };
+    let range = format!("{} – {}", page.months.from(), page.months.to());
     view! {
         <PersonCard person=page.person.clone() today=page.today/>
         <PeriodChooser chosen=chosen.clone() from=page.months.from().to_string() to=page.months.to().to_string() keep=keep/>
         {(page.household_size > 1).then(|| view! { <HouseholdForm page=page.clone() chosen=chosen/> })}
-        <Pending months=summary.incomplete.clone()/>
-        <section class="card" aria-labelledby="expense-list">
-            <h2 id="expense-list">{lang.t(Msg::ExpensesLinesHeading)}" "{format!("{} – {}", page.months.from(), page.months.to())}" "
-                <span class="muted" data-testid="expense-count">{count}{lang.t(Msg::ExpensesCount)}</span></h2>
+        <section class="card" aria-labelledby="period-totals">
+            <h2 id="period-totals">{lang.t(Msg::ExpensesTotalsHeading)}" "<span class="muted">{range.clone()}</span></h2>
             {if has_lines {
-                view! { <LinesTable lines=labelled household=page.household/> }.into_any()
+                view! { <PeriodTotals totals=summary.period/> }.into_any()
             } else {
                 view! { <p class="empty" data-testid="expenses-empty">{lang.t(Msg::ExpensesNone)}</p> }.into_any()
             }}
+            <Pending months=summary.incomplete.clone()/>
         </section>
         {has_lines.then(|| view! {
-            <PeriodTotals totals=summary.period/>
             <YearTotals years=summary.by_year.clone() suffix=deduction_suffix/>
             <MonthlyChart months=summary.by_month.clone()/>
+            <section class="card" aria-labelledby="expense-list">
+                <h2 id="expense-list">{lang.t(Msg::ExpensesLinesHeading)}" "<span class="muted">{range.clone()}" "
+                    <span data-testid="expense-count">{count}{lang.t(Msg::ExpensesCount)}</span></span></h2>
+                <LinesTable lines=labelled household=page.household/>
+            </section>
             <GroupTotals
                 id="by-institution"
                 heading=Msg::ExpensesByInstitution
@@ -173,35 +177,34 @@ fn HouseholdForm(page: ExpensePage, chosen: PeriodQuery) -> impl IntoView {
     }
 }
 
-/// Which months of the period cannot be complete yet, and the publication rule.
+/// Which months of the period cannot be complete yet, and when each will be published.
 #[component]
 fn Pending(months: Vec<domain::expenses::PendingMonth>) -> impl IntoView {
     let lang = use_lang();
-    let body = if months.is_empty() {
-        view! { <p data-testid="pending-none">{lang.t(Msg::ExpensesAllPublished)}</p> }.into_any()
-    } else {
-        let items = months
-            .into_iter()
-            .map(|p| view! {
-                <li data-month=p.month.to_string()>
-                    <strong>{month_label(p.month, lang)}</strong>": "
-                    {lang.t(Msg::ExpensesPendingOn)}" "{long_date(p.available_from, lang)}
-                </li>
-            })
-            .collect_view();
-        view! {
-            <h2 id="pending-heading">{lang.t(Msg::ExpensesPendingHeading)}</h2>
+    if months.is_empty() {
+        return view! {
+            <p class="muted pending" data-testid="pending">{lang.t(Msg::ExpensesAllPublished)}</p>
+        }
+        .into_any();
+    }
+    let items = months
+        .into_iter()
+        .map(|p| view! {
+            <li data-month=p.month.to_string()>
+                <strong>{month_label(p.month, lang)}</strong>": "
+                {lang.t(Msg::ExpensesPendingOn)}" "{long_date(p.available_from, lang)}
+            </li>
+        })
+        .collect_view();
+    view! {
+        <div class="notice pending" data-testid="pending">
+            <h3>{lang.t(Msg::ExpensesPendingHeading)}</h3>
             <p>{lang.t(Msg::ExpensesPendingIntro)}</p>
             <ul data-testid="pending-months">{items}</ul>
-        }
-        .into_any()
-    };
-    view! {
-        <section class="card notice pending" data-testid="pending">
-            {body}
             <p class="muted">{lang.t(Msg::ExpensesRuleNote)}</p>
-        </section>
+        </div>
     }
+    .into_any()
 }
 
 /// The four amount cells of a row, right-aligned, each labelled for the phone layout.
@@ -272,17 +275,14 @@ fn LinesTable(lines: Vec<(ExpenseLine, Option<String>)>, household: bool) -> imp
 fn PeriodTotals(totals: ExpenseTotals) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <section class="card" aria-labelledby="period-totals">
-            <h2 id="period-totals">{lang.t(Msg::ExpensesTotalsHeading)}</h2>
-            <dl class="expense-sums" data-testid="period-totals">
-                <div data-col="lines"><dt>{lang.t(Msg::ExpensesColLines)}</dt><dd>{totals.lines}</dd></div>
-                <div data-col="days"><dt>{lang.t(Msg::ExpensesColDays)}</dt><dd>{totals.days}</dd></div>
-                <div data-col="total"><dt>{lang.t(Msg::ExpensesColTotal)}</dt><dd>{yen(totals.total)}</dd></div>
-                <div data-col="insurer"><dt>{lang.t(Msg::ExpensesColInsurer)}</dt><dd>{yen(totals.insurer_paid)}</dd></div>
-                <div data-col="public"><dt>{lang.t(Msg::ExpensesColPublic)}</dt><dd>{yen(totals.public_paid)}</dd></div>
-                <div data-col="patient" class="expense-sums__key"><dt>{lang.t(Msg::ExpensesColPatient)}{note_ref(lang)}</dt><dd>{yen(totals.patient_paid)}</dd></div>
-            </dl>
-        </section>
+        <dl class="expense-sums" data-testid="period-totals">
+            <div data-col="patient" class="expense-sums__key"><dt>{lang.t(Msg::ExpensesColPatient)}{note_ref(lang)}</dt><dd>{yen(totals.patient_paid)}</dd></div>
+            <div data-col="total"><dt>{lang.t(Msg::ExpensesColTotal)}</dt><dd>{yen(totals.total)}</dd></div>
+            <div data-col="insurer"><dt>{lang.t(Msg::ExpensesColInsurer)}</dt><dd>{yen(totals.insurer_paid)}</dd></div>
+            <div data-col="public"><dt>{lang.t(Msg::ExpensesColPublic)}</dt><dd>{yen(totals.public_paid)}</dd></div>
+            <div data-col="days"><dt>{lang.t(Msg::ExpensesColDays)}</dt><dd>{totals.days}</dd></div>
+            <div data-col="lines"><dt>{lang.t(Msg::ExpensesColLines)}</dt><dd>{totals.lines}</dd></div>
+        </dl>
     }
 }
 
@@ -373,33 +373,8 @@ fn GroupTotals(
     }
 }
 
-/// 窓口負担相当額 per month as an SVG bar chart drawn on the server, with its numbers in a table
-/// (inside `<details>`, which opens without JavaScript) and a text summary for screen readers.
-#[component]
-fn MonthlyChart(months: Vec<MonthTotal>) -> impl IntoView {
-    let lang = use_lang();
-    let chart = BarChart::of(&months);
-    let highest = months
-        .iter()
-        .filter(|m| m.totals.patient_paid.0 > 0)
-        .max_by_key(|m| (m.totals.patient_paid, std::cmp::Reverse(m.month)));
-    let desc = format!(
-        "{}{}{}",
-        lang.t(Msg::ExpensesChartDesc),
-        highest
-            .map(|m| format!(
-                " {}: {}{}",
-                lang.t(Msg::ExpensesChartHighest),
-                month_label(m.month, lang),
-                lang.parenthesized(&yen(m.totals.patient_paid))
-            ))
-            .unwrap_or_default(),
-        if months.iter().any(|m| m.incomplete) {
-            format!(" {}", lang.t(Msg::ExpensesChartPendingLegend))
-        } else {
-            String::new()
-        }
-    );
+/// One drawing of the chart; `size` names it (narrow or wide) for the CSS and the ids.
+fn chart_svg(chart: BarChart, size: &'static str, desc: String, lang: Lang) -> impl IntoView {
     let (left, right_edge, top, bottom) = (chart.left, chart.width - 8.0, chart.top, chart.bottom);
     let grid = chart
         .ticks
@@ -424,12 +399,53 @@ fn MonthlyChart(months: Vec<MonthTotal>) -> impl IntoView {
                     })}
                     <rect x=n(b.x) y=n(b.y) width=n(b.w.max(0.5)) height=n(b.h) class="chart__bar"/>
                     {b.year_label.map(|y| view! {
-                        <text x=n(b.slot_x) y=n(bottom + 16.0) class="chart__axis">{y}</text>
+                        <text x=n(b.slot_x) y=n(bottom + 18.0) class="chart__axis">{y}</text>
                     })}
                 </g>
             }
         })
         .collect_view();
+    let title_id = format!("chart-title-{size}");
+    let desc_id = format!("chart-desc-{size}");
+    let labelled_by = format!("{title_id} {desc_id}");
+    view! {
+        <svg viewBox=format!("0 0 {} {}", chart.width, chart.height) role="img"
+            aria-labelledby=labelled_by class=format!("chart__svg chart__svg--{size}")
+            data-size=size xmlns="http://www.w3.org/2000/svg">
+            <title id=title_id>{lang.t(Msg::ExpensesChartHeading)}</title>
+            <desc id=desc_id>{desc}</desc>
+            {grid}
+            {bars}
+        </svg>
+    }
+}
+
+/// 窓口負担相当額 per month as an SVG bar chart drawn on the server, with its numbers in a table
+/// (inside `<details>`, which opens without JavaScript) and a text summary for screen readers.
+#[component]
+fn MonthlyChart(months: Vec<MonthTotal>) -> impl IntoView {
+    let lang = use_lang();
+    let highest = months
+        .iter()
+        .filter(|m| m.totals.patient_paid.0 > 0)
+        .max_by_key(|m| (m.totals.patient_paid, std::cmp::Reverse(m.month)));
+    let desc = format!(
+        "{}{}{}",
+        lang.t(Msg::ExpensesChartDesc),
+        highest
+            .map(|m| format!(
+                " {}: {}{}",
+                lang.t(Msg::ExpensesChartHighest),
+                month_label(m.month, lang),
+                lang.parenthesized(&yen(m.totals.patient_paid))
+            ))
+            .unwrap_or_default(),
+        if months.iter().any(|m| m.incomplete) {
+            format!(" {}", lang.t(Msg::ExpensesChartPendingLegend))
+        } else {
+            String::new()
+        }
+    );
     let table_rows = months
         .iter()
         .map(|m| {
@@ -446,13 +462,8 @@ fn MonthlyChart(months: Vec<MonthTotal>) -> impl IntoView {
         <section class="card" aria-labelledby="chart-heading">
             <h2 id="chart-heading">{lang.t(Msg::ExpensesChartHeading)}{note_ref(lang)}</h2>
             <figure class="chart" data-testid="monthly-chart">
-                <svg viewBox=format!("0 0 {} {}", chart.width, chart.height) role="img"
-                    aria-labelledby="chart-title chart-desc" class="chart__svg" xmlns="http://www.w3.org/2000/svg">
-                    <title id="chart-title">{lang.t(Msg::ExpensesChartHeading)}</title>
-                    <desc id="chart-desc">{desc.clone()}</desc>
-                    {grid}
-                    {bars}
-                </svg>
+                {chart_svg(BarChart::of(&months, BarChart::NARROW), "narrow", desc.clone(), lang)}
+                {chart_svg(BarChart::of(&months, BarChart::WIDE), "wide", desc.clone(), lang)}
                 <figcaption class="muted">{desc}</figcaption>
             </figure>
             <details class="chart__table">
