@@ -293,7 +293,6 @@ messages! {
     ExpensesWholeYear => "1月〜12月（1年分）", "January–December (whole year)";
     ExpensesPartialYear => "この期間に含まれる月だけの合計です。1年分は期間を「1月〜12月」にして確認してください。", "Only the months inside this period. For the whole year, choose January to December.";
     ExpensesDeductionLink => "医療費控除の書き出し", "Deduction export";
-    ExpensesYearUnit => "年", "";
     ExpensesByInstitution => "医療機関等ごとの合計", "Totals per clinic, hospital or pharmacy";
     ExpensesByCategory => "診療区分ごとの合計", "Totals per type of care";
     ExpensesChartHeading => "月ごとの窓口負担相当額", "Your share per month";

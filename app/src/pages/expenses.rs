@@ -289,7 +289,11 @@ fn PeriodTotals(totals: ExpenseTotals) -> impl IntoView {
 #[component]
 fn YearTotals(years: Vec<YearTotal>, suffix: &'static str) -> impl IntoView {
     let lang = use_lang();
-    let year_text = move |y: i32| format!("{y}{}", lang.t(Msg::ExpensesYearUnit));
+    // 2025年 / 2025 (the column heading is the unit in Japanese).
+    let year_text = move |y: i32| match lang {
+        Lang::Ja => format!("{y}{}", lang.t(Msg::ExpensesColYear)),
+        Lang::En => y.to_string(),
+    };
     let rows = years
         .into_iter()
         .map(|y| {
