@@ -54,7 +54,10 @@ impl ExpensePage {
 pub async fn load_expense_page(query: ExpenseQuery) -> Result<ExpensePage, AppError> {
     #[cfg(feature = "ssr")]
     {
-        crate::services::services()?.expenses.expense_page(query).await
+        crate::services::services()?
+            .expenses
+            .expense_page(query)
+            .await
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -226,6 +229,9 @@ mod tests {
         let last = chart.bars.last().unwrap();
         assert!(last.slot_x + last.slot_w <= chart.width + 1e-9);
         assert!(chart.bars.windows(2).all(|w| w[0].x < w[1].x));
-        assert_eq!(chart.ticks.iter().map(|t| t.1).collect::<Vec<_>>(), [0, 5_000, 10_000]);
+        assert_eq!(
+            chart.ticks.iter().map(|t| t.1).collect::<Vec<_>>(),
+            [0, 5_000, 10_000]
+        );
     }
 }

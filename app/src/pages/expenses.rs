@@ -100,7 +100,13 @@ fn ExpensesBody(page: ExpensePage, chosen: PeriodQuery) -> impl IntoView {
     let labelled: Vec<(ExpenseLine, Option<String>)> = page
         .lines
         .iter()
-        .map(|l| (l.clone(), page.household.then(|| page.whose(l).unwrap_or_default().to_owned())))
+        .map(|l| {
+            (
+                l.clone(),
+                page.household
+                    .then(|| page.whose(l).unwrap_or_default().to_owned()),
+            )
+        })
         .collect();
     let summary = page.summary.clone();
     let deduction_suffix = if page.household { "&household=1" } else { "" };
@@ -189,11 +195,13 @@ fn Pending(months: Vec<domain::expenses::PendingMonth>) -> impl IntoView {
     }
     let items = months
         .into_iter()
-        .map(|p| view! {
-            <li data-month=p.month.to_string()>
-                <strong>{month_label(p.month, lang)}</strong>": "
-                {lang.t(Msg::ExpensesPendingOn)}" "{long_date(p.available_from, lang)}
-            </li>
+        .map(|p| {
+            view! {
+                <li data-month=p.month.to_string()>
+                    <strong>{month_label(p.month, lang)}</strong>": "
+                    {lang.t(Msg::ExpensesPendingOn)}" "{long_date(p.available_from, lang)}
+                </li>
+            }
         })
         .collect_view();
     view! {

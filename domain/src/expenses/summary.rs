@@ -2,7 +2,9 @@
 //! calendar year (年間の合計, with how much of the year the period covers), each institution, each
 //! 診療区分 and each month (the bar chart), plus which months cannot be complete yet.
 
-use super::{by_category, by_institution, by_year, total_in, ExpenseLine, ExpenseTotals, ServiceCategory};
+use super::{
+    by_category, by_institution, by_year, total_in, ExpenseLine, ExpenseTotals, ServiceCategory,
+};
 use crate::money::MoneyError;
 use crate::period::{MonthRange, YearMonth};
 use crate::visibility::{incomplete_months, RecordKind};
@@ -71,7 +73,11 @@ pub struct ExpenseSummary {
 
 /// The months of `year` inside `range`, if any.
 pub fn year_in(range: MonthRange, year: i32) -> Option<MonthRange> {
-    let whole = MonthRange::new(YearMonth::new(year, 1).ok()?, YearMonth::new(year, 12).ok()?).ok()?;
+    let whole = MonthRange::new(
+        YearMonth::new(year, 1).ok()?,
+        YearMonth::new(year, 12).ok()?,
+    )
+    .ok()?;
     range.intersect(whole)
 }
 
@@ -169,7 +175,14 @@ mod tests {
         let years: Vec<_> = s
             .by_year
             .iter()
-            .map(|y| (y.year, show(y.covered), y.whole_year, y.totals.patient_paid.0))
+            .map(|y| {
+                (
+                    y.year,
+                    show(y.covered),
+                    y.whole_year,
+                    y.totals.patient_paid.0,
+                )
+            })
             .collect();
         assert_eq!(
             years,
@@ -178,7 +191,12 @@ mod tests {
                 (2025, "2025-01..2025-03".to_owned(), false, 3_600)
             ]
         );
-        let whole = summarize(&lines(), MonthRange::parse("2024-01", "2025-12").unwrap(), d(2026, 3, 1)).unwrap();
+        let whole = summarize(
+            &lines(),
+            MonthRange::parse("2024-01", "2025-12").unwrap(),
+            d(2026, 3, 1),
+        )
+        .unwrap();
         assert!(whole.by_year.iter().all(|y| y.whole_year));
     }
 
@@ -206,8 +224,14 @@ mod tests {
         assert_eq!(
             s.incomplete,
             [
-                PendingMonth { month: YearMonth::new(2025, 2).unwrap(), available_from: d(2025, 4, 11) },
-                PendingMonth { month: YearMonth::new(2025, 3).unwrap(), available_from: d(2025, 5, 11) },
+                PendingMonth {
+                    month: YearMonth::new(2025, 2).unwrap(),
+                    available_from: d(2025, 4, 11)
+                },
+                PendingMonth {
+                    month: YearMonth::new(2025, 3).unwrap(),
+                    available_from: d(2025, 5, 11)
+                },
             ]
         );
     }
@@ -218,7 +242,10 @@ mod tests {
         let before = summarize(&[], range, d(2025, 2, 8)).unwrap();
         assert_eq!(before.incomplete.len(), 1);
         assert_eq!(before.incomplete[0].available_from, d(2025, 2, 9));
-        assert!(summarize(&[], range, d(2025, 2, 9)).unwrap().incomplete.is_empty());
+        assert!(summarize(&[], range, d(2025, 2, 9))
+            .unwrap()
+            .incomplete
+            .is_empty());
     }
 
     #[test]
@@ -226,10 +253,22 @@ mod tests {
         let range = MonthRange::parse("2024-01", "2025-12").unwrap();
         let s = summarize(&lines(), range, d(2026, 3, 1)).unwrap();
         let sum = |ts: Vec<ExpenseTotals>| Yen::checked_sum(ts.iter().map(|t| t.total)).unwrap();
-        assert_eq!(sum(s.by_year.iter().map(|t| t.totals).collect()), s.period.total);
-        assert_eq!(sum(s.by_month.iter().map(|t| t.totals).collect()), s.period.total);
-        assert_eq!(sum(s.by_institution.iter().map(|t| t.totals).collect()), s.period.total);
-        assert_eq!(sum(s.by_category.iter().map(|t| t.totals).collect()), s.period.total);
+        assert_eq!(
+            sum(s.by_year.iter().map(|t| t.totals).collect()),
+            s.period.total
+        );
+        assert_eq!(
+            sum(s.by_month.iter().map(|t| t.totals).collect()),
+            s.period.total
+        );
+        assert_eq!(
+            sum(s.by_institution.iter().map(|t| t.totals).collect()),
+            s.period.total
+        );
+        assert_eq!(
+            sum(s.by_category.iter().map(|t| t.totals).collect()),
+            s.period.total
+        );
         assert_eq!(s.by_category[0].label_ja, "医科外来");
     }
 

@@ -72,12 +72,22 @@ mod tests {
         for m in 1..=12 {
             let month = ym(2025, m);
             let from = expense_visible_from(month);
-            let (y, pm) = if m >= 11 { (2026, m - 10) } else { (2025, m + 2) };
+            let (y, pm) = if m >= 11 {
+                (2026, m - 10)
+            } else {
+                (2025, m + 2)
+            };
             let first_day = if m == 12 { 9 } else { 11 };
             assert_eq!(from, d(y, pm, first_day), "visit month {m}");
             let single = crate::period::MonthRange::single(month);
-            let pending = |on| super::super::incomplete_months(single, on, super::super::RecordKind::Expenses);
-            assert_eq!(pending(d(y, pm, first_day - 1)), [month], "month {m}: pending the day before");
+            let pending = |on| {
+                super::super::incomplete_months(single, on, super::super::RecordKind::Expenses)
+            };
+            assert_eq!(
+                pending(d(y, pm, first_day - 1)),
+                [month],
+                "month {m}: pending the day before"
+            );
             assert!(pending(from).is_empty(), "month {m}: out on the day");
         }
     }

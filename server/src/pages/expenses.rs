@@ -33,7 +33,11 @@ pub struct ViewedExpenses {
 /// The person on screen and everyone else whose expenses the signed-in person may see today
 /// (their minor dependants on the same card, and adults who granted them expenses), by the
 /// access rule in `records::access` — never from ids in the request.
-async fn household(db: &Db, on: &OnScreen, today: chrono::NaiveDate) -> Result<Vec<Member>, AppError> {
+async fn household(
+    db: &Db,
+    on: &OnScreen,
+    today: chrono::NaiveDate,
+) -> Result<Vec<Member>, AppError> {
     let viewable = access::viewable(db, &on.me, today).await?;
     let may_see_expenses = |v: &access::Viewable| {
         v.kinds
@@ -97,7 +101,11 @@ pub async fn viewed_expenses(
     })?;
     if let Some((channel, request_id)) = log_view {
         let scope = if with_household { " household" } else { "" };
-        let detail = format!("expenses {}..{}{scope}{channel}", months.from(), months.to());
+        let detail = format!(
+            "expenses {}..{}{scope}{channel}",
+            months.from(),
+            months.to()
+        );
         for member in &shown {
             let Ok(person) = PersonId::parse(&member.person_id) else {
                 continue;
@@ -107,7 +115,15 @@ pub async fn viewed_expenses(
                 as_proxy: member.person_id != on.me,
                 person,
             };
-            log_access(db, principal, &entry, Action::View, detail.clone(), request_id).await;
+            log_access(
+                db,
+                principal,
+                &entry,
+                Action::View,
+                detail.clone(),
+                request_id,
+            )
+            .await;
         }
     }
     Ok(ViewedExpenses {

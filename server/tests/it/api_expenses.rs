@@ -37,14 +37,24 @@ fn sum<'a>(lines: impl IntoIterator<Item = &'a Value>) -> [i64; 6] {
 
 /// The same six numbers as the API reports them for a group.
 fn reported(t: &Value) -> [i64; 6] {
-    let mut out = [t["lines"].as_i64().unwrap(), t["days"].as_i64().unwrap(), 0, 0, 0, 0];
+    let mut out = [
+        t["lines"].as_i64().unwrap(),
+        t["days"].as_i64().unwrap(),
+        0,
+        0,
+        0,
+        0,
+    ];
     for (i, f) in FIELDS.iter().enumerate() {
         out[2 + i] = t[*f].as_i64().unwrap();
     }
     out
 }
 
-fn group_by<'a>(lines: &'a [Value], key: impl Fn(&Value) -> String) -> BTreeMap<String, Vec<&'a Value>> {
+fn group_by<'a>(
+    lines: &'a [Value],
+    key: impl Fn(&Value) -> String,
+) -> BTreeMap<String, Vec<&'a Value>> {
     let mut groups: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
     for l in lines {
         groups.entry(key(l)).or_default().push(l);
@@ -58,7 +68,9 @@ fn assert_totals_match_lines(body: &Value) {
     let totals = &body["totals"];
     assert_eq!(reported(&totals["period"]), sum(lines), "period");
 
-    let years = group_by(lines, |l| l["service_month"].as_str().unwrap()[..4].to_owned());
+    let years = group_by(lines, |l| {
+        l["service_month"].as_str().unwrap()[..4].to_owned()
+    });
     let by_year = totals["by_year"].as_array().unwrap();
     assert_eq!(by_year.len(), years.len());
     for (y, (year, group)) in by_year.iter().zip(&years) {
@@ -66,7 +78,9 @@ fn assert_totals_match_lines(body: &Value) {
         assert_eq!(reported(y), sum(group.iter().copied()), "year {year}");
     }
 
-    let insts = group_by(lines, |l| l["institution_name"].as_str().unwrap().to_owned());
+    let insts = group_by(lines, |l| {
+        l["institution_name"].as_str().unwrap().to_owned()
+    });
     let by_inst = totals["by_institution"].as_array().unwrap();
     assert_eq!(by_inst.len(), insts.len());
     for t in by_inst {
@@ -88,13 +102,19 @@ fn assert_totals_match_lines(body: &Value) {
     assert_eq!(by_month.last().unwrap()["month"], body["to"]);
     for m in by_month {
         let month = m["month"].as_str().unwrap();
-        let expected = months.get(month).map(|g| sum(g.iter().copied())).unwrap_or([0; 6]);
+        let expected = months
+            .get(month)
+            .map(|g| sum(g.iter().copied()))
+            .unwrap_or([0; 6]);
         assert_eq!(reported(m), expected, "month {month}");
     }
 }
 
 fn newest_first(lines: &[Value]) -> bool {
-    let months: Vec<&str> = lines.iter().map(|l| l["service_month"].as_str().unwrap()).collect();
+    let months: Vec<&str> = lines
+        .iter()
+        .map(|l| l["service_month"].as_str().unwrap())
+        .collect();
     months.windows(2).all(|w| w[0] >= w[1])
 }
 
@@ -121,12 +141,20 @@ fn lines_and_totals(backend: Backend) {
     assert_eq!(body["as_of"], "2026-11-26");
     assert_eq!(body["household"], false);
     let lines = body["lines"].as_array().unwrap();
-    assert!(lines.len() > 20, "three years of demo notices ({})", lines.len());
+    assert!(
+        lines.len() > 20,
+        "three years of demo notices ({})",
+        lines.len()
+    );
     assert!(newest_first(lines));
     assert_eq!(persons(&body), ["demo-sato"]);
     // Nothing before its publication day; nothing from months not yet published.
-    assert!(lines.iter().all(|l| l["visible_from"].as_str().unwrap() <= "2026-11-26"));
-    assert!(lines.iter().all(|l| l["service_month"].as_str().unwrap() <= "2026-09"));
+    assert!(lines
+        .iter()
+        .all(|l| l["visible_from"].as_str().unwrap() <= "2026-11-26"));
+    assert!(lines
+        .iter()
+        .all(|l| l["service_month"].as_str().unwrap() <= "2026-09"));
     assert_totals_match_lines(&body);
     // On Nov 26 September is out (Nov 11); October and November are not.
     let pending: Vec<&str> = body["totals"]["incomplete"]
@@ -136,13 +164,18 @@ fn lines_and_totals(backend: Backend) {
         .map(|p| p["month"].as_str().unwrap())
         .collect();
     assert_eq!(pending, ["2026-10", "2026-11"]);
-    assert_eq!(body["totals"]["incomplete"][0]["available_from"], "2026-12-11");
+    assert_eq!(
+        body["totals"]["incomplete"][0]["available_from"],
+        "2026-12-11"
+    );
 
     // A period: only its months, whole calendar year flagged as such.
     let (_, year, _) = json(&app, "/api/v1/me/expenses?from=2025-01&to=2025-12", &sato);
     let lines = year["lines"].as_array().unwrap();
     assert!(!lines.is_empty());
-    assert!(lines.iter().all(|l| l["service_month"].as_str().unwrap().starts_with("2025-")));
+    assert!(lines
+        .iter()
+        .all(|l| l["service_month"].as_str().unwrap().starts_with("2025-")));
     assert_eq!(year["totals"]["by_year"][0]["whole_year"], true);
     assert_eq!(year["totals"]["by_month"].as_array().unwrap().len(), 12);
     assert_totals_match_lines(&year);
@@ -151,7 +184,11 @@ fn lines_and_totals(backend: Backend) {
     assert_eq!(part["totals"]["by_year"][0]["covered"]["from"], "2025-04");
     assert_totals_match_lines(&part);
 
-    for bad in ["from=2025-13&to=2026-01", "from=2026-06&to=2026-01", "household=maybe"] {
+    for bad in [
+        "from=2025-13&to=2026-01",
+        "from=2026-06&to=2026-01",
+        "household=maybe",
+    ] {
         let (status, err, _) = json(&app, &format!("/api/v1/me/expenses?{bad}"), &sato);
         assert_eq!(status, 400, "{bad}");
         assert_eq!(err["error"]["code"], "bad_input");
@@ -186,7 +223,11 @@ fn household(backend: Backend) {
         .iter()
         .map(|p| p["person_id"].as_str().unwrap())
         .collect();
-    assert_eq!(people, ["demo-tanaka-hiroshi", "demo-tanaka-yui"], "person on screen first");
+    assert_eq!(
+        people,
+        ["demo-tanaka-hiroshi", "demo-tanaka-yui"],
+        "person on screen first"
+    );
     assert!(newest_first(both["lines"].as_array().unwrap()));
     assert_totals_match_lines(&both);
     let own_count = own["lines"].as_array().unwrap().len();
@@ -210,7 +251,11 @@ fn household(backend: Backend) {
     let grant = |kinds: &str| {
         app.post_form(
             "/proxies",
-            &[("grantee", "demo-takahashi"), ("kinds", kinds), ("until", "2099-12-31")],
+            &[
+                ("grantee", "demo-takahashi"),
+                ("kinds", kinds),
+                ("until", "2099-12-31"),
+            ],
             Some(&sato),
         )
     };
@@ -249,16 +294,30 @@ fn publication_boundaries() {
     for (today, december_out) in [("2026-02-08", false), ("2026-02-09", true)] {
         let app = spawn_on(Backend::Sqlite, today);
         let hiroshi = app.dev_sign_in("demo-tanaka-hiroshi");
-        let (_, body, _) = json(&app, "/api/v1/me/expenses?from=2025-10&to=2026-02&household=1", &hiroshi);
+        let (_, body, _) = json(
+            &app,
+            "/api/v1/me/expenses?from=2025-10&to=2026-02&household=1",
+            &hiroshi,
+        );
         let months: Vec<&str> = body["lines"]
             .as_array()
             .unwrap()
             .iter()
             .map(|l| l["service_month"].as_str().unwrap())
             .collect();
-        assert!(months.contains(&"2025-11"), "{today}: November is out since Jan 11");
-        assert_eq!(months.contains(&"2025-12"), december_out, "{today}: {months:?}");
-        assert!(!months.contains(&"2026-01"), "{today}: January waits for Mar 11");
+        assert!(
+            months.contains(&"2025-11"),
+            "{today}: November is out since Jan 11"
+        );
+        assert_eq!(
+            months.contains(&"2025-12"),
+            december_out,
+            "{today}: {months:?}"
+        );
+        assert!(
+            !months.contains(&"2026-01"),
+            "{today}: January waits for Mar 11"
+        );
         let pending: Vec<&str> = body["totals"]["incomplete"]
             .as_array()
             .unwrap()
@@ -275,10 +334,17 @@ fn publication_boundaries() {
     for (today, january_out) in [("2026-03-10", false), ("2026-03-11", true)] {
         let app = spawn_on(Backend::Sqlite, today);
         let hiroshi = app.dev_sign_in("demo-tanaka-hiroshi");
-        let (_, body, _) = json(&app, "/api/v1/me/expenses?from=2026-01&to=2026-01&household=1", &hiroshi);
+        let (_, body, _) = json(
+            &app,
+            "/api/v1/me/expenses?from=2026-01&to=2026-01&household=1",
+            &hiroshi,
+        );
         let shown = !body["lines"].as_array().unwrap().is_empty();
         assert_eq!(shown, january_out, "{today}");
-        assert_eq!(body["totals"]["incomplete"].as_array().unwrap().is_empty(), january_out);
+        assert_eq!(
+            body["totals"]["incomplete"].as_array().unwrap().is_empty(),
+            january_out
+        );
     }
 }
 
@@ -288,7 +354,11 @@ fn publication_boundaries() {
 fn the_page_shows_the_same_lines_and_totals_as_the_api() {
     let app = spawn_on(Backend::Sqlite, "2026-11-26");
     let hiroshi = app.dev_sign_in("demo-tanaka-hiroshi");
-    let (_, api, _) = json(&app, "/api/v1/me/expenses?from=2025-01&to=2025-12&household=1", &hiroshi);
+    let (_, api, _) = json(
+        &app,
+        "/api/v1/me/expenses?from=2025-01&to=2025-12&household=1",
+        &hiroshi,
+    );
     let r = app.get_with("/expenses?from=2025-01&to=2025-12&household=1", &hiroshi);
     assert_eq!(r.status(), 200);
     assert_eq!(r.header("cache-control"), Some("no-store"));
@@ -297,16 +367,28 @@ fn the_page_shows_the_same_lines_and_totals_as_the_api() {
     assert_eq!(page.matches("<tr data-person=").count(), lines.len());
     assert_eq!(
         page.matches("<tr data-person=\"demo-tanaka-yui\"").count(),
-        lines.iter().filter(|l| l["claim"]["person"] == "demo-tanaka-yui").count()
+        lines
+            .iter()
+            .filter(|l| l["claim"]["person"] == "demo-tanaka-yui")
+            .count()
     );
-    assert!(page.contains("data-col=\"person\""), "lines say whose they are");
+    assert!(
+        page.contains("data-col=\"person\""),
+        "lines say whose they are"
+    );
     assert!(page.contains("田中　結衣"));
     let patient = api["totals"]["period"]["patient_paid"].as_i64().unwrap();
     let shown = format!("{}円", domain::money::group_thousands(patient));
     assert!(page.contains(&shown), "period total {shown}");
     assert!(page.contains("href=\"/deduction?year=2025&amp;household=1\""));
-    assert!(page.contains("<svg") && page.contains("role=\"img\""), "server-drawn chart");
-    assert!(page.contains("柔道整復") && page.contains("2月9日"), "what is and is not included");
+    assert!(
+        page.contains("<svg") && page.contains("role=\"img\""),
+        "server-drawn chart"
+    );
+    assert!(
+        page.contains("柔道整復") && page.contains("2月9日"),
+        "what is and is not included"
+    );
     // The household checkbox keeps the period; the preset chips keep the household.
     assert!(page.contains("name=\"household\" value=\"1\" checked"));
     assert!(page.contains("?preset=last_year&amp;household=1"));
@@ -316,11 +398,19 @@ fn the_page_shows_the_same_lines_and_totals_as_the_api() {
         .get_with("/expenses?from=2025-01&to=2025-12", &hiroshi)
         .into_string()
         .unwrap();
-    assert!(!page.contains("data-person=\"demo-tanaka-yui\"") && !page.contains("data-col=\"person\""));
+    assert!(
+        !page.contains("data-person=\"demo-tanaka-yui\"") && !page.contains("data-col=\"person\"")
+    );
 
-    let page = app.get_with("/expenses?from=2025-13&to=2025-01", &hiroshi).into_string().unwrap();
+    let page = app
+        .get_with("/expenses?from=2025-13&to=2025-01", &hiroshi)
+        .into_string()
+        .unwrap();
     assert!(page.contains("data-testid=\"expenses-error\"") && page.contains("2025-01"));
-    let page = app.get_with("/expenses?from=2021-01&to=2021-03", &hiroshi).into_string().unwrap();
+    let page = app
+        .get_with("/expenses?from=2021-01&to=2021-03", &hiroshi)
+        .into_string()
+        .unwrap();
     assert!(page.contains("data-testid=\"expenses-empty\""));
     let page = app.get("/expenses").into_string().unwrap();
     assert!(!page.contains("expense-table") && page.contains("/signin"));
