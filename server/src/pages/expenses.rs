@@ -94,7 +94,7 @@ pub async fn viewed_expenses(
         all.extend(lines::visible_expense_lines(db, &person, months, today).await?);
     }
     // Stable: within a month the people keep their order, each already sorted by institution.
-    all.sort_by(|a, b| b.service_month.cmp(&a.service_month));
+    all.sort_by_key(|l| std::cmp::Reverse(l.service_month));
     let summary = summarize(&all, months, today).map_err(|e| {
         tracing::error!(error = %e, "expense totals overflow");
         AppError::Internal

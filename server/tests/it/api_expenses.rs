@@ -51,10 +51,7 @@ fn reported(t: &Value) -> [i64; 6] {
     out
 }
 
-fn group_by<'a>(
-    lines: &'a [Value],
-    key: impl Fn(&Value) -> String,
-) -> BTreeMap<String, Vec<&'a Value>> {
+fn group_by(lines: &[Value], key: impl Fn(&Value) -> String) -> BTreeMap<String, Vec<&Value>> {
     let mut groups: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
     for l in lines {
         groups.entry(key(l)).or_default().push(l);
