@@ -65,7 +65,6 @@ pub struct Services {
 
     // ── expenses field ──
     pub expenses: Arc<dyn ExpenseNotices>,
-
     // ── deduction field ──
 }
 

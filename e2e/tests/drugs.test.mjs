@@ -160,6 +160,8 @@ test('without JavaScript: the page, the filter as a form, and one card per dispe
     assert.equal(await group.evaluate((el) => getComputedStyle(el).display), 'block', 'one card per dispensing');
     assert.equal(await group.locator('td.c-date').first().isVisible(), false, 'the date is in the card heading');
     assert.ok(await group.locator('.dispensing__date').isVisible());
+    const label = await group.locator('td.c-qty').first().evaluate((el) => getComputedStyle(el, '::before').content);
+    assert.equal(label, '"調剤数量"', 'each field is labelled on the card (CSS from the i18n layer)');
     await screenshot(b.page, 'drugs-phone', { fullPage: false });
 
     await b.page.selectOption('#usage', 'external');

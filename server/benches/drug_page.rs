@@ -98,7 +98,7 @@ fn measure(label: &str, url: &str, cookie: &str) -> f64 {
     rps
 }
 
-fn run(name: &str, settings: Settings) {
+fn run(name: &'static str, settings: Settings) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -110,6 +110,20 @@ fn run(name: &str, settings: Settings) {
             let db = Db::connect(&settings).await.unwrap();
             db.migrate().await.unwrap();
             store_batch(&db, batch(), "bench").await.unwrap();
+            // The query alone (what the page and the API share).
+            let pid = PersonId::parse("bench-reader").unwrap();
+            let months = domain::visibility::retention_window(today());
+            let mut best = f64::MAX;
+            let mut n = 0;
+            for _ in 0..30 {
+                let t = Instant::now();
+                n = server::records::lines::visible_drug_lines(&db, &pid, months, today())
+                    .await
+                    .unwrap()
+                    .len();
+                best = best.min(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            println!("{name}: visible_drug_lines ({n} lines): best {best:.2} ms");
             let app =
                 Application::build_with_db(&settings, "127.0.0.1:0".parse().unwrap(), db).unwrap();
             tx.send((app.port(), app.handle())).unwrap();

@@ -77,16 +77,23 @@ pub fn set_page_csp() {
 /// server needs no file for it.
 #[get("/style/karte.css")]
 pub async fn stylesheet() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/css; charset=utf-8")
-        .insert_header((CACHE_CONTROL, "no-cache"))
-        .body(concat!(
+    static CSS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let css = CSS.get_or_init(|| {
+        let mut css = concat!(
             include_str!("../../style/karte.css"),
             include_str!("../../style/drugs.css"),
             include_str!("../../style/checkups.css"),
             include_str!("../../style/expenses.css"),
             include_str!("../../style/deduction.css"),
-        ))
+        )
+        .to_owned();
+        css.push_str(&app::pages::drugs::label_css());
+        css
+    });
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((CACHE_CONTROL, "no-cache"))
+        .body(css.as_str())
 }
 
 /// The site icon (also stops browsers asking for a missing /favicon.ico).

@@ -95,7 +95,10 @@ fn row_label(r: &ItemRow, lang: Lang) -> String {
 
 /// A value's text with its unit, for titles and text alternatives.
 fn value_text(c: &Cell, lang: Lang) -> String {
-    let text = c.text_ja.as_deref().map(|ja| pick(lang, ja, c.text_en.as_deref().unwrap_or(ja)));
+    let text = c
+        .text_ja
+        .as_deref()
+        .map(|ja| pick(lang, ja, c.text_en.as_deref().unwrap_or(ja)));
     match (text, &c.unit) {
         (Some(t), Some(u)) if c.number.is_some() => format!("{t} {}", display_unit(u)),
         (Some(t), _) => t,
@@ -160,14 +163,23 @@ fn Registration(insurers: Vec<InsurerStatus>) -> impl IntoView {
                 ),
                 Some(CheckupRegistration::Expected { from }) => (
                     "expected",
-                    format!("{}: {}", lang.t(Msg::CheckupsExpected), long_date(from, lang)),
+                    format!(
+                        "{}: {}",
+                        lang.t(Msg::CheckupsExpected),
+                        long_date(from, lang)
+                    ),
                 ),
-                Some(CheckupRegistration::NotParticipating) => {
-                    ("not_participating", lang.t(Msg::CheckupsNotParticipating).to_owned())
-                }
+                Some(CheckupRegistration::NotParticipating) => (
+                    "not_participating",
+                    lang.t(Msg::CheckupsNotParticipating).to_owned(),
+                ),
                 None => (
                     "unknown",
-                    format!("{}: {}", lang.t(Msg::CheckupsStatusUnknown), long_date(i.due_by, lang)),
+                    format!(
+                        "{}: {}",
+                        lang.t(Msg::CheckupsStatusUnknown),
+                        long_date(i.due_by, lang)
+                    ),
                 ),
             };
             view! {
@@ -243,7 +255,8 @@ fn item_info(r: &ItemRow, lang: Lang) -> AnyView {
             </ul>
         }
     });
-    let no_limits = (r.limits.is_none() && r.unit.is_some()).then(|| view! { <p class="muted">{lang.t(Msg::CheckupsNoLimits)}</p> });
+    let no_limits = (r.limits.is_none() && r.unit.is_some())
+        .then(|| view! { <p class="muted">{lang.t(Msg::CheckupsNoLimits)}</p> });
     let unknown = r.item.is_none();
     view! {
         <details class="item-info" data-code=r.code.clone()>
@@ -270,12 +283,23 @@ fn trend_svg(r: &ItemRow, columns: &[CheckupColumn], lang: Lang) -> Option<AnyVi
         .iter()
         .map(|p| {
             let c = &r.values[p.column];
-            let band = c.band.map(|b| lang.parenthesized(band_short(b, lang))).unwrap_or_default();
-            format!("{} {}{band}", long_date(columns[p.column].performed_on, lang), value_text(c, lang))
+            let band = c
+                .band
+                .map(|b| lang.parenthesized(band_short(b, lang)))
+                .unwrap_or_default();
+            format!(
+                "{} {}{band}",
+                long_date(columns[p.column].performed_on, lang),
+                value_text(c, lang)
+            )
         })
         .collect::<Vec<_>>()
         .join(lang.t(Msg::ListSeparator));
-    let alt = format!("{}: {} — {points_text}", lang.t(Msg::CheckupsTrend), row_label(r, lang));
+    let alt = format!(
+        "{}: {} — {points_text}",
+        lang.t(Msg::CheckupsTrend),
+        row_label(r, lang)
+    );
     let areas = chart
         .areas
         .iter()
@@ -303,7 +327,9 @@ fn trend_svg(r: &ItemRow, columns: &[CheckupColumn], lang: Lang) -> Option<AnyVi
 }
 
 fn column_head(c: &CheckupColumn, lang: Lang) -> impl IntoView {
-    let age = c.age.map(|a| lang.parenthesized(&format!("{a}{}", lang.t(Msg::PersonAgeUnit))));
+    let age = c
+        .age
+        .map(|a| lang.parenthesized(&format!("{a}{}", lang.t(Msg::PersonAgeUnit))));
     view! {
         <span class=format!("kind kind--{}", kind_code(c.kind)) data-kind=kind_code(c.kind)>{kind_label(c.kind, lang)}</span>
         <span class="checkup-date"><time datetime=c.performed_on.to_string()>{long_date(c.performed_on, lang)}</time>{age}</span>
