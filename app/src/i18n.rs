@@ -341,6 +341,7 @@ messages! {
     DedFromNotice => "医療費通知", "Notice";
     DedByHand => "手入力", "Added by hand";
     DedMoved => "（年を移動済み）", " (moved)";
+    DedUnknownCategory => "通知の診療区分がわからないため「診療・治療」として書き出します。違う場合は外して、手入力で追加してください", "Unknown 診療区分 on the notice: written as treatment. If that is wrong, leave it out and add it by hand";
     DedDecember => "12月の受診：支払いが翌年なら移してください", "December visit: move it if you paid next year";
     DedIncluded => "含める", "Included";
     DedExcluded => "含めない", "Left out";

@@ -158,6 +158,8 @@ fn LinesCard(page: DeductionPage) -> impl IntoView {
             };
             let december = matches!(&l.origin, LineOrigin::Notice { service_month, moved: false, .. }
                 if domain::deduction::year::maybe_paid_next_year(*service_month));
+            let unknown_category = matches!(&l.origin, LineOrigin::Notice { category, .. }
+                if !FormCategory::of_service(category).1);
             let toggle = {
                 let (op, text, state) = if l.included {
                     ("exclude", Msg::DedUntick, Msg::DedIncluded)
@@ -225,7 +227,8 @@ fn LinesCard(page: DeductionPage) -> impl IntoView {
                     <td data-label=label(Msg::DedColInclude)>{toggle}</td>
                     <td data-label=label(Msg::DedColWho)>{lang.addressed(&l.person_name)}</td>
                     <th scope="row" data-label=label(Msg::DedColPayee)>{l.payee.clone()}</th>
-                    <td data-label=label(Msg::DedColCategory)>{category_label(l.category, lang)}{self_med}</td>
+                    <td data-label=label(Msg::DedColCategory)>{category_label(l.category, lang)}{self_med}
+                        {unknown_category.then(|| view! { <p class="muted ded-hint" data-testid="unknown-category">{lang.t(Msg::DedUnknownCategory)}</p> })}</td>
                     <td data-label=label(Msg::DedColPaid) class="num" data-testid="paid">{yen(l.paid)}</td>
                     <td data-label=label(Msg::DedColReimbursed)>{reimbursed}</td>
                     <td data-label=label(Msg::DedColSource)>{source}</td>

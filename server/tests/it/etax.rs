@@ -584,6 +584,57 @@ fn a_proxy_without_expenses_gets_not_found() {
     );
 }
 
+#[test]
+fn the_page_and_the_api_say_when_the_form_is_full() {
+    let mut tdb = TestDb::new(Backend::Sqlite);
+    tdb.settings.today = Some(crate::fixtures::d(2026, 3, 1));
+    let settings = tdb.settings.clone();
+    let app = TestApp::spawn_with(tdb, true);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let db = Db::connect(&settings).await.unwrap();
+        for i in 0..996 {
+            store::add_manual_line(
+                &db,
+                &pid("demo-sato"),
+                y(2025),
+                &hand_line(&format!("薬局{i}"), 100),
+            )
+            .await
+            .unwrap();
+        }
+        db.close().await;
+    });
+    let cookie = app.dev_sign_in("demo-sato");
+    let html = app
+        .get_with("/deduction?year=2025", &cookie)
+        .into_string()
+        .unwrap();
+    assert!(html.contains(r#"data-testid="form-error""#));
+    assert!(html.contains("995件まで"));
+    assert!(
+        !html.contains(r#"data-testid="export-xlsx""#),
+        "no download link for a file that cannot be made"
+    );
+    let r = app.get_with("/api/v1/me/deduction/2025.xlsx", &cookie);
+    assert_eq!(r.status(), 422);
+    let body: serde_json::Value = r.into_json().unwrap();
+    assert_eq!(body["error"]["code"], "form_limit");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("export each person separately"));
+    // The CSV has no row limit.
+    assert_eq!(
+        app.get_with("/api/v1/me/deduction/2025.csv", &cookie)
+            .status(),
+        200
+    );
+}
+
 // ── the CLI ──
 
 #[test]
