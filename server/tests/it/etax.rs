@@ -734,3 +734,39 @@ fn cli_exports_both_formats() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--person: no person nobody"));
 }
+
+/// Not a timing assertion (see bench/README.md and `cargo bench --bench etax` for release
+/// numbers): prints how long the debug build takes for a full form, and checks the full form.
+#[test]
+fn a_full_form_of_995_rows() {
+    use domain::deduction::form::{form_rows, MAX_ROWS};
+    use domain::deduction::{DeductionLine, LineOrigin};
+    let lines: Vec<DeductionLine> = (0..MAX_ROWS)
+        .map(|i| DeductionLine {
+            origin: LineOrigin::Manual { id: i as i64 },
+            person: None,
+            person_name: "田中　宏".into(),
+            payee: format!("みどり内科クリニック{i}"),
+            category: FormCategory::ALL[i % 4],
+            paid: Yen(1_000 + i as i64),
+            reimbursed: Yen(i as i64 % 3),
+            paid_on: None,
+            self_medication: false,
+            included: true,
+            note: String::new(),
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    let rows = form_rows(&lines).unwrap();
+    let bytes = etax::xlsx::workbook(&rows.rows).unwrap();
+    eprintln!(
+        "995-row 医療費集計フォーム (debug build): {:?}, {} bytes",
+        start.elapsed(),
+        bytes.len()
+    );
+    let got = openpyxl_check(&bytes, None);
+    assert_eq!(got["rows"].as_array().unwrap().len(), MAX_ROWS);
+    assert_eq!(got["rows"][994]["row"], 1003);
+    let total: i64 = (0..MAX_ROWS as i64).map(|i| 1_000 + i).sum();
+    assert_eq!(got["total_paid"], total);
+}
