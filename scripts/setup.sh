@@ -7,9 +7,10 @@ cd "$root"
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Debian packages: the browser for the tests, the font the PDFs embed, PDF tools, brotli.
+# Debian packages: the browser for the tests, the font the PDFs embed, PDF tools, brotli, and
+# openpyxl (Debian's python3) as the independent reader of the e-Tax xlsx in the tests.
 missing=()
-for pkg in chromium fonts-ipaexfont-gothic poppler-utils brotli; do
+for pkg in chromium fonts-ipaexfont-gothic poppler-utils brotli python3-openpyxl; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

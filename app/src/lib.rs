@@ -8,6 +8,7 @@
 pub mod account;
 pub mod checkups;
 pub mod components;
+pub mod deduction;
 pub mod drugs;
 pub mod error;
 pub mod expenses;

@@ -2,6 +2,7 @@ use crate::components::layout::Frame;
 use crate::i18n::Msg;
 use crate::pages::account::{AccessPage, ProxiesPage};
 use crate::pages::checkups::CheckupsPage;
+use crate::pages::deduction::DeductionPage;
 use crate::pages::drugs::DrugsPage;
 use crate::pages::expenses::ExpensesPage;
 use crate::pages::signin::{LinkPage, SignInPage};
@@ -34,6 +35,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("drugs") view=DrugsPage ssr=SsrMode::Async/>
                     <Route path=path!("checkups") view=CheckupsPage ssr=SsrMode::Async/>
                     <Route path=path!("expenses") view=ExpensesPage ssr=SsrMode::Async/>
+                    <Route path=path!("deduction") view=DeductionPage ssr=SsrMode::Async/>
                     <Route path=path!("export") view=move || view! { <ComingSoon title=Msg::NavExport/> } ssr=SsrMode::Async/>
                 </Routes>
             </Frame>

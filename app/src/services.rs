@@ -52,6 +52,13 @@ pub trait ExpenseNotices: Send + Sync {
 }
 
 // ── deduction: trait here ──
+/// The 医療費控除 workbench of the person on screen for one tax year.
+pub trait DeductionWorkbench: Send + Sync {
+    fn deduction_page(
+        &self,
+        query: crate::deduction::DeductionQuery,
+    ) -> BoxFuture<'_, Result<crate::deduction::DeductionPage, AppError>>;
+}
 
 /// Everything the UI needs from the server, provided once per request via context.
 #[derive(Clone)]
@@ -66,6 +73,7 @@ pub struct Services {
     // ── expenses field ──
     pub expenses: Arc<dyn ExpenseNotices>,
     // ── deduction field ──
+    pub deduction: Arc<dyn DeductionWorkbench>,
 }
 
 /// The services from context; a missing context is a wiring bug, reported as internal.

@@ -18,6 +18,8 @@ pub enum Action {
     Grant,
     Revoke,
     Report,
+    /// A person changed their own working data (the 医療費控除 workbench).
+    Change,
 }
 
 impl Action {
@@ -34,6 +36,7 @@ impl Action {
             Action::Grant => "grant",
             Action::Revoke => "revoke",
             Action::Report => "report",
+            Action::Change => "change",
         }
     }
 }

@@ -32,6 +32,41 @@ pub enum Command {
     /// Import files; the format is detected when omitted. Each file is one batch: all of it
     /// or none of it, and a file imported before changes nothing.
     Import(ImportArgs),
+    /// Export records to a file.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum ExportCommand {
+    /// 医療費控除: the NTA 医療費集計フォーム (.xlsx) or the マイナポータル 医療費通知情報 CSV of one
+    /// tax year, with the person's saved changes and hand-added lines.
+    Etax(EtaxArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EtaxFormat {
+    Xlsx,
+    Csv,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EtaxArgs {
+    /// Whose workbench (a person id, see `karte people`).
+    #[arg(long)]
+    pub person: String,
+    /// The tax year (the year paid), e.g. 2025.
+    #[arg(long)]
+    pub year: String,
+    /// Include the notices of everyone whose expenses the person may see (xlsx only).
+    #[arg(long)]
+    pub household: bool,
+    /// xlsx (医療費集計フォーム) or csv (マイナポータル layout; the person's own notice lines).
+    #[arg(long, value_enum, default_value = "xlsx")]
+    pub format: EtaxFormat,
+    /// Where to write the file.
+    #[arg(short = 'o', long = "output")]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]

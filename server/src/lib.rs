@@ -11,6 +11,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod etax;
 pub mod health;
 pub mod import;
 pub mod lang;

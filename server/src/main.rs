@@ -37,6 +37,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("demo people loaded: {n}");
         }
         Command::Import(args) => import(&settings, args).await?,
+        Command::Export(server::config::ExportCommand::Etax(args)) => {
+            export_etax(&settings, args).await?
+        }
         Command::People => {
             let db = Db::connect(&settings).await?;
             db.migrate().await?;
@@ -102,5 +105,69 @@ async fn import(
             }
         }
     }
+    Ok(())
+}
+
+/// `karte export etax`: the same year, lines and checks as the page and the API.
+async fn export_etax(
+    settings: &server::config::Settings,
+    args: server::config::EtaxArgs,
+) -> anyhow::Result<()> {
+    use server::config::EtaxFormat;
+    use server::etax;
+    let person = domain::people::PersonId::parse(&args.person)
+        .map_err(|e| anyhow::anyhow!("--person: {e}"))?;
+    let year = domain::deduction::TaxYear::parse(&args.year)
+        .map_err(|e| anyhow::anyhow!("--year: {e}"))?;
+    let db = Db::connect(settings).await?;
+    db.migrate().await?;
+    let today = settings.today();
+    let header = records::people::person_header(&db, &person, false)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("--person: no person {person} (see `karte people`)"))?;
+    let household = args.household && args.format == EtaxFormat::Xlsx;
+    let members = etax::members(
+        &db,
+        person.as_str(),
+        &person,
+        &header.name,
+        household,
+        today,
+    )
+    .await?;
+    let wb = etax::load(&db, &person, members, year, today).await?;
+    let (bytes, detail) = match args.format {
+        EtaxFormat::Xlsx => {
+            let bytes = wb
+                .xlsx()
+                .map_err(|e| anyhow::anyhow!("{}: {e}", args.output.display()))?;
+            let rows = wb.lines.iter().filter(|l| l.included).count();
+            (
+                bytes,
+                format!(
+                    "deduction {year} xlsx ({rows} lines{})",
+                    if household { ", household" } else { "" }
+                ),
+            )
+        }
+        EtaxFormat::Csv => {
+            let who = etax::csv_person(&db, &person)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("--person: no person {person}"))?;
+            let lines = wb.notice_lines_of(&person).len();
+            (
+                wb.csv(&who, today).into_bytes(),
+                format!("deduction {year} csv ({lines} lines)"),
+            )
+        }
+    };
+    std::fs::write(&args.output, &bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.output.display()))?;
+    let event = server::audit::Event::new(server::audit::Action::Export)
+        .by_client("cli")
+        .on(person.as_str())
+        .detail(detail.clone());
+    server::audit::record_or_log(&db, event).await;
+    println!("{}: {detail}", args.output.display());
     Ok(())
 }

@@ -112,6 +112,10 @@ fn run(
             db: db.clone(),
             clock: settings.clock(),
         }),
+        deduction: Arc::new(crate::pages::deduction::SqlDeduction {
+            db: db.clone(),
+            clock: settings.clock(),
+        }),
         sessions: Arc::new(handlers::SqlSessions {
             db: db.clone(),
             timeouts: auth.timeouts,
@@ -161,6 +165,7 @@ fn run(
             .service(account::add_proxy)
             .service(account::revoke_proxy)
             .service(account::report_access)
+            .service(crate::pages::deduction::change_workbench)
             .service(
                 aw::scope("/api/v1")
                     .app_data(api::import::payload_config())
@@ -168,6 +173,7 @@ fn run(
                     .service(api::drugs::my_drugs)
                     .service(api::checkups::my_checkups)
                     .service(api::expenses::my_expenses)
+                    .service(api::deduction::export)
                     .service(api::drugs::openapi),
             )
             .service(web::stylesheet)

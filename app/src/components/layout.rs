@@ -14,6 +14,7 @@ const NAV: &[(&str, Msg)] = &[
     ("/checkups", Msg::NavCheckups),
     ("/expenses", Msg::NavExpenses),
     ("/export", Msg::NavExport),
+    ("/deduction", Msg::NavDeduction),
 ];
 
 #[component]

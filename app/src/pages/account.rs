@@ -156,6 +156,7 @@ fn action_label(code: &str) -> Msg {
         "grant" => Msg::ActionGrant,
         "revoke" => Msg::ActionRevoke,
         "report" => Msg::ActionReport,
+        "change" => Msg::ActionChange,
         _ => Msg::ActionOther,
     }
 }

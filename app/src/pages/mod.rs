@@ -1,5 +1,6 @@
 pub mod account;
 pub mod checkups;
+pub mod deduction;
 pub mod drugs;
 pub mod expenses;
 pub mod home;

@@ -116,6 +116,48 @@ mod tests {
     }
 
     #[test]
+    fn income_just_under_and_over_two_million() {
+        // Under 2,000,000 the threshold is 5% (truncated to the yen), over it 100,000.
+        assert_eq!(amount(100_000, 1_999_999), 1);
+        assert_eq!(amount(100_000, 2_000_000), 0);
+        assert_eq!(amount(100_000, 2_000_001), 0);
+        assert_eq!(amount(150_000, 1_000_000), 100_000);
+        assert_eq!(amount(150_000, 3_000_000), 50_000);
+        // 5% of 1,234,567 = 61,728.35 → 61,728.
+        let r = medical_expense_deduction(&[entry(70_000, 0)], Yen(1_234_567)).unwrap();
+        assert_eq!((r.threshold.0, r.amount.0), (61_728, 8_272));
+    }
+
+    #[test]
+    fn totals_under_one_hundred_thousand() {
+        // High income: under 100,000 paid gives nothing.
+        assert_eq!(amount(0, 5_000_000), 0);
+        assert_eq!(amount(50_000, 5_000_000), 0);
+        // Low income: the same total gives a deduction.
+        assert_eq!(amount(50_000, 600_000), 20_000);
+        assert_eq!(amount(50_000, 0), 50_000);
+    }
+
+    #[test]
+    fn cap_applies_after_reimbursement() {
+        let r = medical_expense_deduction(&[entry(3_000_000, 500_000)], Yen(5_000_000)).unwrap();
+        assert_eq!((r.net.0, r.amount.0), (2_500_000, 2_000_000));
+        let r = medical_expense_deduction(&[entry(2_500_000, 400_001)], Yen(5_000_000)).unwrap();
+        assert_eq!((r.net.0, r.amount.0), (2_099_999, 1_999_999));
+    }
+
+    #[test]
+    fn reimbursement_larger_than_the_line_stops_at_zero() {
+        let r = medical_expense_deduction(&[entry(10_000, 50_000)], Yen(0)).unwrap();
+        assert_eq!((r.reimbursed.0, r.net.0, r.amount.0), (10_000, 0, 0));
+        // Equal: nothing left of that line.
+        let r =
+            medical_expense_deduction(&[entry(10_000, 10_000), entry(120_000, 0)], Yen(5_000_000))
+                .unwrap();
+        assert_eq!((r.net.0, r.amount.0), (120_000, 20_000));
+    }
+
+    #[test]
     fn negative_rows_are_rejected() {
         assert_eq!(
             medical_expense_deduction(&[entry(1, 0), entry(-1, 0)], Yen(0)),

@@ -3,12 +3,20 @@
 //! The filer chooses one of the two, never both; [`compare`] says which gives more.
 
 mod compare;
+pub mod form;
+mod lines;
 mod medical;
 mod self_medication;
+pub mod year;
 
 pub use compare::{compare, DeductionChoice, DeductionComparison};
+pub use lines::{
+    assemble, summarize, DeductionLine, FormCategory, LineOrigin, NoticeAdjustment, NoticeKey,
+    NoticeKeyError, PersonNotice, YearSummary,
+};
 pub use medical::{medical_expense_deduction, MedicalDeduction};
 pub use self_medication::{self_medication_deduction, SelfMedicationDeduction};
+pub use year::{TaxYear, YearError};
 
 use crate::money::{MoneyError, Yen};
 use serde::{Deserialize, Serialize};

@@ -58,5 +58,28 @@ mod tests {
         assert_eq!(amount(100_001, 0), 88_000);
         assert_eq!(amount(30_000, 10_000), 8_000);
         assert_eq!(amount(30_000, 40_000), 0);
+        // Cap after reimbursement: 112,000 − 12,000 = 100,000 → 88,000.
+        assert_eq!(amount(112_000, 12_000), 88_000);
+        assert_eq!(amount(112_000, 11_999), 88_000);
+        assert_eq!(amount(112_000, 12_001), 87_999);
+    }
+
+    #[test]
+    fn reimbursement_only_offsets_its_own_line() {
+        let r = self_medication_deduction(&[
+            PaidEntry {
+                paid: Yen(5_000),
+                reimbursed: Yen(9_000),
+            },
+            PaidEntry {
+                paid: Yen(20_000),
+                reimbursed: Yen(0),
+            },
+        ])
+        .unwrap();
+        assert_eq!(
+            (r.paid.0, r.reimbursed.0, r.net.0, r.amount.0),
+            (25_000, 5_000, 20_000, 8_000)
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! configuration, kept apart from people's sessions.
 
 pub mod checkups;
+pub mod deduction;
 pub mod drugs;
 pub mod expenses;
 pub mod import;

@@ -3,6 +3,7 @@
 //! One module per record kind; the rule for "who, which period, log it" lives here once.
 
 pub mod checkups;
+pub mod deduction;
 pub mod drugs;
 pub mod expenses;
 

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod checkups;
 pub mod codes;
+pub mod deduction;
 pub mod import;
 pub mod lines;
 pub mod people;

@@ -295,6 +295,8 @@ fn person_b_gets_nothing_of_person_a_on_any_route() {
         "/api/v1/me/expenses",
         "/api/v1/me/expenses?household=1",
         "/api/v1/openapi.json",
+        "/api/v1/me/deduction/2025.xlsx?household=1",
+        "/api/v1/me/deduction/2025.csv",
     ] {
         routes.push((path.to_owned(), "GET".to_owned()));
     }

@@ -9,6 +9,7 @@ mod api_expenses;
 mod api_import;
 mod backup;
 mod cli;
+mod etax;
 mod fixtures;
 mod helpers;
 mod http;

@@ -1,0 +1,112 @@
+//! `GET /api/v1/me/deduction/{year}.xlsx[?household=1]` — the NTA 医療費集計フォーム filled with
+//! the year's included lines — and `GET /api/v1/me/deduction/{year}.csv` — the person's notice
+//! lines of the year in the マイナポータル 医療費通知情報 CSV layout. Downloads (attachment,
+//! `no-store`), written to the access log. 401 signed out; 404 when the person on screen may
+//! not show expenses; 400 for a bad year; 422 when the lines do not fit the form.
+
+use super::{error_response, problem};
+use crate::audit::Action;
+use crate::auth::Principal;
+use crate::config::Clock;
+use crate::db::Db;
+use crate::etax::{self, xlsx, ExportError};
+use crate::pages::deduction::{tax_year, viewed_workbench};
+use crate::pages::log_access;
+use crate::telemetry::request_id;
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION};
+use actix_web::http::StatusCode;
+use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    household: Option<String>,
+}
+
+fn attachment(media_type: &str, name: &str, body: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(media_type)
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .insert_header((
+            CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(body)
+}
+
+#[get("/me/deduction/{file}")]
+pub async fn export(
+    req: HttpRequest,
+    path: web::Path<String>,
+    q: web::Query<ExportQuery>,
+    db: web::Data<Db>,
+    clock: web::Data<Clock>,
+) -> HttpResponse {
+    let principal = req.extensions().get::<Principal>().cloned();
+    let Some(p) = principal else {
+        return problem(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first");
+    };
+    let file = path.into_inner();
+    let Some((year, ext @ ("xlsx" | "csv"))) = file.rsplit_once('.') else {
+        return problem(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "use {year}.xlsx or {year}.csv",
+        );
+    };
+    let today = clock.today();
+    let year = match tax_year(Some(year), today) {
+        Ok(y) => y,
+        Err(e) => return error_response(&e),
+    };
+    let household = ext == "xlsx" && q.household.as_deref() == Some("1");
+    let v = match viewed_workbench(&db, &p, year, household, today).await {
+        Ok(v) => v,
+        Err(e) => return error_response(&e),
+    };
+    let rid = request_id(&req);
+    let wb = &v.workbench;
+    let (body, media_type, detail) = if ext == "xlsx" {
+        match wb.xlsx() {
+            Ok(bytes) => {
+                let rows = wb.lines.iter().filter(|l| l.included).count();
+                let who = if household { ", household" } else { "" };
+                (
+                    bytes,
+                    xlsx::MEDIA_TYPE,
+                    format!("deduction {year} xlsx ({rows} lines{who})"),
+                )
+            }
+            Err(ExportError::Form(e)) => {
+                return problem(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "form_limit",
+                    &e.to_string(),
+                )
+            }
+            Err(ExportError::Xlsx(e)) => {
+                tracing::error!(error = %e, "xlsx export failed");
+                return problem(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "try again later",
+                );
+            }
+        }
+    } else {
+        let person = match etax::csv_person(&db, &v.on.person).await {
+            Ok(Some(person)) => person,
+            Ok(None) => return problem(StatusCode::NOT_FOUND, "not_found", "no records"),
+            Err(e) => return error_response(&e.into()),
+        };
+        let lines = wb.notice_lines_of(&v.on.person).len();
+        let text = wb.csv(&person, today);
+        (
+            text.into_bytes(),
+            etax::csv::MEDIA_TYPE,
+            format!("deduction {year} csv ({lines} lines)"),
+        )
+    };
+    log_access(&db, &p, &v.on, Action::Export, detail, rid.as_deref()).await;
+    attachment(media_type, &etax::file_name(year, ext), body)
+}

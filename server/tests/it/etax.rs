@@ -1,0 +1,772 @@
+//! 医療費控除: the workbench's storage on both backends, the page's forms over real HTTP
+//! (persisting across sign-out), the exports — the xlsx read back by an independent reader
+//! (Python openpyxl, `scripts/check_etax_xlsx.py`) against the official template, the CSV
+//! read back by the importer — the form's row limit, and the CLI.
+
+use crate::helpers::{Backend, TestApp, TestDb};
+use domain::deduction::{FormCategory, NoticeKey, TaxYear};
+use domain::money::Yen;
+use domain::people::PersonId;
+use server::db::Db;
+use server::etax;
+use server::import::{mynaportal_csv, ParseOptions};
+use server::records::deduction::{self as store, NewManualLine, NoticeChange};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn template() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/etax/iryouhi_form_v3.1.xlsx")
+}
+
+fn python() -> &'static str {
+    // Debian's python3 has python3-openpyxl; a python3 earlier on PATH may not.
+    if Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    }
+}
+
+/// Runs the openpyxl checker; returns what it read (panics with its reasons on failure).
+fn openpyxl_check(xlsx: &[u8], expected: Option<&serde_json::Value>) -> serde_json::Value {
+    let dir = std::env::temp_dir().join(format!("karte-etax-{}", crate::helpers::random_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("form.xlsx");
+    std::fs::write(&file, xlsx).unwrap();
+    let mut cmd = Command::new(python());
+    cmd.arg(repo().join("scripts/check_etax_xlsx.py"))
+        .arg(&file)
+        .arg(template());
+    if let Some(e) = expected {
+        let path = dir.join("expected.json");
+        std::fs::write(&path, serde_json::to_vec(e).unwrap()).unwrap();
+        cmd.arg(path);
+    }
+    let out = cmd
+        .output()
+        .expect("python3 with openpyxl (Debian python3-openpyxl)");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        out.status.success(),
+        "openpyxl check failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The rows the domain says the form holds, in the checker's shape.
+fn expected_rows(wb: &etax::Workbench) -> serde_json::Value {
+    let rows = wb.form_rows().unwrap().rows;
+    serde_json::json!({ "rows": rows.iter().map(|r| serde_json::json!({
+        "person": r.person,
+        "payee": r.payee,
+        "categories": r.categories,
+        "paid": r.paid.value(),
+        "reimbursed": (r.reimbursed.value() > 0).then_some(r.reimbursed.value()),
+        "paid_on": r.paid_on,
+    })).collect::<Vec<_>>() })
+}
+
+fn pid(s: &str) -> PersonId {
+    PersonId::parse(s).unwrap()
+}
+
+fn y(n: i32) -> TaxYear {
+    TaxYear::new(n).unwrap()
+}
+
+fn hand_line(payee: &str, amount: i64) -> NewManualLine {
+    NewManualLine {
+        patient_name: "田中　宏".into(),
+        payee: payee.into(),
+        category: FormCategory::Other,
+        amount: Yen(amount),
+        reimbursed: Yen(0),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2025, 5, 7),
+        self_medication: false,
+        note: String::new(),
+    }
+}
+
+// ── storage, both backends ──
+
+async fn workbench_storage_is_scoped_by_person(db: &Db) {
+    let today = crate::fixtures::d(2026, 3, 1);
+    server::demo::load(db, today).await.unwrap();
+    let (hiroshi, sato) = (pid("demo-tanaka-hiroshi"), pid("demo-sato"));
+    let id = store::add_manual_line(db, &hiroshi, y(2025), &hand_line("あおば整骨院", 3_200))
+        .await
+        .unwrap();
+    store::add_manual_line(db, &hiroshi, y(2024), &hand_line("other year", 1))
+        .await
+        .unwrap();
+    let lines = store::manual_lines(db, &hiroshi, y(2025)).await.unwrap();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(
+        (lines[0].payee.as_str(), lines[0].paid),
+        ("あおば整骨院", Yen(3_200))
+    );
+    assert!(store::manual_lines(db, &sato, y(2025))
+        .await
+        .unwrap()
+        .is_empty());
+    // Another person cannot touch it.
+    assert!(!store::delete_manual_line(db, &sato, id).await.unwrap());
+    assert!(!store::set_manual_reimbursed(db, &sato, id, Yen(1))
+        .await
+        .unwrap());
+    assert!(store::set_manual_reimbursed(db, &hiroshi, id, Yen(1_000))
+        .await
+        .unwrap());
+    assert!(store::set_manual_included(db, &hiroshi, id, false)
+        .await
+        .unwrap());
+    let line = &store::manual_lines(db, &hiroshi, y(2025)).await.unwrap()[0];
+    assert_eq!((line.reimbursed, line.included), (Yen(1_000), false));
+
+    // Notice changes: upserts per column, the others kept.
+    let notices = store::notice_lines(db, &hiroshi, today).await.unwrap();
+    let first = notices
+        .iter()
+        .find(|l| l.service_month.year() == 2025)
+        .unwrap();
+    let key = NoticeKey::of(first, 0);
+    store::change_notice_line(db, &hiroshi, &hiroshi, &key, NoticeChange::Excluded(true))
+        .await
+        .unwrap();
+    store::change_notice_line(
+        db,
+        &hiroshi,
+        &hiroshi,
+        &key,
+        NoticeChange::Reimbursed(Some(Yen(500))),
+    )
+    .await
+    .unwrap();
+    store::change_notice_line(
+        db,
+        &hiroshi,
+        &hiroshi,
+        &key,
+        NoticeChange::MovedTo(Some(y(2026))),
+    )
+    .await
+    .unwrap();
+    let adj = store::adjustments(db, &hiroshi).await.unwrap();
+    assert_eq!(adj.len(), 1);
+    assert_eq!(
+        (adj[0].excluded, adj[0].reimbursed, adj[0].moved_to),
+        (true, Some(Yen(500)), Some(y(2026)))
+    );
+    store::change_notice_line(db, &hiroshi, &hiroshi, &key, NoticeChange::Excluded(false))
+        .await
+        .unwrap();
+    store::change_notice_line(db, &hiroshi, &hiroshi, &key, NoticeChange::MovedTo(None))
+        .await
+        .unwrap();
+    let adj = store::adjustments(db, &hiroshi).await.unwrap();
+    assert_eq!(
+        (adj[0].excluded, adj[0].reimbursed, adj[0].moved_to),
+        (false, Some(Yen(500)), None)
+    );
+    assert!(store::adjustments(db, &sato).await.unwrap().is_empty());
+
+    store::set_total_income(db, &hiroshi, y(2025), Yen(4_000_000))
+        .await
+        .unwrap();
+    store::set_total_income(db, &hiroshi, y(2025), Yen(1_500_000))
+        .await
+        .unwrap();
+    assert_eq!(
+        store::total_income(db, &hiroshi, y(2025)).await.unwrap(),
+        Some(Yen(1_500_000))
+    );
+    assert_eq!(store::total_income(db, &sato, y(2025)).await.unwrap(), None);
+
+    // The workbench puts it together: the 補填 shows on the line, in its year.
+    let members = etax::members(db, "demo-tanaka-hiroshi", &hiroshi, "田中　宏", true, today)
+        .await
+        .unwrap();
+    assert_eq!(
+        members.len(),
+        2,
+        "the child on the card is in the household"
+    );
+    let wb = etax::load(db, &hiroshi, members, y(2025), today)
+        .await
+        .unwrap();
+    let line = wb.lines.iter().find(|l| matches!(&l.origin, domain::deduction::LineOrigin::Notice { key: k, .. } if *k == key)).unwrap();
+    assert_eq!(line.reimbursed, Yen(500));
+    assert!(wb.lines.iter().any(|l| l.person_name == "田中　結衣"));
+    assert_eq!(wb.income, Some(Yen(1_500_000)));
+}
+
+async fn csv_round_trips_through_the_importer(db: &Db) {
+    let today = crate::fixtures::d(2026, 3, 1);
+    let bytes = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/mynaportal-a.csv"),
+    )
+    .unwrap();
+    let report = server::import::run::import_bytes(db, None, "a.csv", &bytes, None, "test")
+        .await
+        .unwrap();
+    let server::records::import::ImportOutcome::Imported { people, .. } = report.outcome else {
+        panic!("imported")
+    };
+    let person = &people[0];
+    let wb = etax::load(
+        db,
+        person,
+        vec![etax::Member {
+            person: person.clone(),
+            name: "山田　花子".into(),
+        }],
+        y(2025),
+        today,
+    )
+    .await
+    .unwrap();
+    let who = etax::csv_person(db, person).await.unwrap().unwrap();
+    let text = wb.csv(&who, today);
+    let again =
+        mynaportal_csv::parse("again.csv", text.as_bytes(), &ParseOptions::default()).unwrap();
+    assert!(again.warnings.is_empty(), "{:?}", again.warnings);
+    let original = mynaportal_csv::parse("a.csv", &bytes, &ParseOptions::default()).unwrap();
+    let key = |l: &domain::expenses::ExpenseLine| {
+        (
+            l.service_month,
+            l.institution_name.clone(),
+            l.category.label_ja().to_owned(),
+            l.days,
+            l.total,
+            l.insurer_paid,
+            l.public_paid,
+            l.patient_paid,
+            l.claim.claim_id.clone(),
+        )
+    };
+    let mut a: Vec<_> = original.people[0].expenses.iter().map(key).collect();
+    let mut b: Vec<_> = again.people[0].expenses.iter().map(key).collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a.len(), 4);
+    assert_eq!(a, b, "the same lines (and the same derived claim ids)");
+    assert_eq!(again.people[0].person.name, "山田　花子");
+    assert_eq!(again.people[0].person.card, original.people[0].person.card);
+    assert_eq!(
+        again.people[0].person.birth_date,
+        original.people[0].person.birth_date
+    );
+    assert_eq!(again.insurers, original.insurers);
+    // Unticking a line leaves it out of the CSV.
+    let excluded = NoticeKey::of(wb.notice_lines_of(person).first().unwrap(), 0);
+    store::change_notice_line(db, person, person, &excluded, NoticeChange::Excluded(true))
+        .await
+        .unwrap();
+    let wb = etax::load(
+        db,
+        person,
+        vec![etax::Member {
+            person: person.clone(),
+            name: String::new(),
+        }],
+        y(2025),
+        today,
+    )
+    .await
+    .unwrap();
+    let fewer = mynaportal_csv::parse(
+        "b.csv",
+        wb.csv(&who, today).as_bytes(),
+        &ParseOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(fewer.people[0].expenses.len(), 3);
+    assert!(
+        fewer.warnings.is_empty(),
+        "header totals follow the lines: {:?}",
+        fewer.warnings
+    );
+}
+
+async fn more_lines_than_the_form_holds_is_an_error(db: &Db) {
+    let today = crate::fixtures::d(2026, 3, 1);
+    server::demo::load(db, today).await.unwrap();
+    let sato = pid("demo-sato");
+    for i in 0..996 {
+        store::add_manual_line(db, &sato, y(2023), &hand_line(&format!("薬局{i}"), 100))
+            .await
+            .unwrap();
+    }
+    let members = vec![etax::Member {
+        person: sato.clone(),
+        name: "佐藤　健一".into(),
+    }];
+    let wb = etax::load(db, &sato, members, y(2023), today)
+        .await
+        .unwrap();
+    let ticked = wb.lines.iter().filter(|l| l.included).count();
+    assert!(ticked > 995, "996 hand lines and 佐藤's notices of 2023");
+    let e = wb.xlsx().unwrap_err();
+    assert!(
+        e.to_string()
+            .contains(&format!("{ticked} lines do not fit")),
+        "{e}"
+    );
+    assert!(e.to_string().contains("one file per person"), "{e}");
+}
+
+crate::both_backends!(
+    workbench_storage_is_scoped_by_person,
+    csv_round_trips_through_the_importer,
+    more_lines_than_the_form_holds_is_an_error,
+);
+
+// ── the page and the exports over HTTP ──
+
+fn deduction_flow(backend: Backend) {
+    let mut tdb = TestDb::new(backend);
+    tdb.settings.today = Some(crate::fixtures::d(2026, 3, 1));
+    let app = TestApp::spawn_with(tdb, true);
+    let cookie = app.dev_sign_in("demo-tanaka-hiroshi");
+    let page = app.get_with("/deduction?year=2025&household=1", &cookie);
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.header("cache-control"), Some("no-store"));
+    let html = page.into_string().unwrap();
+    assert!(
+        html.contains("田中　結衣さん"),
+        "the household's lines are on the page"
+    );
+    assert!(html.contains(r#"data-origin="notice""#));
+
+    let add = app.post_form(
+        "/deduction/2025/edit",
+        &[
+            ("op", "add"),
+            ("household", "1"),
+            ("for_name", "田中　結衣"),
+            ("payee", "あおば整骨院"),
+            ("category", "other"),
+            ("amount", "3,200"),
+            ("reimbursed", ""),
+            ("paid_on", "2025-06-01"),
+            ("note", ""),
+        ],
+        Some(&cookie),
+    );
+    assert_eq!(add.status(), 303);
+    assert_eq!(
+        add.header("location"),
+        Some("/deduction?year=2025&household=1&ok=added")
+    );
+    let bad = app.post_form(
+        "/deduction/2025/edit",
+        &[
+            ("op", "add"),
+            ("for_name", "a"),
+            ("payee", "b"),
+            ("category", "other"),
+            ("amount", "-5"),
+        ],
+        Some(&cookie),
+    );
+    assert_eq!(
+        bad.header("location"),
+        Some("/deduction?year=2025&error=amount")
+    );
+    let income = app.post_form(
+        "/deduction/2025/edit",
+        &[("op", "income"), ("income", "1500000")],
+        Some(&cookie),
+    );
+    assert_eq!(
+        income.header("location"),
+        Some("/deduction?year=2025&ok=saved")
+    );
+    // Another person's line key cannot be changed through a forged form.
+    let forged = app.post_form(
+        "/deduction/2025/edit",
+        &[
+            ("op", "exclude"),
+            ("person", "demo-sato"),
+            ("key", "2025-01~x~調剤"),
+        ],
+        Some(&cookie),
+    );
+    assert_eq!(
+        forged.header("location"),
+        Some("/deduction?year=2025&error=line")
+    );
+    // Cross-origin posts are refused by the CSRF check.
+    let cross = TestApp::agent()
+        .post(&app.url("/deduction/2025/edit"))
+        .set("Origin", "http://evil.example")
+        .set("Cookie", &cookie)
+        .send_form(&[("op", "income"), ("income", "1")]);
+    assert!(matches!(cross, Err(ureq::Error::Status(403, _))));
+
+    // Signed out and in again: the hand line and the income are still there.
+    let out = app.post_form("/auth/logout", &[], Some(&cookie));
+    assert_eq!(out.status(), 303);
+    assert_eq!(
+        app.get_with("/api/v1/me/deduction/2025.xlsx", &cookie)
+            .status(),
+        401
+    );
+    let cookie = app.dev_sign_in("demo-tanaka-hiroshi");
+    let html = app
+        .get_with("/deduction?year=2025&household=1", &cookie)
+        .into_string()
+        .unwrap();
+    assert!(
+        html.contains("あおば整骨院"),
+        "hand line kept across sign-out"
+    );
+    assert!(html.contains(r#"data-origin="manual""#));
+    assert!(html.contains(r#"value="1500000""#), "income kept");
+    assert!(html.contains(r#"data-testid="comparison""#));
+
+    // The download: attachment, no-store, the form's layout, the same rows as the domain.
+    let r = app.get_with("/api/v1/me/deduction/2025.xlsx?household=1", &cookie);
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    assert_eq!(
+        r.header("content-disposition"),
+        Some(r#"attachment; filename="iryouhi_2025.xlsx""#)
+    );
+    assert_eq!(r.header("content-type"), Some(etax::xlsx::MEDIA_TYPE));
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut r.into_reader(), &mut bytes).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let read = rt.block_on(async {
+        let db = Db::connect(app.settings()).await.unwrap();
+        let hiroshi = pid("demo-tanaka-hiroshi");
+        let today = crate::fixtures::d(2026, 3, 1);
+        let members = etax::members(
+            &db,
+            "demo-tanaka-hiroshi",
+            &hiroshi,
+            "田中　宏",
+            true,
+            today,
+        )
+        .await
+        .unwrap();
+        let wb = etax::load(&db, &hiroshi, members, y(2025), today)
+            .await
+            .unwrap();
+        let history = server::audit::history(&db, "demo-tanaka-hiroshi", 50)
+            .await
+            .unwrap();
+        db.close().await;
+        (expected_rows(&wb), history)
+    });
+    let (expected, history) = read;
+    let got = openpyxl_check(&bytes, Some(&expected));
+    let rows = got["rows"].as_array().unwrap();
+    assert!(rows.len() > 6, "a year of the family's notices");
+    assert!(rows.iter().any(|r| r["person"] == "田中　結衣"
+        && r["payee"] == "あおば整骨院"
+        && r["paid"] == 3200
+        && r["categories"] == serde_json::json!([false, false, false, true])
+        && r["paid_on"] == "2025/6/1"));
+    assert!(rows.iter().any(|r| r["person"] == "田中　宏"));
+    assert!(
+        rows.iter()
+            .any(|r| r["categories"] == serde_json::json!([false, true, false, false])),
+        "調剤 → 医薬品購入"
+    );
+    // The access log has the view, the changes and the export.
+    let actions: Vec<(&str, &str)> = history
+        .iter()
+        .map(|e| (e.action.as_str(), e.detail.as_str()))
+        .collect();
+    assert!(
+        actions.contains(&(
+            "export",
+            &*format!("deduction 2025 xlsx ({} lines, household)", rows.len())
+        )),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&("change", "deduction 2025: add hand line")),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&("change", "deduction 2025: set income")),
+        "{actions:?}"
+    );
+
+    // The CSV: the person's own notice lines, readable by the importer.
+    let r = app.get_with("/api/v1/me/deduction/2025.csv", &cookie);
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.header("content-disposition"),
+        Some(r#"attachment; filename="iryouhi_2025.csv""#)
+    );
+    let text = r.into_string().unwrap();
+    let batch = mynaportal_csv::parse("dl.csv", text.as_bytes(), &ParseOptions::default()).unwrap();
+    assert_eq!(batch.people[0].person.name, "田中　宏");
+    assert!(!batch.people[0].expenses.is_empty());
+
+    assert_eq!(
+        app.get_with("/api/v1/me/deduction/2025.pdf", &cookie)
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.get_with("/api/v1/me/deduction/20x5.xlsx", &cookie)
+            .status(),
+        400
+    );
+}
+
+#[test]
+fn deduction_page_and_exports_on_sqlite() {
+    deduction_flow(Backend::Sqlite);
+}
+
+#[test]
+fn deduction_page_and_exports_on_postgres() {
+    deduction_flow(Backend::Postgres);
+}
+
+#[test]
+fn a_proxy_without_expenses_gets_not_found() {
+    let app = TestApp::spawn(Backend::Sqlite, true);
+    assert_eq!(app.get("/api/v1/me/deduction/2025.xlsx").status(), 401);
+    // 佐藤 lets 鈴木 see his drugs only.
+    let sato = app.dev_sign_in("demo-sato");
+    let grant = app.post_form(
+        "/proxies",
+        &[
+            ("grantee", "demo-suzuki"),
+            ("kinds", "drugs"),
+            ("until", "2099-01-01"),
+        ],
+        Some(&sato),
+    );
+    assert_eq!(grant.header("location"), Some("/proxies?ok=granted"));
+    let suzuki = app.dev_sign_in("demo-suzuki");
+    assert_eq!(
+        app.get_with("/api/v1/me/deduction/2025.xlsx", &suzuki)
+            .status(),
+        200,
+        "her own"
+    );
+    let switch = app.post_form("/viewing", &[("person", "demo-sato")], Some(&suzuki));
+    assert_eq!(switch.status(), 303);
+    for ext in ["xlsx", "csv"] {
+        let r = app.get_with(&format!("/api/v1/me/deduction/2025.{ext}"), &suzuki);
+        assert_eq!(r.status(), 404, "{ext}");
+    }
+    let page = app
+        .get_with("/deduction?year=2025", &suzuki)
+        .into_string()
+        .unwrap();
+    assert!(!page.contains(r#"data-testid="deduction-lines""#));
+    let post = app.post_form(
+        "/deduction/2025/edit",
+        &[("op", "income"), ("income", "1")],
+        Some(&suzuki),
+    );
+    assert_eq!(
+        post.header("location"),
+        Some("/deduction"),
+        "nothing saved for 佐藤"
+    );
+}
+
+#[test]
+fn the_page_and_the_api_say_when_the_form_is_full() {
+    let mut tdb = TestDb::new(Backend::Sqlite);
+    tdb.settings.today = Some(crate::fixtures::d(2026, 3, 1));
+    let settings = tdb.settings.clone();
+    let app = TestApp::spawn_with(tdb, true);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let db = Db::connect(&settings).await.unwrap();
+        for i in 0..996 {
+            store::add_manual_line(
+                &db,
+                &pid("demo-sato"),
+                y(2025),
+                &hand_line(&format!("薬局{i}"), 100),
+            )
+            .await
+            .unwrap();
+        }
+        db.close().await;
+    });
+    let cookie = app.dev_sign_in("demo-sato");
+    let html = app
+        .get_with("/deduction?year=2025", &cookie)
+        .into_string()
+        .unwrap();
+    assert!(html.contains(r#"data-testid="form-error""#));
+    assert!(html.contains("995件まで"));
+    assert!(
+        !html.contains(r#"data-testid="export-xlsx""#),
+        "no download link for a file that cannot be made"
+    );
+    let r = app.get_with("/api/v1/me/deduction/2025.xlsx", &cookie);
+    assert_eq!(r.status(), 422);
+    let body: serde_json::Value = r.into_json().unwrap();
+    assert_eq!(body["error"]["code"], "form_limit");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("export each person separately"));
+    // The CSV has no row limit.
+    assert_eq!(
+        app.get_with("/api/v1/me/deduction/2025.csv", &cookie)
+            .status(),
+        200
+    );
+}
+
+// ── the CLI ──
+
+#[test]
+fn cli_exports_both_formats() {
+    let db = TestDb::new(Backend::Sqlite);
+    let fixture =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/mynaportal-a.csv");
+    let karte = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_karte"))
+            .args(args)
+            .env_remove("KARTE_DATABASE_URL")
+            .env("KARTE_DATA_DIR", &db.settings.data_dir)
+            .env("KARTE_TODAY", "2026-03-01")
+            .env("KARTE_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let imported = karte(&["import", fixture.to_str().unwrap()]);
+    let person = imported
+        .split(" for ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_owned();
+    let dir = db.settings.data_dir.clone();
+    let csv = dir.join("out.csv");
+    let said = karte(&[
+        "export",
+        "etax",
+        "--person",
+        &person,
+        "--year",
+        "2025",
+        "--format",
+        "csv",
+        "-o",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(said.contains("deduction 2025 csv (4 lines)"), "{said}");
+    let batch = mynaportal_csv::parse(
+        "out.csv",
+        &std::fs::read(&csv).unwrap(),
+        &ParseOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(batch.people[0].expenses.len(), 4);
+    let xlsx = dir.join("out.xlsx");
+    karte(&[
+        "export",
+        "etax",
+        "--person",
+        &person,
+        "--year",
+        "2025",
+        "-o",
+        xlsx.to_str().unwrap(),
+    ]);
+    let got = openpyxl_check(&std::fs::read(&xlsx).unwrap(), None);
+    let paid: Vec<i64> = got["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["paid"].as_i64().unwrap())
+        .collect();
+    let mut want = vec![9_702, 828, 3_702, 600];
+    let mut sorted = paid.clone();
+    sorted.sort();
+    want.sort();
+    assert_eq!(sorted, want);
+    assert_eq!(
+        got["total_paid"], 14_832,
+        "the header's 窓口相当負担額 total"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_karte"))
+        .args([
+            "export",
+            "etax",
+            "--person",
+            "nobody",
+            "--year",
+            "2025",
+            "-o",
+            "/dev/null",
+        ])
+        .env_remove("KARTE_DATABASE_URL")
+        .env("KARTE_DATA_DIR", &db.settings.data_dir)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--person: no person nobody"));
+}
+
+/// Not a timing assertion (see bench/README.md and `cargo bench --bench etax` for release
+/// numbers): prints how long the debug build takes for a full form, and checks the full form.
+#[test]
+fn a_full_form_of_995_rows() {
+    use domain::deduction::form::{form_rows, MAX_ROWS};
+    use domain::deduction::{DeductionLine, LineOrigin};
+    let lines: Vec<DeductionLine> = (0..MAX_ROWS)
+        .map(|i| DeductionLine {
+            origin: LineOrigin::Manual { id: i as i64 },
+            person: None,
+            person_name: "田中　宏".into(),
+            payee: format!("みどり内科クリニック{i}"),
+            category: FormCategory::ALL[i % 4],
+            paid: Yen(1_000 + i as i64),
+            reimbursed: Yen(i as i64 % 3),
+            paid_on: None,
+            self_medication: false,
+            included: true,
+            note: String::new(),
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    let rows = form_rows(&lines).unwrap();
+    let bytes = etax::xlsx::workbook(&rows.rows).unwrap();
+    eprintln!(
+        "995-row 医療費集計フォーム (debug build): {:?}, {} bytes",
+        start.elapsed(),
+        bytes.len()
+    );
+    let got = openpyxl_check(&bytes, None);
+    assert_eq!(got["rows"].as_array().unwrap().len(), MAX_ROWS);
+    assert_eq!(got["rows"][994]["row"], 1003);
+    let total: i64 = (0..MAX_ROWS as i64).map(|i| 1_000 + i).sum();
+    assert_eq!(got["total_paid"], total);
+}
