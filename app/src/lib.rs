@@ -12,6 +12,7 @@ pub mod deduction;
 pub mod drugs;
 pub mod error;
 pub mod expenses;
+pub mod export;
 pub mod functions;
 pub mod i18n;
 pub mod pages;

@@ -5,10 +5,11 @@ use crate::pages::checkups::CheckupsPage;
 use crate::pages::deduction::DeductionPage;
 use crate::pages::drugs::DrugsPage;
 use crate::pages::expenses::ExpensesPage;
+use crate::pages::export::ExportPageView;
 use crate::pages::signin::{LinkPage, SignInPage};
 use crate::pages::{
     home::HomePage,
-    placeholder::{ComingSoon, NotFound},
+    placeholder::NotFound,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
@@ -36,7 +37,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("checkups") view=CheckupsPage ssr=SsrMode::Async/>
                     <Route path=path!("expenses") view=ExpensesPage ssr=SsrMode::Async/>
                     <Route path=path!("deduction") view=DeductionPage ssr=SsrMode::Async/>
-                    <Route path=path!("export") view=move || view! { <ComingSoon title=Msg::NavExport/> } ssr=SsrMode::Async/>
+                    <Route path=path!("export") view=ExportPageView ssr=SsrMode::Async/>
                 </Routes>
             </Frame>
         </Router>

@@ -60,6 +60,15 @@ pub trait DeductionWorkbench: Send + Sync {
     ) -> BoxFuture<'_, Result<crate::deduction::DeductionPage, AppError>>;
 }
 
+// ── export: trait here ──
+/// The export page: who is on screen, the period, and which kinds may be exported.
+pub trait ExportPages: Send + Sync {
+    fn export_page(
+        &self,
+        query: crate::record::PeriodQuery,
+    ) -> BoxFuture<'_, Result<crate::export::ExportPage, AppError>>;
+}
+
 /// Everything the UI needs from the server, provided once per request via context.
 #[derive(Clone)]
 pub struct Services {
@@ -74,6 +83,9 @@ pub struct Services {
     pub expenses: Arc<dyn ExpenseNotices>,
     // ── deduction field ──
     pub deduction: Arc<dyn DeductionWorkbench>,
+
+    // ── export field ──
+    pub export: Arc<dyn ExportPages>,
 }
 
 /// The services from context; a missing context is a wiring bug, reported as internal.

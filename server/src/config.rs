@@ -42,6 +42,8 @@ pub enum ExportCommand {
     /// 医療費控除: the NTA 医療費集計フォーム (.xlsx) or the マイナポータル 医療費通知情報 CSV of one
     /// tax year, with the person's saved changes and hand-added lines.
     Etax(EtaxArgs),
+    /// A PDF: drugs, checkups, expenses or all in one report (audited as the CLI).
+    Pdf(crate::pdf::export::PdfExportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

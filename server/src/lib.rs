@@ -16,6 +16,7 @@ pub mod health;
 pub mod import;
 pub mod lang;
 pub mod pages;
+pub mod pdf;
 pub mod records;
 pub mod startup;
 pub mod telemetry;

@@ -40,6 +40,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(server::config::ExportCommand::Etax(args)) => {
             export_etax(&settings, args).await?
         }
+        Command::Export(server::config::ExportCommand::Pdf(args)) => {
+            let db = Db::connect(&settings).await?;
+            db.migrate().await?;
+            let (path, export) = server::pdf::export::run_cli(&db, &args, settings.today()).await?;
+            println!(
+                "{}: {} page(s), {} bytes",
+                path.display(),
+                export.pages,
+                export.bytes.len()
+            );
+        }
         Command::People => {
             let db = Db::connect(&settings).await?;
             db.migrate().await?;

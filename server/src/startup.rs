@@ -116,6 +116,10 @@ fn run(
             db: db.clone(),
             clock: settings.clock(),
         }),
+        export: Arc::new(crate::pages::export::SqlExportPages {
+            db: db.clone(),
+            clock: settings.clock(),
+        }),
         sessions: Arc::new(handlers::SqlSessions {
             db: db.clone(),
             timeouts: auth.timeouts,
@@ -170,6 +174,11 @@ fn run(
                 aw::scope("/api/v1")
                     .app_data(api::import::payload_config())
                     .service(api::import::import)
+                    // PDF exports before the other /me/... services.
+                    .service(api::pdf::drugs_pdf)
+                    .service(api::pdf::checkups_pdf)
+                    .service(api::pdf::expenses_pdf)
+                    .service(api::pdf::report_pdf)
                     .service(api::drugs::my_drugs)
                     .service(api::checkups::my_checkups)
                     .service(api::expenses::my_expenses)

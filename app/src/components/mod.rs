@@ -1,5 +1,6 @@
 pub mod dates;
 pub mod drug_filter;
+pub mod export;
 pub mod layout;
 pub mod people;
 pub mod record;

@@ -3,6 +3,7 @@ pub mod checkups;
 pub mod deduction;
 pub mod drugs;
 pub mod expenses;
+pub mod export;
 pub mod home;
 pub mod placeholder;
 pub mod signin;

@@ -5,6 +5,7 @@ pub mod checkups;
 pub mod deduction;
 pub mod drugs;
 pub mod expenses;
+pub mod pdf;
 pub mod import;
 
 use actix_web::http::StatusCode;

@@ -6,6 +6,7 @@ pub mod checkups;
 pub mod deduction;
 pub mod drugs;
 pub mod expenses;
+pub mod export;
 
 use crate::audit::{self, Action, Event};
 use crate::auth::Principal;

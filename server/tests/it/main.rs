@@ -14,6 +14,7 @@ mod fixtures;
 mod helpers;
 mod http;
 mod import_store;
+mod pdf;
 mod readiness;
 mod signin;
 mod storage;

@@ -1,0 +1,287 @@
+//! Making an export for a person: the data (the same scoped queries and visibility rules as
+//! the pages), the document, rendering on a blocking thread (never on the async executor),
+//! the file name, and the audit entry. Used by the API (`api::pdf`) and the CLI
+//! (`karte export pdf`).
+
+use super::font::font;
+use super::layout::render;
+use super::reports::{self, ReportContext, ReportData};
+use crate::audit::{self, Action, Event};
+use crate::db::{Db, DbError};
+use crate::records::{checkups, lines, people};
+use crate::with_pool;
+use app::error::AppError;
+use app::i18n::Lang;
+use app::record::PeriodQuery;
+use chrono::NaiveDate;
+use domain::access::AccessKind;
+use domain::people::{PersonId, Sex};
+use domain::period::{MonthRange, Preset};
+use std::path::PathBuf;
+
+/// What to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportKind {
+    Drugs,
+    Checkups,
+    Expenses,
+    /// One report with every kind the viewer may see.
+    All,
+}
+
+impl ExportKind {
+    /// In file names and the audit log.
+    pub fn code(self) -> &'static str {
+        match self {
+            ExportKind::Drugs => "drugs",
+            ExportKind::Checkups => "checkups",
+            ExportKind::Expenses => "expenses",
+            ExportKind::All => "report",
+        }
+    }
+
+    /// The record kinds it contains.
+    pub fn access_kinds(self) -> &'static [AccessKind] {
+        match self {
+            ExportKind::Drugs => &[AccessKind::Drugs],
+            ExportKind::Checkups => &[AccessKind::Checkups],
+            ExportKind::Expenses => &[AccessKind::Expenses],
+            ExportKind::All => &AccessKind::ALL,
+        }
+    }
+
+    /// Checkups are always the last five: no period.
+    pub fn has_period(self) -> bool {
+        self != ExportKind::Checkups
+    }
+}
+
+/// `karte-drugs-2024-04_2025-03.pdf`; checkups (no period) carry the issue date instead.
+pub fn file_name(kind: ExportKind, months: MonthRange, today: NaiveDate) -> String {
+    if kind.has_period() {
+        format!("karte-{}-{}_{}.pdf", kind.code(), months.from(), months.to())
+    } else {
+        format!("karte-{}-{}.pdf", kind.code(), today.format("%Y-%m-%d"))
+    }
+}
+
+/// What goes to the access log: kind and period, never health values.
+pub fn audit_detail(kind: ExportKind, months: MonthRange, channel: &str) -> String {
+    if kind.has_period() {
+        format!("pdf {} {}..{}{channel}", kind.code(), months.from(), months.to())
+    } else {
+        format!("pdf {}{channel}", kind.code())
+    }
+}
+
+/// A finished export.
+#[derive(Debug, Clone)]
+pub struct Export {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+}
+
+/// The person's sex (reference bands and judgements depend on it); `None` when unknown.
+pub async fn person_sex(db: &Db, person: &PersonId) -> Result<Option<Sex>, DbError> {
+    let sex: Option<Option<String>> = with_pool!(db, pool => sqlx::query_scalar("SELECT sex FROM people WHERE id = $1")
+        .bind(person.as_str())
+        .fetch_optional(pool)
+        .await?);
+    Ok(sex
+        .flatten()
+        .and_then(|code| serde_json::from_value(serde_json::Value::String(code)).ok()))
+}
+
+/// Reads the records of `kinds` (already access-checked) for `person`.
+pub async fn gather(
+    db: &Db,
+    person: &PersonId,
+    kinds: &[AccessKind],
+    months: MonthRange,
+    today: NaiveDate,
+) -> Result<ReportData, AppError> {
+    let mut data = ReportData::default();
+    for kind in kinds {
+        match kind {
+            AccessKind::Drugs => {
+                data.drugs = Some(lines::visible_drug_lines(db, person, months, today).await?)
+            }
+            AccessKind::Expenses => {
+                data.expenses = Some(lines::visible_expense_lines(db, person, months, today).await?)
+            }
+            AccessKind::Checkups => {
+                data.checkups = Some(checkups::checkups_for(db, person).await?);
+                data.sex = person_sex(db, person).await?;
+            }
+        }
+    }
+    Ok(data)
+}
+
+/// One export to make.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportRequest<'a> {
+    pub person: &'a PersonId,
+    /// Made by a proxy (said so on the document).
+    pub as_proxy: bool,
+    pub kind: ExportKind,
+    /// The kinds the requester may see (already checked); the others are left out.
+    pub kinds: &'a [AccessKind],
+    pub months: MonthRange,
+    pub today: NaiveDate,
+    pub lang: Lang,
+}
+
+/// Builds and renders the document on a blocking thread.
+pub async fn export_pdf(db: &Db, req: ExportRequest<'_>) -> Result<Export, AppError> {
+    let ExportRequest {
+        person,
+        as_proxy,
+        kind,
+        kinds,
+        months,
+        today,
+        lang,
+    } = req;
+    let header = people::person_header(db, person, as_proxy)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let data = gather(db, person, kinds, months, today).await?;
+    let ctx = ReportContext {
+        lang,
+        person: header,
+        today,
+        created: chrono::Utc::now(),
+    };
+    let file_name = file_name(kind, months, today);
+    let rendered = tokio::task::spawn_blocking(move || {
+        let font = font()?;
+        let doc = match kind {
+            ExportKind::Drugs => {
+                reports::drugs_document(&ctx, months, data.drugs.as_deref().unwrap_or_default())
+            }
+            ExportKind::Checkups => reports::checkups_document(
+                &ctx,
+                data.checkups.as_deref().unwrap_or_default(),
+                data.sex,
+            ),
+            ExportKind::Expenses => reports::expenses_document(
+                &ctx,
+                months,
+                data.expenses.as_deref().unwrap_or_default(),
+            )?,
+            ExportKind::All => reports::combined_document(&ctx, months, &data)?,
+        };
+        render(&doc, font)
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "PDF rendering task failed");
+        AppError::Internal
+    })?
+    .map_err(|e| {
+        tracing::error!(error = %e, "PDF rendering failed");
+        AppError::Internal
+    })?;
+    Ok(Export {
+        file_name,
+        bytes: rendered.bytes,
+        pages: rendered.pages,
+    })
+}
+
+/// `karte export pdf`: an operator's export for one person, audited as the CLI.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PdfExportArgs {
+    /// The person's stable id (see `karte people`).
+    #[arg(long)]
+    pub person: String,
+    #[arg(long, value_enum, default_value = "all")]
+    pub kind: ExportKind,
+    /// First month, YYYY-MM (default: the 3-year window).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last month, YYYY-MM.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// ja or en.
+    #[arg(long, default_value = "ja")]
+    pub lang: String,
+    /// Output file (default: the usual file name in the current directory).
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
+}
+
+/// Runs `karte export pdf`; returns where the file went and the export.
+pub async fn run_cli(
+    db: &Db,
+    args: &PdfExportArgs,
+    today: NaiveDate,
+) -> anyhow::Result<(PathBuf, Export)> {
+    let person = PersonId::parse(&args.person).map_err(|e| anyhow::anyhow!("--person: {e}"))?;
+    let query = PeriodQuery {
+        preset: None,
+        from: args.from.clone(),
+        to: args.to.clone(),
+    };
+    let months = crate::pages::period(&query, today, Preset::AllThreeYears)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let lang = Lang::from_tag(&args.lang);
+    let export = export_pdf(
+        db,
+        ExportRequest {
+            person: &person,
+            as_proxy: false,
+            kind: args.kind,
+            kinds: args.kind.access_kinds(),
+            months,
+            today,
+            lang,
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        AppError::NotFound => anyhow::anyhow!("--person {}: no such person", args.person),
+        other => anyhow::anyhow!("{other}"),
+    })?;
+    let path = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&export.file_name));
+    std::fs::write(&path, &export.bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let event = Event::new(Action::Export)
+        .by_client("cli")
+        .on(person.as_str())
+        .detail(audit_detail(args.kind, months, " (cli)"));
+    audit::record_or_log(db, event).await;
+    Ok((path, export))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names() {
+        let months = MonthRange::parse("2024-04", "2025-03").unwrap();
+        let today = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+        assert_eq!(
+            file_name(ExportKind::Drugs, months, today),
+            "karte-drugs-2024-04_2025-03.pdf"
+        );
+        assert_eq!(
+            file_name(ExportKind::All, months, today),
+            "karte-report-2024-04_2025-03.pdf"
+        );
+        assert_eq!(
+            file_name(ExportKind::Checkups, months, today),
+            "karte-checkups-2025-06-01.pdf"
+        );
+        assert_eq!(
+            audit_detail(ExportKind::Expenses, months, ""),
+            "pdf expenses 2024-04..2025-03"
+        );
+    }
+}

@@ -1,0 +1,64 @@
+//! The one Japanese font: IPAexGothic (IPA Font License: embedding allowed), read and parsed
+//! once per process. Debian's `fonts-ipaexfont-gothic` installs it (scripts/setup.sh);
+//! `KARTE_PDF_FONT` points elsewhere.
+
+use super::PdfError;
+use printpdf::ParsedFont;
+use std::sync::OnceLock;
+
+/// Where Debian installs IPAexGothic.
+pub const DEFAULT_FONT_PATH: &str = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf";
+
+/// A parsed font and what layout needs from it.
+pub struct Font {
+    pub(crate) parsed: ParsedFont,
+    units_per_em: f32,
+    /// Ascent as a fraction of the em (baseline position inside a line).
+    pub ascent: f32,
+}
+
+impl Font {
+    /// Parses sfnt bytes (TrueType / OpenType).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, PdfError> {
+        let parsed = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
+            .ok_or_else(|| PdfError::Font("not a TrueType/OpenType font".into()))?;
+        let units_per_em = f32::from(parsed.font_metrics.units_per_em.max(1));
+        let ascent = (parsed.font_metrics.ascent / units_per_em).clamp(0.5, 1.2);
+        Ok(Self {
+            parsed,
+            units_per_em,
+            ascent,
+        })
+    }
+
+    /// Advance width of `c` in ems (from the font's `hmtx`); a character the font lacks is
+    /// measured as one em, so wrapping stays on the safe side.
+    pub fn advance(&self, c: char) -> f32 {
+        match self.parsed.lookup_glyph_index(c as u32) {
+            Some(glyph) => f32::from(self.parsed.get_horizontal_advance(glyph)) / self.units_per_em,
+            None => 1.0,
+        }
+    }
+
+    /// Width of `text` at `size` points, in points.
+    pub fn width(&self, text: &str, size: f32) -> f32 {
+        text.chars().map(|c| self.advance(c)).sum::<f32>() * size
+    }
+}
+
+static FONT: OnceLock<Result<Font, PdfError>> = OnceLock::new();
+
+/// The process-wide font, loaded on first use (about 6 MB read and parsed once).
+pub fn font() -> Result<&'static Font, PdfError> {
+    FONT.get_or_init(|| {
+        let path = std::env::var("KARTE_PDF_FONT").unwrap_or_else(|_| DEFAULT_FONT_PATH.into());
+        let bytes = std::fs::read(&path).map_err(|e| {
+            PdfError::Font(format!(
+                "{path}: {e} (install fonts-ipaexfont-gothic or set KARTE_PDF_FONT)"
+            ))
+        })?;
+        Font::from_bytes(&bytes)
+    })
+    .as_ref()
+    .map_err(Clone::clone)
+}

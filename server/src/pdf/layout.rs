@@ -1,0 +1,674 @@
+//! A small, generic document layout for A4 portrait reports: a title, a header block of
+//! label/value pairs, notes (issue date, "data as of", period), then headings, paragraphs and
+//! tables. Every page repeats the title, header block and notes, and ends with 「i / N」.
+//! Table rows are never split across pages (the column header row is repeated on each page),
+//! and cell text is wrapped by the font's real advance widths with 禁則処理 (see `wrap`).
+//!
+//! Layout is two passes: place everything on pages (so the page count N is known), then emit
+//! printpdf operations.
+
+use super::font::Font;
+use super::wrap::wrap;
+use super::PdfError;
+use chrono::{DateTime, Utc};
+use printpdf::{
+    Color, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+};
+
+/// A document to render. Build one with the report builders in `reports`, or directly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Title on every page and in the PDF metadata.
+    pub title: String,
+    /// BCP 47 language tag written as the document language (`/Lang`), e.g. `ja`.
+    pub lang: String,
+    /// Label/value pairs shown in a box under the title on every page (受診者情報).
+    pub header: Vec<(String, String)>,
+    /// Short lines under the header on every page (発行日, データ時点, 期間).
+    pub notes: Vec<String>,
+    /// The content, in order.
+    pub blocks: Vec<Block>,
+    /// Creation date written to the metadata.
+    pub created: DateTime<Utc>,
+}
+
+/// 「1 / 3」.
+pub fn page_of(page: usize, pages: usize) -> String {
+    format!("{page} / {pages}")
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// A section heading (kept with at least the start of what follows).
+    Heading(String),
+    /// A paragraph, wrapped to the page width.
+    Text(String),
+    Table(Table),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// Header text (wrapped like any cell).
+    pub label: String,
+    /// Relative width: a column gets `weight / sum(weights)` of the content width.
+    pub weight: f32,
+    pub align: Align,
+}
+
+impl Column {
+    pub fn new(label: impl Into<String>, weight: f32) -> Self {
+        Self {
+            label: label.into(),
+            weight,
+            align: Align::Left,
+        }
+    }
+
+    /// Right-aligned (amounts, counts).
+    pub fn right(mut self) -> Self {
+        self.align = Align::Right;
+        self
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// One text per column (`Group` rows use only the first, across the whole table).
+    pub cells: Vec<String>,
+    pub kind: RowKind,
+}
+
+impl Row {
+    pub fn body(cells: Vec<String>) -> Self {
+        Self {
+            cells,
+            kind: RowKind::Body,
+        }
+    }
+
+    /// A group caption across all columns (e.g. 「2025年3月4日　さくら薬局」).
+    pub fn group(text: impl Into<String>) -> Self {
+        Self {
+            cells: vec![text.into()],
+            kind: RowKind::Group,
+        }
+    }
+
+    /// A totals row: shaded, with a heavier rule above.
+    pub fn total(cells: Vec<String>) -> Self {
+        Self {
+            cells,
+            kind: RowKind::Total,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    Body,
+    Group,
+    Total,
+}
+
+// ── geometry (points; origin bottom left) ──
+const PAGE_W: f32 = 595.276;
+const PAGE_H: f32 = 841.89;
+const MARGIN_X: f32 = 36.0;
+const MARGIN_TOP: f32 = 34.0;
+const MARGIN_BOTTOM: f32 = 40.0;
+const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN_X;
+const TITLE_SIZE: f32 = 14.0;
+const HEADER_SIZE: f32 = 8.5;
+const NOTE_SIZE: f32 = 7.5;
+const HEADING_SIZE: f32 = 10.5;
+const TEXT_SIZE: f32 = 8.0;
+const CELL_SIZE: f32 = 7.0;
+const LEADING: f32 = 1.3;
+const PAD: f32 = 2.5;
+
+/// Something drawn on a page.
+#[derive(Debug, Clone, PartialEq)]
+enum Item {
+    Text { x: f32, y: f32, size: f32, text: String },
+    Fill { x: f32, y: f32, w: f32, h: f32, grey: f32 },
+    Rule { x1: f32, y1: f32, x2: f32, y2: f32, width: f32 },
+}
+
+struct Pager<'f> {
+    font: &'f Font,
+    pages: Vec<Vec<Item>>,
+    /// Top of the content area (below the repeated header).
+    content_top: f32,
+    y: f32,
+}
+
+impl<'f> Pager<'f> {
+    fn page(&mut self) -> &mut Vec<Item> {
+        self.pages.last_mut().expect("a page")
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = self.content_top;
+    }
+
+    fn room(&self) -> f32 {
+        self.y - MARGIN_BOTTOM
+    }
+
+    fn lines(&self, text: &str, size: f32, width: f32) -> Vec<String> {
+        let font = self.font;
+        wrap(text, width, &|c| font.advance(c) * size)
+    }
+
+    /// A text line whose box top is at `top`.
+    fn text_at(&self, x: f32, top: f32, size: f32, text: String) -> Item {
+        Item::Text {
+            x,
+            y: top - size * self.font.ascent - (LEADING - 1.0) * size / 2.0,
+            size,
+            text,
+        }
+    }
+}
+
+/// Column x positions (left edges) and widths.
+fn column_geometry(columns: &[Column]) -> Vec<(f32, f32)> {
+    let total: f32 = columns.iter().map(|c| c.weight.max(0.0)).sum::<f32>().max(1e-3);
+    let mut x = MARGIN_X;
+    columns
+        .iter()
+        .map(|c| {
+            let w = CONTENT_W * c.weight.max(0.0) / total;
+            let out = (x, w);
+            x += w;
+            out
+        })
+        .collect()
+}
+
+/// Places the repeated page header; returns the y below it.
+fn header_items(doc: &Document, font: &Font) -> (Vec<Item>, f32) {
+    let pager = Pager {
+        font,
+        pages: Vec::new(),
+        content_top: 0.0,
+        y: 0.0,
+    };
+    let mut items = Vec::new();
+    let mut y = PAGE_H - MARGIN_TOP;
+    for line in pager.lines(&doc.title, TITLE_SIZE, CONTENT_W) {
+        items.push(pager.text_at(MARGIN_X, y, TITLE_SIZE, line));
+        y -= TITLE_SIZE * LEADING;
+    }
+    y -= 4.0;
+    if !doc.header.is_empty() {
+        // Two columns of "label　value", in reading order left then right.
+        let half = CONTENT_W / 2.0;
+        let label_w = doc
+            .header
+            .iter()
+            .map(|(l, _)| font.width(l, HEADER_SIZE))
+            .fold(0.0, f32::max)
+            .min(half * 0.45);
+        let top = y;
+        let rows = doc.header.len().div_ceil(2);
+        let mut bottom = y;
+        for (i, (label, value)) in doc.header.iter().enumerate() {
+            let col = i / rows;
+            let x = MARGIN_X + PAD * 2.0 + col as f32 * half;
+            let mut row_top = top - PAD * 2.0 - (i % rows) as f32 * HEADER_SIZE * LEADING * 1.15;
+            items.push(pager.text_at(x, row_top, HEADER_SIZE, label.clone()));
+            for line in pager.lines(value, HEADER_SIZE, half - label_w - PAD * 6.0) {
+                items.push(pager.text_at(x + label_w + PAD * 3.0, row_top, HEADER_SIZE, line));
+                row_top -= HEADER_SIZE * LEADING;
+            }
+            bottom = bottom.min(row_top);
+        }
+        let bottom = bottom.min(top - PAD * 2.0 - rows as f32 * HEADER_SIZE * LEADING * 1.15) - PAD;
+        items.push(Item::Fill {
+            x: MARGIN_X,
+            y: bottom,
+            w: CONTENT_W,
+            h: top - bottom,
+            grey: 0.95,
+        });
+        items.extend(box_rules(MARGIN_X, bottom, CONTENT_W, top - bottom, 0.6));
+        y = bottom - 4.0;
+    }
+    for note in &doc.notes {
+        for line in pager.lines(note, NOTE_SIZE, CONTENT_W) {
+            items.push(pager.text_at(MARGIN_X, y, NOTE_SIZE, line));
+            y -= NOTE_SIZE * LEADING;
+        }
+    }
+    y -= 6.0;
+    (items, y)
+}
+
+fn box_rules(x: f32, y: f32, w: f32, h: f32, width: f32) -> [Item; 4] {
+    [
+        Item::Rule { x1: x, y1: y, x2: x + w, y2: y, width },
+        Item::Rule { x1: x, y1: y + h, x2: x + w, y2: y + h, width },
+        Item::Rule { x1: x, y1: y, x2: x, y2: y + h, width },
+        Item::Rule { x1: x + w, y1: y, x2: x + w, y2: y + h, width },
+    ]
+}
+
+/// A row laid out: its wrapped lines per cell and its height.
+struct LaidRow {
+    lines: Vec<Vec<String>>,
+    height: f32,
+    kind: RowKind,
+}
+
+fn lay_row(pager: &Pager<'_>, geometry: &[(f32, f32)], row: &Row) -> LaidRow {
+    let lh = CELL_SIZE * LEADING;
+    let lines: Vec<Vec<String>> = match row.kind {
+        RowKind::Group => vec![pager.lines(
+            row.cells.first().map(String::as_str).unwrap_or(""),
+            CELL_SIZE,
+            CONTENT_W - 2.0 * PAD,
+        )],
+        _ => geometry
+            .iter()
+            .enumerate()
+            .map(|(i, (_, w))| {
+                pager.lines(
+                    row.cells.get(i).map(String::as_str).unwrap_or(""),
+                    CELL_SIZE,
+                    (w - 2.0 * PAD).max(CELL_SIZE),
+                )
+            })
+            .collect(),
+    };
+    let n = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    LaidRow {
+        lines,
+        height: n as f32 * lh + 2.0 * PAD,
+        kind: row.kind,
+    }
+}
+
+fn draw_row(
+    pager: &mut Pager<'_>,
+    geometry: &[(f32, f32)],
+    columns: &[Column],
+    row: &LaidRow,
+    head: bool,
+) {
+    let top = pager.y;
+    let bottom = top - row.height;
+    let lh = CELL_SIZE * LEADING;
+    let shade = match (head, row.kind) {
+        (true, _) => Some(0.85),
+        (_, RowKind::Group) => Some(0.93),
+        (_, RowKind::Total) => Some(0.9),
+        _ => None,
+    };
+    let mut items = Vec::new();
+    if let Some(grey) = shade {
+        items.push(Item::Fill { x: MARGIN_X, y: bottom, w: CONTENT_W, h: row.height, grey });
+    }
+    let top_rule = if row.kind == RowKind::Total || head { 0.9 } else { 0.3 };
+    items.push(Item::Rule { x1: MARGIN_X, y1: top, x2: MARGIN_X + CONTENT_W, y2: top, width: top_rule });
+    items.push(Item::Rule { x1: MARGIN_X, y1: bottom, x2: MARGIN_X + CONTENT_W, y2: bottom, width: if head { 0.9 } else { 0.3 } });
+    items.push(Item::Rule { x1: MARGIN_X, y1: bottom, x2: MARGIN_X, y2: top, width: 0.3 });
+    items.push(Item::Rule { x1: MARGIN_X + CONTENT_W, y1: bottom, x2: MARGIN_X + CONTENT_W, y2: top, width: 0.3 });
+    if row.kind == RowKind::Group {
+        let mut line_top = top - PAD;
+        for line in &row.lines[0] {
+            items.push(pager.text_at(MARGIN_X + PAD, line_top, CELL_SIZE, line.clone()));
+            line_top -= lh;
+        }
+    } else {
+        for (i, ((x, w), lines)) in geometry.iter().zip(&row.lines).enumerate() {
+            if i > 0 {
+                items.push(Item::Rule { x1: *x, y1: bottom, x2: *x, y2: top, width: 0.3 });
+            }
+            let mut line_top = top - PAD;
+            for line in lines {
+                let lx = match columns[i].align {
+                    Align::Left => x + PAD,
+                    Align::Right => x + w - PAD - pager.font.width(line, CELL_SIZE),
+                };
+                items.push(pager.text_at(lx, line_top, CELL_SIZE, line.clone()));
+                line_top -= lh;
+            }
+        }
+    }
+    pager.page().extend(items);
+    pager.y = bottom;
+}
+
+fn place_table(pager: &mut Pager<'_>, table: &Table) {
+    let geometry = column_geometry(&table.columns);
+    let head = lay_row(
+        pager,
+        &geometry,
+        &Row::body(table.columns.iter().map(|c| c.label.clone()).collect()),
+    );
+    let rows: Vec<LaidRow> = table.rows.iter().map(|r| lay_row(pager, &geometry, r)).collect();
+    // The header with at least the first row, or a new page.
+    let first = rows.first().map_or(0.0, |r| r.height);
+    if pager.room() < head.height + first && pager.y < pager.content_top {
+        pager.new_page();
+    }
+    draw_row(pager, &geometry, &table.columns, &head, true);
+    for (i, row) in rows.iter().enumerate() {
+        // A group caption is kept with the row after it.
+        let next = match row.kind {
+            RowKind::Group => rows.get(i + 1).map_or(0.0, |r| r.height),
+            _ => 0.0,
+        };
+        if pager.room() < row.height + next {
+            pager.new_page();
+            draw_row(pager, &geometry, &table.columns, &head, true);
+        }
+        draw_row(pager, &geometry, &table.columns, row, false);
+    }
+    pager.y -= 8.0;
+}
+
+/// Lays the document out into pages of drawn items.
+fn paginate(doc: &Document, font: &Font) -> Vec<Vec<Item>> {
+    let (header, content_top) = header_items(doc, font);
+    let mut pager = Pager {
+        font,
+        pages: Vec::new(),
+        content_top,
+        y: content_top,
+    };
+    pager.new_page();
+    for (i, block) in doc.blocks.iter().enumerate() {
+        match block {
+            Block::Heading(text) => {
+                let lines = pager.lines(text, HEADING_SIZE, CONTENT_W);
+                let h = lines.len() as f32 * HEADING_SIZE * LEADING + 4.0;
+                // Keep the heading with some of what follows.
+                let keep = match doc.blocks.get(i + 1) {
+                    Some(Block::Table(_)) => 40.0,
+                    Some(_) => 20.0,
+                    None => 0.0,
+                };
+                if pager.room() < h + keep && pager.y < pager.content_top {
+                    pager.new_page();
+                }
+                for line in lines {
+                    let item = pager.text_at(MARGIN_X, pager.y, HEADING_SIZE, line);
+                    pager.page().push(item);
+                    pager.y -= HEADING_SIZE * LEADING;
+                }
+                pager.y -= 4.0;
+            }
+            Block::Text(text) => {
+                for line in pager.lines(text, TEXT_SIZE, CONTENT_W) {
+                    if pager.room() < TEXT_SIZE * LEADING {
+                        pager.new_page();
+                    }
+                    let item = pager.text_at(MARGIN_X, pager.y, TEXT_SIZE, line);
+                    pager.page().push(item);
+                    pager.y -= TEXT_SIZE * LEADING;
+                }
+                pager.y -= 4.0;
+            }
+            Block::Table(table) => place_table(&mut pager, table),
+        }
+    }
+    let n = pager.pages.len();
+    let mut pages = pager.pages;
+    for (i, page) in pages.iter_mut().enumerate() {
+        let mut all = header.clone();
+        all.append(page);
+        let label = page_of(i + 1, n);
+        let w = font.width(&label, NOTE_SIZE);
+        all.push(Item::Text {
+            x: (PAGE_W - w) / 2.0,
+            y: MARGIN_BOTTOM / 2.0,
+            size: NOTE_SIZE,
+            text: label,
+        });
+        *page = all;
+    }
+    pages
+}
+
+fn grey(percent: f32) -> Color {
+    Color::Greyscale(Greyscale {
+        percent,
+        icc_profile: None,
+    })
+}
+
+fn to_ops(items: &[Item], font: &FontId) -> Vec<Op> {
+    let mut ops = Vec::with_capacity(items.len() * 3);
+    // Fills first, then rules, then text on top.
+    for item in items {
+        if let Item::Fill { x, y, w, h, grey: g } = item {
+            ops.push(Op::SetFillColor { col: grey(*g) });
+            let mut rect = Rect::from_xywh(Pt(*x), Pt(*y), Pt(*w), Pt(*h));
+            rect.mode = Some(PaintMode::Fill);
+            ops.push(Op::DrawRectangle { rectangle: rect });
+        }
+    }
+    ops.push(Op::SetOutlineColor { col: grey(0.35) });
+    let mut width = -1.0;
+    for item in items {
+        if let Item::Rule { x1, y1, x2, y2, width: w } = item {
+            if *w != width {
+                ops.push(Op::SetOutlineThickness { pt: Pt(*w) });
+                width = *w;
+            }
+            ops.push(Op::DrawLine {
+                line: Line {
+                    points: vec![
+                        LinePoint { p: Point { x: Pt(*x1), y: Pt(*y1) }, bezier: false },
+                        LinePoint { p: Point { x: Pt(*x2), y: Pt(*y2) }, bezier: false },
+                    ],
+                    is_closed: false,
+                },
+            });
+        }
+    }
+    ops.push(Op::SetFillColor { col: grey(0.0) });
+    ops.push(Op::StartTextSection);
+    let mut size = -1.0;
+    for item in items {
+        if let Item::Text { x, y, size: s, text } = item {
+            if text.is_empty() {
+                continue;
+            }
+            if *s != size {
+                ops.push(Op::SetFont {
+                    font: PdfFontHandle::External(font.clone()),
+                    size: Pt(*s),
+                });
+                size = *s;
+            }
+            ops.push(Op::SetTextMatrix {
+                matrix: TextMatrix::Translate(Pt(*x), Pt(*y)),
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::Text(text.clone())],
+            });
+        }
+    }
+    ops.push(Op::EndTextSection);
+    ops
+}
+
+/// A rendered PDF and its page count.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+}
+
+/// Renders `doc` with `font`: A4 portrait, the font embedded as a subset, title, language and
+/// creation date in the metadata.
+pub fn render(doc: &Document, font: &Font) -> Result<Rendered, PdfError> {
+    let pages = paginate(doc, font);
+    let mut pdf = PdfDocument::new(&doc.title);
+    let created = printpdf::DateTime::from_unix_timestamp(doc.created.timestamp())
+        .map_err(|e| PdfError::Render(e.to_string()))?;
+    let info = &mut pdf.metadata.info;
+    info.creation_date = created;
+    info.modification_date = created;
+    info.metadata_date = created;
+    info.creator = "Karte".into();
+    info.producer = "Karte (printpdf)".into();
+    let font_id = pdf.add_font(&font.parsed);
+    let count = pages.len();
+    let pdf_pages = pages
+        .iter()
+        .map(|items| PdfPage::new(Mm(210.0), Mm(297.0), to_ops(items, &font_id)))
+        .collect();
+    pdf.with_pages(pdf_pages);
+    let opts = PdfSaveOptions {
+        subset_fonts: true,
+        optimize: true,
+        ..PdfSaveOptions::default()
+    };
+    let mut warnings = Vec::new();
+    let mut lo = printpdf::serialize::to_lopdf_doc(&pdf, &opts, &mut warnings);
+    lo.catalog_mut()
+        .map_err(|e| PdfError::Render(e.to_string()))?
+        .set("Lang", lopdf::Object::string_literal(doc.lang.as_str()));
+    lo.compress();
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes)
+        .map_err(|e| PdfError::Render(e.to_string()))?;
+    Ok(Rendered {
+        bytes,
+        pages: count,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::font::font;
+
+    fn doc(rows: usize) -> Document {
+        let long = "レバミピド錠100mg「オーツカ」（ムコスタ錠100mgの後発品）、1日3回毎食後に服用してください。";
+        Document {
+            title: "テスト文書".into(),
+            lang: "ja".into(),
+            header: vec![
+                ("氏名".into(), "佐藤　健一".into()),
+                ("生年月日".into(), "昭和49年6月12日 (1974-06-12)".into()),
+                ("年齢".into(), "50歳".into()),
+            ],
+            notes: vec!["発行日: 2025年6月1日".into()],
+            blocks: vec![
+                Block::Heading("見出し".into()),
+                Block::Table(Table {
+                    columns: vec![
+                        Column::new("番号", 0.6).right(),
+                        Column::new("名前", 2.0),
+                        Column::new("金額", 1.0).right(),
+                    ],
+                    rows: (0..rows)
+                        .map(|i| {
+                            if i % 7 == 0 {
+                                Row::group(format!("グループ{i}"))
+                            } else {
+                                Row::body(vec![
+                                    format!("row-{i}"),
+                                    long.repeat(1 + i % 3),
+                                    format!("{i},000円"),
+                                ])
+                            }
+                        })
+                        .chain(std::iter::once(Row::total(vec!["合計".into(), String::new(), "1円".into()])))
+                        .collect(),
+                }),
+                Block::Text("おわり".into()),
+            ],
+            created: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn widths_come_from_the_font() {
+        let f = font().expect("IPAexGothic installed (scripts/setup.sh)");
+        assert!((f.advance('あ') - 1.0).abs() < 0.01, "{}", f.advance('あ'));
+        assert!((f.width("薬局", 10.0) - 20.0).abs() < 0.1);
+        // IPAexGothic's Latin is proportional: i is narrower than W.
+        assert!(f.advance('i') < f.advance('W'));
+        assert!(f.advance('1') < 1.0);
+    }
+
+    #[test]
+    fn pages_are_numbered_rows_stay_whole_and_text_stays_inside() {
+        let f = font().expect("font");
+        let d = doc(300);
+        let pages = paginate(&d, f);
+        let n = pages.len();
+        assert!(n > 3, "{n} pages");
+        let mut seen = Vec::new();
+        for (i, page) in pages.iter().enumerate() {
+            let texts: Vec<(&f32, &f32, &f32, &String)> = page
+                .iter()
+                .filter_map(|it| match it {
+                    Item::Text { x, y, size, text } => Some((x, y, size, text)),
+                    _ => None,
+                })
+                .collect();
+            assert!(texts.iter().any(|t| *t.3 == format!("{} / {n}", i + 1)), "page {i} number");
+            assert!(texts.iter().any(|t| t.3 == "テスト文書"), "title on page {i}");
+            assert!(texts.iter().any(|t| t.3 == "佐藤　健一"), "header on page {i}");
+            assert!(texts.iter().any(|t| t.3 == "名前"), "column header on page {i}");
+            for (x, y, size, text) in &texts {
+                let right = **x + f.width(text, **size);
+                assert!(right <= PAGE_W - MARGIN_X + 0.01, "{text} overflows to {right}");
+                if !text.contains(" / ") {
+                    assert!(**y >= MARGIN_BOTTOM - 0.01, "{text} below the margin");
+                }
+            }
+            // Row boxes (rules) never cross the bottom margin.
+            for it in page.iter() {
+                if let Item::Rule { y1, y2, .. } = it {
+                    assert!(y1.min(*y2) >= MARGIN_BOTTOM - 0.01);
+                }
+            }
+            seen.extend(texts.iter().filter(|t| t.3.starts_with("row-")).map(|t| t.3.clone()));
+        }
+        // Every row once: none lost, none split over two pages (the id cell is one line).
+        let expected: Vec<String> = (0..300).filter(|i| i % 7 != 0).map(|i| format!("row-{i}")).collect();
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn renders_a_pdf_with_language_and_subset_font() {
+        let f = font().expect("font");
+        let out = render(&doc(20), f).unwrap();
+        assert!(out.bytes.starts_with(b"%PDF-"));
+        let raw = String::from_utf8_lossy(&out.bytes);
+        assert!(raw.contains("/Lang(ja)") || raw.contains("/Lang (ja)"), "document language");
+        assert!(out.bytes.len() < 200_000, "a subset, not the 6 MB font: {}", out.bytes.len());
+        assert_eq!(out.pages, 1);
+    }
+
+    #[test]
+    fn columns_share_the_content_width_by_weight() {
+        let g = column_geometry(&[Column::new("a", 1.0), Column::new("b", 3.0)]);
+        assert!((g[0].0 - MARGIN_X).abs() < 1e-3);
+        assert!((g[0].1 - CONTENT_W / 4.0).abs() < 1e-3);
+        assert!((g[1].0 - (MARGIN_X + CONTENT_W / 4.0)).abs() < 1e-3);
+        assert!((g[0].1 + g[1].1 - CONTENT_W).abs() < 1e-3);
+    }
+}

@@ -1,0 +1,467 @@
+//! PDF exports over real HTTP and the CLI, read back with poppler (`pdftotext`, `pdfinfo`,
+//! `pdffonts`): names, dates, amounts, 「i / N」 on every page, the font embedded as a subset,
+//! the metadata, the 401/404 rules and the access log.
+
+use crate::helpers::{Backend, TestApp, TestDb};
+use chrono::NaiveDate;
+use server::db::Db;
+use server::with_pool;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TODAY: &str = "2025-06-01";
+
+fn today() -> NaiveDate {
+    TODAY.parse().unwrap()
+}
+
+fn test_db(backend: Backend) -> TestDb {
+    let mut db = TestDb::new(backend);
+    db.settings.today = Some(today());
+    db
+}
+
+fn spawn(backend: Backend) -> TestApp {
+    TestApp::spawn_with(test_db(backend), true)
+}
+
+/// The response status, headers we check, and the body.
+struct Got {
+    status: u16,
+    content_type: Option<String>,
+    disposition: Option<String>,
+    cache: Option<String>,
+    body: Vec<u8>,
+}
+
+fn get(app: &TestApp, path: &str, cookie: &str) -> Got {
+    let r = app.get_with(path, cookie);
+    let got = |h: &str| r.header(h).map(str::to_owned);
+    let (status, content_type, disposition, cache) = (
+        r.status(),
+        got("content-type"),
+        got("content-disposition"),
+        got("cache-control"),
+    );
+    let mut body = Vec::new();
+    r.into_reader().read_to_end(&mut body).unwrap();
+    Got {
+        status,
+        content_type,
+        disposition,
+        cache,
+        body,
+    }
+}
+
+fn temp_pdf(bytes: &[u8]) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("karte-pdf-{}.pdf", crate::helpers::random_suffix()));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn poppler(tool: &str, args: &[&str], file: &Path) -> String {
+    let out = Command::new(tool)
+        .args(args)
+        .arg(file)
+        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (poppler-utils) must be installed: {e}"));
+    assert!(out.status.success(), "{tool}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// What poppler reads from a PDF.
+struct Read_ {
+    text: String,
+    pages: usize,
+    info: String,
+    fonts: String,
+    file: PathBuf,
+}
+
+impl Read_ {
+    fn page_text(&self, page: usize) -> String {
+        let p = page.to_string();
+        poppler("pdftotext", &["-f", &p, "-l", &p], &self.file)
+    }
+}
+
+impl Drop for Read_ {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.file);
+    }
+}
+
+fn read_pdf(bytes: &[u8]) -> Read_ {
+    assert!(bytes.starts_with(b"%PDF-"), "a PDF");
+    let file = temp_pdf(bytes);
+    let info = poppler("pdfinfo", &[], &file);
+    let pages = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("page count");
+    Read_ {
+        text: poppler("pdftotext", &[], &file),
+        fonts: poppler("pdffonts", &[], &file),
+        info,
+        pages,
+        file,
+    }
+}
+
+/// Every page has the header and its own 「i / N」.
+fn assert_pages(pdf: &Read_, name: &str) {
+    for page in 1..=pdf.pages {
+        let text = pdf.page_text(page);
+        assert!(
+            text.contains(&format!("{page} / {}", pdf.pages)),
+            "page {page} numbered of {}",
+            pdf.pages
+        );
+        assert!(text.contains(name), "page {page} repeats the person header");
+    }
+}
+
+/// IPAexGothic embedded as a subset (ABCDEF+ prefix, emb yes, sub yes), and nothing else.
+fn assert_font(pdf: &Read_) {
+    let rows: Vec<&str> = pdf.fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{}", pdf.fonts);
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        assert!(cols[0].contains('+') && cols[0].contains("IPAexGothic"), "{row}");
+        let n = cols.len();
+        assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "emb sub uni: {row}");
+    }
+}
+
+fn assert_metadata(pdf: &Read_, title: &str) {
+    assert!(
+        pdf.info.lines().any(|l| l.starts_with("Title:") && l.contains(title)),
+        "{}",
+        pdf.info
+    );
+    let created = pdf
+        .info
+        .lines()
+        .find(|l| l.starts_with("CreationDate:"))
+        .expect("a creation date");
+    assert!(!created.contains("1970"), "a real creation date: {created}");
+    let year = chrono::Utc::now().format("%Y").to_string();
+    assert!(created.contains(&year), "{created}");
+    assert!(pdf.info.contains("Page size:      595.") , "A4: {}", pdf.info);
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+async fn exports_logged(db: &Db, person: &str) -> Vec<(String, Option<String>, Option<String>)> {
+    with_pool!(db, pool => sqlx::query_as::<_, (String, Option<String>, Option<String>)>(
+        "SELECT detail, actor_person, actor_client FROM audit_log WHERE action = 'export' AND subject_person = $1 ORDER BY id")
+        .bind(person)
+        .fetch_all(pool)
+        .await
+        .unwrap())
+}
+
+fn yen(v: i64) -> String {
+    format!("{}円", domain::money::group_thousands(v))
+}
+
+#[test]
+fn drugs_pdf_has_the_header_every_line_and_page_numbers() {
+    let app = spawn(Backend::Sqlite);
+    let path = "/api/v1/me/drugs/pdf?from=2024-06&to=2025-05";
+    assert_eq!(get(&app, path, "").status, 401);
+    let sato = app.dev_sign_in("demo-sato");
+    let got = get(&app, path, &sato);
+    assert_eq!(got.status, 200);
+    assert_eq!(got.content_type.as_deref(), Some("application/pdf"));
+    assert_eq!(got.cache.as_deref(), Some("no-store"));
+    assert_eq!(
+        got.disposition.as_deref(),
+        Some("attachment; filename=\"karte-drugs-2024-06_2025-05.pdf\"")
+    );
+    let pdf = read_pdf(&got.body);
+    let t = &pdf.text;
+    for expected in [
+        "お薬の情報",
+        "佐藤　健一",
+        "昭和49年6月12日 (1974-06-12)",
+        "50歳",
+        "01130012",
+        "4131・20573・00",
+        "発行日: 2025年6月1日",
+        "期間: 2024年6月 – 2025年5月",
+        "データ反映日",
+        "調剤数量",
+        "向）",
+    ] {
+        assert!(t.contains(expected), "{expected} missing in:\n{t}");
+    }
+    assert!(pdf.pages >= 2, "a year of drugs takes pages: {}", pdf.pages);
+    assert_pages(&pdf, "佐藤　健一");
+    assert_font(&pdf);
+    assert_metadata(&pdf, "お薬の情報");
+
+    // The same lines as the API: every 調剤日 and pharmacy caption, the count, the amounts.
+    let api: serde_json::Value = app
+        .get_with("/api/v1/me/drugs?from=2024-06&to=2025-05&limit=2000", &sato)
+        .into_json()
+        .unwrap();
+    let lines = api["lines"].as_array().unwrap();
+    assert!(t.contains(&format!("{}件", lines.len())), "line count");
+    let flat = t.replace('\n', "");
+    for l in lines {
+        let date = NaiveDate::parse_from_str(l["dispensed_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+        let caption = format!(
+            "調剤年月日: {}　病院・薬局名: {}",
+            app::components::dates::long_date(date, app::i18n::Lang::Ja),
+            l["dispenser_name"].as_str().unwrap()
+        );
+        assert!(flat.contains(&caption), "{caption}");
+        if let Some(c) = l["copay"].as_i64() {
+            assert!(flat.contains(&yen(c)), "copay {c}");
+        }
+    }
+    let db = block_on(Db::connect(app.settings())).unwrap();
+    let logged = block_on(exports_logged(&db, "demo-sato"));
+    assert_eq!(
+        logged,
+        [(
+            "pdf drugs 2024-06..2025-05 (api)".to_owned(),
+            Some("demo-sato".to_owned()),
+            None
+        )]
+    );
+    // And it shows in the person's access history.
+    let history = app.get_with("/access", &sato).into_string().unwrap();
+    assert!(history.contains("data-action=\"export\""));
+}
+
+#[test]
+fn checkups_pdf_has_five_columns_bands_in_text_and_labelled_judgements() {
+    let app = spawn(Backend::Sqlite);
+    let sato = app.dev_sign_in("demo-sato");
+    let got = get(&app, "/api/v1/me/checkups/pdf", &sato);
+    assert_eq!(got.status, 200);
+    assert_eq!(
+        got.disposition.as_deref(),
+        Some("attachment; filename=\"karte-checkups-2025-06-01.pdf\"")
+    );
+    let pdf = read_pdf(&got.body);
+    let t = &pdf.text;
+    let db = block_on(Db::connect(app.settings())).unwrap();
+    let person = domain::people::PersonId::parse("demo-sato").unwrap();
+    let all = block_on(server::records::checkups::checkups_for(&db, &person)).unwrap();
+    let shown = domain::checkups::shown_checkups(&all);
+    assert_eq!(shown.len(), 5, "sato has five 特定健診");
+    for c in &shown {
+        let date = app::components::dates::long_date(c.performed_on, app::i18n::Lang::Ja);
+        assert!(t.contains(&date), "{date} column");
+    }
+    for expected in ["健診結果", "直近5回", "検査項目", "メタボリックシンドローム判定", "特定保健指導レベル", "【指】＝保健指導判定値"] {
+        assert!(t.contains(expected), "{expected} missing in:\n{t}");
+    }
+    // A band is written as text, not only shown by colour.
+    let any_band = shown.iter().any(|c| {
+        c.results
+            .iter()
+            .any(|r| r.band(domain::people::Sex::Male).is_some_and(|b| b != domain::checkups::Band::Normal))
+    });
+    if any_band {
+        assert!(t.contains("【指】") || t.contains("【受】"));
+    }
+    // Computed judgements say so.
+    let computed = shown.iter().any(|c| {
+        domain::checkups::metabolic_judgement(c, domain::people::Sex::Male)
+            .is_some_and(|j| j.source == domain::checkups::JudgementSource::Computed)
+    });
+    assert_eq!(t.contains("Karteによる計算値"), computed || t.contains("「Karteによる計算値」は"));
+    assert_pages(&pdf, "佐藤　健一");
+    assert_font(&pdf);
+
+    // 後期高齢者健診 has no メタボ判定: a dash, not a made-up value.
+    let suzuki = app.dev_sign_in("demo-suzuki");
+    let pdf = read_pdf(&get(&app, "/api/v1/me/checkups/pdf", &suzuki).body);
+    assert!(pdf.text.contains("鈴木　ハル") && pdf.text.contains("—"));
+    assert!(pdf.text.contains("後期高齢者"), "{}", pdf.text);
+}
+
+#[test]
+fn expenses_pdf_has_lines_and_totals_per_year_institution_and_category() {
+    let app = spawn(Backend::Sqlite);
+    let sato = app.dev_sign_in("demo-sato");
+    let got = get(&app, "/api/v1/me/expenses/pdf?from=2024-01&to=2025-03", &sato);
+    assert_eq!(got.status, 200);
+    assert_eq!(
+        got.disposition.as_deref(),
+        Some("attachment; filename=\"karte-expenses-2024-01_2025-03.pdf\"")
+    );
+    let pdf = read_pdf(&got.body);
+    let flat = pdf.text.replace('\n', " ");
+    let db = block_on(Db::connect(app.settings())).unwrap();
+    let person = domain::people::PersonId::parse("demo-sato").unwrap();
+    let months = domain::period::MonthRange::parse("2024-01", "2025-03").unwrap();
+    let lines = block_on(server::records::lines::visible_expense_lines(&db, &person, months, today())).unwrap();
+    assert!(!lines.is_empty());
+    for (year, t) in domain::expenses::by_year(&lines).unwrap() {
+        assert!(flat.contains(&format!("{year}年 合計")), "{year} total row");
+        assert!(flat.contains(&yen(t.total.0)), "{year} total {}", t.total.0);
+        assert!(flat.contains(&yen(t.patient_paid.0)));
+    }
+    let all = domain::expenses::ExpenseTotals::of(&lines).unwrap();
+    assert!(flat.contains(&yen(all.total.0)) && flat.contains(&yen(all.insurer_paid.0)));
+    for (name, _) in domain::expenses::by_institution(&lines).unwrap() {
+        assert!(flat.replace(' ', "").contains(&name.replace(' ', "")), "{name}");
+    }
+    for expected in ["医療費通知情報", "診療区分ごとの合計", "医療機関等ごとの合計", "窓口負担相当額", "期間: 2024年1月 – 2025年3月"] {
+        assert!(flat.contains(expected), "{expected}");
+    }
+    assert_pages(&pdf, "佐藤　健一");
+    assert_font(&pdf);
+    assert_metadata(&pdf, "医療費通知情報");
+}
+
+#[test]
+fn the_combined_report_in_english_and_for_a_proxy_shows_only_granted_kinds() {
+    let app = spawn(Backend::Sqlite);
+    let sato = app.dev_sign_in("demo-sato");
+    let got = get(&app, "/api/v1/me/report/pdf?from=2024-06&to=2025-05", &sato);
+    assert_eq!(got.status, 200);
+    assert_eq!(
+        got.disposition.as_deref(),
+        Some("attachment; filename=\"karte-report-2024-06_2025-05.pdf\"")
+    );
+    let pdf = read_pdf(&got.body);
+    for expected in ["医療情報の記録", "お薬の情報", "健診結果", "医療費通知情報"] {
+        assert!(pdf.text.contains(expected), "{expected}");
+    }
+    assert_pages(&pdf, "佐藤　健一");
+
+    // English, with the language cookie.
+    let en = format!("{sato}; karte_lang=en");
+    let pdf = read_pdf(&get(&app, "/api/v1/me/drugs/pdf?from=2024-06&to=2025-05", &en).body);
+    assert_metadata(&pdf, "Medicines");
+    for expected in ["Medicines", "Date of birth", "Issued: 1 Jun 2025", "Period: Jun 2024 – May 2025"] {
+        assert!(pdf.text.contains(expected), "{expected} in {}", pdf.text);
+    }
+
+    // A proxy granted checkups only: no drug PDF (404, never 403), and a report of checkups.
+    let proxy = app.dev_sign_in("demo-takahashi");
+    app.post_form(
+        "/proxies",
+        &[("grantee", "demo-takahashi"), ("kinds", "checkups"), ("until", "2099-12-31")],
+        Some(&sato),
+    );
+    app.post_form("/viewing", &[("person", "demo-sato")], Some(&proxy));
+    assert_eq!(get(&app, "/api/v1/me/drugs/pdf", &proxy).status, 404);
+    assert_eq!(get(&app, "/api/v1/me/expenses/pdf", &proxy).status, 404);
+    let got = get(&app, "/api/v1/me/report/pdf", &proxy);
+    assert_eq!(got.status, 200);
+    let pdf = read_pdf(&got.body);
+    assert!(pdf.text.contains("健診結果") && pdf.text.contains("佐藤　健一"));
+    assert!(!pdf.text.contains("お薬の情報") && !pdf.text.contains("医療費通知情報"));
+    assert!(pdf.text.contains("代理人による出力"));
+    let db = block_on(Db::connect(app.settings())).unwrap();
+    let logged = block_on(exports_logged(&db, "demo-sato"));
+    assert!(logged.iter().any(|(d, who, _)| d == "pdf report 2022-07..2025-06 (api)" && who.as_deref() == Some("demo-takahashi")), "{logged:?}");
+    // A bad period is a clear 400.
+    assert_eq!(get(&app, "/api/v1/me/drugs/pdf?from=2025-13&to=2025-01", &sato).status, 400);
+}
+
+#[test]
+fn the_report_renders_on_postgres_too() {
+    let app = spawn(Backend::Postgres);
+    let tanaka = app.dev_sign_in("demo-tanaka-hiroshi");
+    let got = get(&app, "/api/v1/me/report/pdf", &tanaka);
+    assert_eq!(got.status, 200);
+    let pdf = read_pdf(&got.body);
+    assert_pages(&pdf, "田中　宏");
+    assert_font(&pdf);
+}
+
+#[test]
+fn the_cli_exports_each_kind_and_is_audited() {
+    let db = test_db(Backend::Sqlite);
+    let karte = |args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_karte"));
+        cmd.args(args)
+            .env_remove("KARTE_DATABASE_URL")
+            .env("KARTE_DATA_DIR", &db.settings.data_dir)
+            .env("KARTE_TODAY", TODAY)
+            .env("KARTE_LOG", "warn");
+        cmd.output().expect("karte runs")
+    };
+    assert!(karte(&["demo"]).status.success());
+    let dir = std::env::temp_dir().join(format!("karte-pdf-cli-{}", crate::helpers::random_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for kind in ["drugs", "checkups", "expenses", "all"] {
+        let file = dir.join(format!("{kind}.pdf"));
+        let out = karte(&[
+            "export", "pdf", "--person", "demo-suzuki", "--kind", kind, "--from", "2024-04", "--to", "2025-03",
+            "-o", file.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(stdout.contains("pages"), "{stdout}");
+        let pdf = read_pdf(&std::fs::read(&file).unwrap());
+        assert_pages(&pdf, "鈴木　ハル");
+        assert!(pdf.text.contains("昭和23年2月20日 (1948-02-20)") && pdf.text.contains("39131156"));
+        assert_font(&pdf);
+    }
+    let out = karte(&["export", "pdf", "--person", "nobody-here", "--kind", "drugs", "-o", dir.join("x.pdf").to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such person"));
+    let conn = block_on(db.open());
+    let logged = block_on(exports_logged(&conn, "demo-suzuki"));
+    assert_eq!(logged.len(), 4, "{logged:?}");
+    assert!(logged.iter().all(|(_, person, client)| person.is_none() && client.as_deref() == Some("cli")));
+    assert_eq!(logged[0].0, "pdf drugs 2024-04..2025-03 (cli)");
+    assert_eq!(logged[1].0, "pdf checkups (cli)");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_export_page_links_each_pdf_for_the_chosen_period() {
+    let app = spawn(Backend::Sqlite);
+    let page = app.get("/export").into_string().unwrap();
+    assert!(page.contains("/signin") && !page.contains("/api/v1/me/drugs/pdf"));
+    let sato = app.dev_sign_in("demo-sato");
+    let r = app.get_with("/export?from=2024-04&to=2025-03", &sato);
+    assert_eq!(r.status(), 200);
+    let page = r.into_string().unwrap().replace("&amp;", "&");
+    for kind in ["drugs", "expenses", "report"] {
+        assert!(
+            page.contains(&format!("href=\"/api/v1/me/{kind}/pdf?from=2024-04&to=2025-03\"")),
+            "{kind} link"
+        );
+    }
+    assert!(page.contains("href=\"/api/v1/me/checkups/pdf\""));
+    assert!(page.contains("download"));
+    assert!(page.contains("佐藤　健一") && page.contains("name=\"from\""), "person and period chooser");
+    // The link works with the page's cookie.
+    assert_eq!(
+        get(&app, "/api/v1/me/expenses/pdf?from=2024-04&to=2025-03", &sato).status,
+        200
+    );
+
+    // A proxy sees links only for what was granted (and the report).
+    let proxy = app.dev_sign_in("demo-takahashi");
+    app.post_form(
+        "/proxies",
+        &[("grantee", "demo-takahashi"), ("kinds", "checkups"), ("until", "2099-12-31")],
+        Some(&sato),
+    );
+    app.post_form("/viewing", &[("person", "demo-sato")], Some(&proxy));
+    let page = app.get_with("/export", &proxy).into_string().unwrap();
+    assert!(page.contains("/api/v1/me/checkups/pdf") && page.contains("/api/v1/me/report/pdf"));
+    assert!(!page.contains("/api/v1/me/drugs/pdf") && !page.contains("/api/v1/me/expenses/pdf"));
+}
