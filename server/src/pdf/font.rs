@@ -13,6 +13,9 @@ pub const DEFAULT_FONT_PATH: &str = "/usr/share/fonts/opentype/ipaexfont-gothic/
 pub struct Font {
     pub(crate) parsed: ParsedFont,
     units_per_em: f32,
+    /// Advance widths (ems) of the Basic Multilingual Plane in blocks of 256 characters, each
+    /// looked up on first use, so measuring is an index instead of a cmap search per character.
+    bmp: Vec<OnceLock<Box<[f32]>>>,
     /// Ascent as a fraction of the em (baseline position inside a line).
     pub ascent: f32,
 }
@@ -28,15 +31,34 @@ impl Font {
             parsed,
             units_per_em,
             ascent,
+            bmp: (0..256).map(|_| OnceLock::new()).collect(),
         })
+    }
+
+    fn lookup(&self, c: char) -> f32 {
+        match self.parsed.lookup_glyph_index(c as u32) {
+            Some(glyph) => f32::from(self.parsed.get_horizontal_advance(glyph)) / self.units_per_em,
+            None => 1.0,
+        }
     }
 
     /// Advance width of `c` in ems (from the font's `hmtx`); a character the font lacks is
     /// measured as one em, so wrapping stays on the safe side.
     pub fn advance(&self, c: char) -> f32 {
-        match self.parsed.lookup_glyph_index(c as u32) {
-            Some(glyph) => f32::from(self.parsed.get_horizontal_advance(glyph)) / self.units_per_em,
-            None => 1.0,
+        let cp = c as usize;
+        match self.bmp.get(cp >> 8) {
+            Some(block) => block.get_or_init(|| {
+                let base = (cp >> 8) << 8;
+                (base..base + 256)
+                    .map(|i| {
+                        u32::try_from(i)
+                            .ok()
+                            .and_then(char::from_u32)
+                            .map_or(1.0, |c| self.lookup(c))
+                    })
+                    .collect()
+            })[cp & 0xFF],
+            None => self.lookup(c),
         }
     }
 

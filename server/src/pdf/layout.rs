@@ -510,6 +510,11 @@ fn to_ops(items: &[Item], font: &FontId) -> Vec<Op> {
     ops
 }
 
+/// The number of pages `doc` takes (lays it out without writing the PDF).
+pub fn page_count(doc: &Document, font: &Font) -> usize {
+    paginate(doc, font).len()
+}
+
 /// A rendered PDF and its page count.
 #[derive(Debug, Clone)]
 pub struct Rendered {
@@ -547,6 +552,13 @@ pub fn render(doc: &Document, font: &Font) -> Result<Rendered, PdfError> {
     lo.catalog_mut()
         .map_err(|e| PdfError::Render(e.to_string()))?
         .set("Lang", lopdf::Object::string_literal(doc.lang.as_str()));
+    // printpdf labels every file PDF/X-3 in the info dictionary; these are not PDF/X files.
+    if let Ok(info) = lo.trailer.get(b"Info").and_then(lopdf::Object::as_reference) {
+        if let Ok(dict) = lo.get_object_mut(info).and_then(lopdf::Object::as_dict_mut) {
+            dict.remove(b"GTS_PDFXVersion");
+            dict.remove(b"Identifier");
+        }
+    }
     lo.compress();
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)

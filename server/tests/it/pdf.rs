@@ -419,7 +419,7 @@ fn the_cli_exports_each_kind_and_is_audited() {
         ]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let stdout = String::from_utf8(out.stdout).unwrap();
-        assert!(stdout.contains("pages"), "{stdout}");
+        assert!(stdout.contains("page(s)"), "{stdout}");
         let pdf = read_pdf(&std::fs::read(&file).unwrap());
         assert_pages(&pdf, "鈴木　ハル");
         assert!(pdf.has("昭和23年2月20日 (1948-02-20)") && pdf.has("39131156"));
