@@ -226,19 +226,28 @@ fn header_items(doc: &Document, font: &Font) -> (Vec<Item>, f32) {
             .min(half * 0.45);
         let top = y;
         let rows = doc.header.len().div_ceil(2);
-        let mut bottom = y;
-        for (i, (label, value)) in doc.header.iter().enumerate() {
-            let col = i / rows;
-            let x = MARGIN_X + PAD * 2.0 + col as f32 * half;
-            let mut row_top = top - PAD * 2.0 - (i % rows) as f32 * HEADER_SIZE * LEADING * 1.15;
-            items.push(pager.text_at(x, row_top, HEADER_SIZE, label.clone()));
-            for line in pager.lines(value, HEADER_SIZE, half - label_w - PAD * 6.0) {
-                items.push(pager.text_at(x + label_w + PAD * 3.0, row_top, HEADER_SIZE, line));
-                row_top -= HEADER_SIZE * LEADING;
+        let row_gap = HEADER_SIZE * LEADING * 0.15;
+        let mut row_top = top - PAD * 2.0;
+        for r in 0..rows {
+            // Left pair r, right pair r + rows; the row is as tall as its taller value.
+            let mut height = HEADER_SIZE * LEADING;
+            for (col, i) in [r, r + rows].into_iter().enumerate() {
+                let Some((label, value)) = doc.header.get(i) else {
+                    continue;
+                };
+                let x = MARGIN_X + PAD * 2.0 + col as f32 * half;
+                items.push(pager.text_at(x, row_top, HEADER_SIZE, label.clone()));
+                let lines = pager.lines(value, HEADER_SIZE, half - label_w - PAD * 6.0);
+                height = height.max(lines.len() as f32 * HEADER_SIZE * LEADING);
+                let mut line_top = row_top;
+                for line in lines {
+                    items.push(pager.text_at(x + label_w + PAD * 3.0, line_top, HEADER_SIZE, line));
+                    line_top -= HEADER_SIZE * LEADING;
+                }
             }
-            bottom = bottom.min(row_top);
+            row_top -= height + row_gap;
         }
-        let bottom = bottom.min(top - PAD * 2.0 - rows as f32 * HEADER_SIZE * LEADING * 1.15) - PAD;
+        let bottom = row_top - PAD;
         items.push(Item::Fill {
             x: MARGIN_X,
             y: bottom,
