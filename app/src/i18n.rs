@@ -321,7 +321,6 @@ messages! {
     // ── PDF ──
     PdfSave => "PDFで保存", "Save as PDF";
     PdfIssued => "発行日", "Issued";
-    PdfDataAsOf => "データ反映日", "Data as of";
     PdfByProxy => "代理人による出力", "Exported by a proxy";
     PdfReportTitle => "医療情報の記録（お薬・健診・医療費）", "Health record (medicines, checkups, medical costs)";
     PdfNoRecords => "この期間の記録はありません。", "No records in this period.";

@@ -46,7 +46,7 @@ fn main() {
     let mut pages = 0;
     for _ in 0..5 {
         let t = Instant::now();
-        let doc = drugs_document(&ctx, months, &lines);
+        let doc = drugs_document(&ctx, months, &lines, None);
         let built = t.elapsed().as_secs_f64() * 1000.0;
         let out = render(&doc, font).expect("renders");
         best = best.min(t.elapsed().as_secs_f64() * 1000.0);

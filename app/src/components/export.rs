@@ -75,7 +75,11 @@ pub fn PdfLink(
     let lang = use_lang();
     let href = pdf_url(kind, from.as_deref(), to.as_deref());
     let text = lang.t(label.unwrap_or(Msg::PdfSave));
-    let aria = format!("{}{}", lang.t(kind.title()), lang.parenthesized(lang.t(Msg::PdfSave)));
+    let aria = format!(
+        "{}{}",
+        lang.t(kind.title()),
+        lang.parenthesized(lang.t(Msg::PdfSave))
+    );
     view! {
         <a class="button pdf-link" href=href download="" aria-label=aria
             data-testid=format!("pdf-{}", kind.code())>{text}</a>
@@ -96,7 +100,10 @@ mod tests {
             pdf_url(PdfKind::Checkups, Some("2024-04"), Some("2025-03")),
             "/api/v1/me/checkups/pdf"
         );
-        assert_eq!(pdf_url(PdfKind::Report, None, None), "/api/v1/me/report/pdf");
+        assert_eq!(
+            pdf_url(PdfKind::Report, None, None),
+            "/api/v1/me/report/pdf"
+        );
         assert_eq!(
             pdf_url(PdfKind::Expenses, Some("2024-04"), Some("")),
             "/api/v1/me/expenses/pdf?from=2024-04"

@@ -5,8 +5,8 @@ pub mod checkups;
 pub mod deduction;
 pub mod drugs;
 pub mod expenses;
-pub mod pdf;
 pub mod import;
+pub mod pdf;
 
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;

@@ -134,8 +134,7 @@ async fn pdf(
         today,
         lang,
     };
-    let export = match export_pdf(&db, request).await
-    {
+    let export = match export_pdf(&db, request).await {
         Ok(e) => e,
         Err(e) => return error_response(&e),
     };

@@ -59,7 +59,12 @@ impl ExportKind {
 /// `karte-drugs-2024-04_2025-03.pdf`; checkups (no period) carry the issue date instead.
 pub fn file_name(kind: ExportKind, months: MonthRange, today: NaiveDate) -> String {
     if kind.has_period() {
-        format!("karte-{}-{}_{}.pdf", kind.code(), months.from(), months.to())
+        format!(
+            "karte-{}-{}_{}.pdf",
+            kind.code(),
+            months.from(),
+            months.to()
+        )
     } else {
         format!("karte-{}-{}.pdf", kind.code(), today.format("%Y-%m-%d"))
     }
@@ -68,7 +73,12 @@ pub fn file_name(kind: ExportKind, months: MonthRange, today: NaiveDate) -> Stri
 /// What goes to the access log: kind and period, never health values.
 pub fn audit_detail(kind: ExportKind, months: MonthRange, channel: &str) -> String {
     if kind.has_period() {
-        format!("pdf {} {}..{}{channel}", kind.code(), months.from(), months.to())
+        format!(
+            "pdf {} {}..{}{channel}",
+            kind.code(),
+            months.from(),
+            months.to()
+        )
     } else {
         format!("pdf {}{channel}", kind.code())
     }
@@ -105,7 +115,8 @@ pub async fn gather(
     for kind in kinds {
         match kind {
             AccessKind::Drugs => {
-                data.drugs = Some(lines::visible_drug_lines(db, person, months, today).await?)
+                data.drugs = Some(lines::visible_drug_lines(db, person, months, today).await?);
+                data.drugs_as_of = lines::drug_data_as_of(db, person, today).await?;
             }
             AccessKind::Expenses => {
                 data.expenses = Some(lines::visible_expense_lines(db, person, months, today).await?)
@@ -158,9 +169,12 @@ pub async fn export_pdf(db: &Db, req: ExportRequest<'_>) -> Result<Export, AppEr
     let rendered = tokio::task::spawn_blocking(move || {
         let font = font()?;
         let doc = match kind {
-            ExportKind::Drugs => {
-                reports::drugs_document(&ctx, months, data.drugs.as_deref().unwrap_or_default())
-            }
+            ExportKind::Drugs => reports::drugs_document(
+                &ctx,
+                months,
+                data.drugs.as_deref().unwrap_or_default(),
+                data.drugs_as_of,
+            ),
             ExportKind::Checkups => reports::checkups_document(
                 &ctx,
                 data.checkups.as_deref().unwrap_or_default(),
@@ -249,8 +263,7 @@ pub async fn run_cli(
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from(&export.file_name));
-    std::fs::write(&path, &export.bytes)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    std::fs::write(&path, &export.bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let event = Event::new(Action::Export)
         .by_client("cli")
         .on(person.as_str())

@@ -142,9 +142,26 @@ const PAD: f32 = 2.5;
 /// Something drawn on a page.
 #[derive(Debug, Clone, PartialEq)]
 enum Item {
-    Text { x: f32, y: f32, size: f32, text: String },
-    Fill { x: f32, y: f32, w: f32, h: f32, grey: f32 },
-    Rule { x1: f32, y1: f32, x2: f32, y2: f32, width: f32 },
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        text: String,
+    },
+    Fill {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        grey: f32,
+    },
+    Rule {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+    },
 }
 
 struct Pager<'f> {
@@ -187,7 +204,11 @@ impl<'f> Pager<'f> {
 
 /// Column x positions (left edges) and widths.
 fn column_geometry(columns: &[Column]) -> Vec<(f32, f32)> {
-    let total: f32 = columns.iter().map(|c| c.weight.max(0.0)).sum::<f32>().max(1e-3);
+    let total: f32 = columns
+        .iter()
+        .map(|c| c.weight.max(0.0))
+        .sum::<f32>()
+        .max(1e-3);
     let mut x = MARGIN_X;
     columns
         .iter()
@@ -270,10 +291,34 @@ fn header_items(doc: &Document, font: &Font) -> (Vec<Item>, f32) {
 
 fn box_rules(x: f32, y: f32, w: f32, h: f32, width: f32) -> [Item; 4] {
     [
-        Item::Rule { x1: x, y1: y, x2: x + w, y2: y, width },
-        Item::Rule { x1: x, y1: y + h, x2: x + w, y2: y + h, width },
-        Item::Rule { x1: x, y1: y, x2: x, y2: y + h, width },
-        Item::Rule { x1: x + w, y1: y, x2: x + w, y2: y + h, width },
+        Item::Rule {
+            x1: x,
+            y1: y,
+            x2: x + w,
+            y2: y,
+            width,
+        },
+        Item::Rule {
+            x1: x,
+            y1: y + h,
+            x2: x + w,
+            y2: y + h,
+            width,
+        },
+        Item::Rule {
+            x1: x,
+            y1: y,
+            x2: x,
+            y2: y + h,
+            width,
+        },
+        Item::Rule {
+            x1: x + w,
+            y1: y,
+            x2: x + w,
+            y2: y + h,
+            width,
+        },
     ]
 }
 
@@ -330,13 +375,47 @@ fn draw_row(
     };
     let mut items = Vec::new();
     if let Some(grey) = shade {
-        items.push(Item::Fill { x: MARGIN_X, y: bottom, w: CONTENT_W, h: row.height, grey });
+        items.push(Item::Fill {
+            x: MARGIN_X,
+            y: bottom,
+            w: CONTENT_W,
+            h: row.height,
+            grey,
+        });
     }
-    let top_rule = if row.kind == RowKind::Total || head { 0.9 } else { 0.3 };
-    items.push(Item::Rule { x1: MARGIN_X, y1: top, x2: MARGIN_X + CONTENT_W, y2: top, width: top_rule });
-    items.push(Item::Rule { x1: MARGIN_X, y1: bottom, x2: MARGIN_X + CONTENT_W, y2: bottom, width: if head { 0.9 } else { 0.3 } });
-    items.push(Item::Rule { x1: MARGIN_X, y1: bottom, x2: MARGIN_X, y2: top, width: 0.3 });
-    items.push(Item::Rule { x1: MARGIN_X + CONTENT_W, y1: bottom, x2: MARGIN_X + CONTENT_W, y2: top, width: 0.3 });
+    let top_rule = if row.kind == RowKind::Total || head {
+        0.9
+    } else {
+        0.3
+    };
+    items.push(Item::Rule {
+        x1: MARGIN_X,
+        y1: top,
+        x2: MARGIN_X + CONTENT_W,
+        y2: top,
+        width: top_rule,
+    });
+    items.push(Item::Rule {
+        x1: MARGIN_X,
+        y1: bottom,
+        x2: MARGIN_X + CONTENT_W,
+        y2: bottom,
+        width: if head { 0.9 } else { 0.3 },
+    });
+    items.push(Item::Rule {
+        x1: MARGIN_X,
+        y1: bottom,
+        x2: MARGIN_X,
+        y2: top,
+        width: 0.3,
+    });
+    items.push(Item::Rule {
+        x1: MARGIN_X + CONTENT_W,
+        y1: bottom,
+        x2: MARGIN_X + CONTENT_W,
+        y2: top,
+        width: 0.3,
+    });
     if row.kind == RowKind::Group {
         let mut line_top = top - PAD;
         for line in &row.lines[0] {
@@ -346,7 +425,13 @@ fn draw_row(
     } else {
         for (i, ((x, w), lines)) in geometry.iter().zip(&row.lines).enumerate() {
             if i > 0 {
-                items.push(Item::Rule { x1: *x, y1: bottom, x2: *x, y2: top, width: 0.3 });
+                items.push(Item::Rule {
+                    x1: *x,
+                    y1: bottom,
+                    x2: *x,
+                    y2: top,
+                    width: 0.3,
+                });
             }
             let mut line_top = top - PAD;
             for line in lines {
@@ -370,7 +455,11 @@ fn place_table(pager: &mut Pager<'_>, table: &Table) {
         &geometry,
         &Row::body(table.columns.iter().map(|c| c.label.clone()).collect()),
     );
-    let rows: Vec<LaidRow> = table.rows.iter().map(|r| lay_row(pager, &geometry, r)).collect();
+    let rows: Vec<LaidRow> = table
+        .rows
+        .iter()
+        .map(|r| lay_row(pager, &geometry, r))
+        .collect();
     // The header with at least the first row, or a new page.
     let first = rows.first().map_or(0.0, |r| r.height);
     if pager.room() < head.height + first && pager.y < pager.content_top {
@@ -466,7 +555,14 @@ fn to_ops(items: &[Item], font: &FontId) -> Vec<Op> {
     let mut ops = Vec::with_capacity(items.len() * 3);
     // Fills first, then rules, then text on top.
     for item in items {
-        if let Item::Fill { x, y, w, h, grey: g } = item {
+        if let Item::Fill {
+            x,
+            y,
+            w,
+            h,
+            grey: g,
+        } = item
+        {
             ops.push(Op::SetFillColor { col: grey(*g) });
             let mut rect = Rect::from_xywh(Pt(*x), Pt(*y), Pt(*w), Pt(*h));
             rect.mode = Some(PaintMode::Fill);
@@ -476,7 +572,14 @@ fn to_ops(items: &[Item], font: &FontId) -> Vec<Op> {
     ops.push(Op::SetOutlineColor { col: grey(0.35) });
     let mut width = -1.0;
     for item in items {
-        if let Item::Rule { x1, y1, x2, y2, width: w } = item {
+        if let Item::Rule {
+            x1,
+            y1,
+            x2,
+            y2,
+            width: w,
+        } = item
+        {
             if *w != width {
                 ops.push(Op::SetOutlineThickness { pt: Pt(*w) });
                 width = *w;
@@ -484,8 +587,20 @@ fn to_ops(items: &[Item], font: &FontId) -> Vec<Op> {
             ops.push(Op::DrawLine {
                 line: Line {
                     points: vec![
-                        LinePoint { p: Point { x: Pt(*x1), y: Pt(*y1) }, bezier: false },
-                        LinePoint { p: Point { x: Pt(*x2), y: Pt(*y2) }, bezier: false },
+                        LinePoint {
+                            p: Point {
+                                x: Pt(*x1),
+                                y: Pt(*y1),
+                            },
+                            bezier: false,
+                        },
+                        LinePoint {
+                            p: Point {
+                                x: Pt(*x2),
+                                y: Pt(*y2),
+                            },
+                            bezier: false,
+                        },
                     ],
                     is_closed: false,
                 },
@@ -496,7 +611,13 @@ fn to_ops(items: &[Item], font: &FontId) -> Vec<Op> {
     ops.push(Op::StartTextSection);
     let mut size = -1.0;
     for item in items {
-        if let Item::Text { x, y, size: s, text } = item {
+        if let Item::Text {
+            x,
+            y,
+            size: s,
+            text,
+        } = item
+        {
             if text.is_empty() {
                 continue;
             }
@@ -562,7 +683,11 @@ pub fn render(doc: &Document, font: &Font) -> Result<Rendered, PdfError> {
         .map_err(|e| PdfError::Render(e.to_string()))?
         .set("Lang", lopdf::Object::string_literal(doc.lang.as_str()));
     // printpdf labels every file PDF/X-3 in the info dictionary; these are not PDF/X files.
-    if let Ok(info) = lo.trailer.get(b"Info").and_then(lopdf::Object::as_reference) {
+    if let Ok(info) = lo
+        .trailer
+        .get(b"Info")
+        .and_then(lopdf::Object::as_reference)
+    {
         if let Ok(dict) = lo.get_object_mut(info).and_then(lopdf::Object::as_dict_mut) {
             dict.remove(b"GTS_PDFXVersion");
             dict.remove(b"Identifier");
@@ -614,7 +739,11 @@ mod tests {
                                 ])
                             }
                         })
-                        .chain(std::iter::once(Row::total(vec!["合計".into(), String::new(), "1円".into()])))
+                        .chain(std::iter::once(Row::total(vec![
+                            "合計".into(),
+                            String::new(),
+                            "1円".into(),
+                        ])))
                         .collect(),
                 }),
                 Block::Text("おわり".into()),
@@ -649,13 +778,28 @@ mod tests {
                     _ => None,
                 })
                 .collect();
-            assert!(texts.iter().any(|t| *t.3 == format!("{} / {n}", i + 1)), "page {i} number");
-            assert!(texts.iter().any(|t| t.3 == "テスト文書"), "title on page {i}");
-            assert!(texts.iter().any(|t| t.3 == "佐藤　健一"), "header on page {i}");
-            assert!(texts.iter().any(|t| t.3 == "名前"), "column header on page {i}");
+            assert!(
+                texts.iter().any(|t| *t.3 == format!("{} / {n}", i + 1)),
+                "page {i} number"
+            );
+            assert!(
+                texts.iter().any(|t| t.3 == "テスト文書"),
+                "title on page {i}"
+            );
+            assert!(
+                texts.iter().any(|t| t.3 == "佐藤　健一"),
+                "header on page {i}"
+            );
+            assert!(
+                texts.iter().any(|t| t.3 == "名前"),
+                "column header on page {i}"
+            );
             for (x, y, size, text) in &texts {
                 let right = **x + f.width(text, **size);
-                assert!(right <= PAGE_W - MARGIN_X + 0.01, "{text} overflows to {right}");
+                assert!(
+                    right <= PAGE_W - MARGIN_X + 0.01,
+                    "{text} overflows to {right}"
+                );
                 if !text.contains(" / ") {
                     assert!(**y >= MARGIN_BOTTOM - 0.01, "{text} below the margin");
                 }
@@ -666,10 +810,18 @@ mod tests {
                     assert!(y1.min(*y2) >= MARGIN_BOTTOM - 0.01);
                 }
             }
-            seen.extend(texts.iter().filter(|t| t.3.starts_with("row-")).map(|t| t.3.clone()));
+            seen.extend(
+                texts
+                    .iter()
+                    .filter(|t| t.3.starts_with("row-"))
+                    .map(|t| t.3.clone()),
+            );
         }
         // Every row once: none lost, none split over two pages (the id cell is one line).
-        let expected: Vec<String> = (0..300).filter(|i| i % 7 != 0).map(|i| format!("row-{i}")).collect();
+        let expected: Vec<String> = (0..300)
+            .filter(|i| i % 7 != 0)
+            .map(|i| format!("row-{i}"))
+            .collect();
         assert_eq!(seen, expected);
     }
 
@@ -679,8 +831,15 @@ mod tests {
         let out = render(&doc(20), f).unwrap();
         assert!(out.bytes.starts_with(b"%PDF-"));
         let raw = String::from_utf8_lossy(&out.bytes);
-        assert!(raw.contains("/Lang(ja)") || raw.contains("/Lang (ja)"), "document language");
-        assert!(out.bytes.len() < 200_000, "a subset, not the 6 MB font: {}", out.bytes.len());
+        assert!(
+            raw.contains("/Lang(ja)") || raw.contains("/Lang (ja)"),
+            "document language"
+        );
+        assert!(
+            out.bytes.len() < 200_000,
+            "a subset, not the 6 MB font: {}",
+            out.bytes.len()
+        );
         assert_eq!(out.pages, 1);
     }
 

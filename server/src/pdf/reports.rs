@@ -33,6 +33,9 @@ pub struct ReportContext {
 #[derive(Debug, Clone, Default)]
 pub struct ReportData {
     pub drugs: Option<Vec<DrugLine>>,
+    /// The drug page's "data as of": the latest publication day of the person's drug
+    /// information visible today (whatever the period).
+    pub drugs_as_of: Option<NaiveDate>,
     /// Every checkup of the person; the last five from FY2020 are shown.
     pub checkups: Option<Vec<Checkup>>,
     pub sex: Option<Sex>,
@@ -94,7 +97,12 @@ pub fn person_pairs(lang: Lang, person: &PersonHeader, today: NaiveDate) -> Vec<
     ]
 }
 
-fn document(ctx: &ReportContext, title: String, notes: Vec<String>, blocks: Vec<Block>) -> Document {
+fn document(
+    ctx: &ReportContext,
+    title: String,
+    notes: Vec<String>,
+    blocks: Vec<Block>,
+) -> Document {
     let lang = ctx.lang;
     let mut all_notes = vec![format!(
         "{}: {}",
@@ -119,7 +127,7 @@ fn document(ctx: &ReportContext, title: String, notes: Vec<String>, blocks: Vec<
 }
 
 fn data_as_of(lang: Lang, date: Option<NaiveDate>) -> Option<String> {
-    date.map(|d| format!("{}: {}", lang.t(Msg::PdfDataAsOf), long_date(d, lang)))
+    date.map(|d| format!("{}: {}", lang.t(Msg::DataAsOf), long_date(d, lang)))
 }
 
 /// The newest publication date among the lines shown (the data reflects the insurer up to it).
@@ -128,7 +136,12 @@ fn newest(dates: impl Iterator<Item = NaiveDate>) -> Option<NaiveDate> {
 }
 
 fn data_date(data: &ReportData) -> Option<NaiveDate> {
-    let drugs = data.drugs.iter().flatten().map(|l| l.visible_from);
+    let drugs = data
+        .drugs
+        .iter()
+        .flatten()
+        .map(|l| l.visible_from)
+        .chain(data.drugs_as_of);
     let expenses = data.expenses.iter().flatten().map(|l| l.visible_from);
     let checkups = data.checkups.iter().flatten().map(|c| c.performed_on);
     newest(drugs.chain(expenses).chain(checkups))
@@ -220,16 +233,31 @@ pub fn drug_blocks(lang: Lang, lines: &[DrugLine]) -> Vec<Block> {
     blocks
 }
 
-pub fn drugs_document(ctx: &ReportContext, months: MonthRange, lines: &[DrugLine]) -> Document {
+/// `as_of`: the page's "data as of" (see `ReportData::drugs_as_of`); without it, the newest
+/// publication day among `lines`.
+pub fn drugs_document(
+    ctx: &ReportContext,
+    months: MonthRange,
+    lines: &[DrugLine],
+    as_of: Option<NaiveDate>,
+) -> Document {
     let lang = ctx.lang;
     let notes = [
         Some(period_label(lang, months)),
-        data_as_of(lang, newest(lines.iter().map(|l| l.visible_from))),
+        data_as_of(
+            lang,
+            as_of.or_else(|| newest(lines.iter().map(|l| l.visible_from))),
+        ),
     ]
     .into_iter()
     .flatten()
     .collect();
-    document(ctx, lang.t(Msg::DrugsTitle).to_owned(), notes, drug_blocks(lang, lines))
+    document(
+        ctx,
+        lang.t(Msg::DrugsTitle).to_owned(),
+        notes,
+        drug_blocks(lang, lines),
+    )
 }
 
 // ── checkups ──
@@ -303,7 +331,11 @@ pub fn checkup_blocks(
             Lang::En => c.kind.label_en(),
         };
         columns.push(Column::new(
-            format!("{}\n{kind}\n{}", long_date(c.performed_on, lang), c.institution_name),
+            format!(
+                "{}\n{kind}\n{}",
+                long_date(c.performed_on, lang),
+                c.institution_name
+            ),
             1.0,
         ));
     }
@@ -312,7 +344,10 @@ pub fn checkup_blocks(
     for c in &shown {
         for r in &c.results {
             let group = r.group();
-            if matches!(group, ItemGroup::MetabolicJudgement | ItemGroup::GuidanceLevel) {
+            if matches!(
+                group,
+                ItemGroup::MetabolicJudgement | ItemGroup::GuidanceLevel
+            ) {
                 continue;
             }
             if !items.iter().any(|(_, seen)| seen.code == r.code) {
@@ -392,11 +427,7 @@ pub fn checkup_blocks(
     ]
 }
 
-pub fn checkups_document(
-    ctx: &ReportContext,
-    checkups: &[Checkup],
-    sex: Option<Sex>,
-) -> Document {
+pub fn checkups_document(ctx: &ReportContext, checkups: &[Checkup], sex: Option<Sex>) -> Document {
     let lang = ctx.lang;
     let notes = [
         Some(format!(
@@ -473,16 +504,20 @@ pub fn expense_blocks(lang: Lang, lines: &[ExpenseLine]) -> Result<Vec<Block>, P
     let mut rows = Vec::new();
     let mut year: Option<i32> = None;
     let mut year_lines: Vec<&ExpenseLine> = Vec::new();
-    let close_year = |rows: &mut Vec<Row>, year: i32, ls: &[&ExpenseLine]| -> Result<(), PdfError> {
-        let t = ExpenseTotals::of(ls.iter().copied()).map_err(money)?;
-        rows.push(Row::total(totals_cells(
-            lang,
-            format!("{} {}", year_label(lang, year), lang.t(Msg::PdfTotal)),
-            [format!("{}{}", t.lines, lang.t(Msg::DrugsCount)), String::new()],
-            &t,
-        )));
-        Ok(())
-    };
+    let close_year =
+        |rows: &mut Vec<Row>, year: i32, ls: &[&ExpenseLine]| -> Result<(), PdfError> {
+            let t = ExpenseTotals::of(ls.iter().copied()).map_err(money)?;
+            rows.push(Row::total(totals_cells(
+                lang,
+                format!("{} {}", year_label(lang, year), lang.t(Msg::PdfTotal)),
+                [
+                    format!("{}{}", t.lines, lang.t(Msg::DrugsCount)),
+                    String::new(),
+                ],
+                &t,
+            )));
+            Ok(())
+        };
     for l in lines {
         let y = l.service_month.year();
         if year != Some(y) {
@@ -512,7 +547,10 @@ pub fn expense_blocks(lang: Lang, lines: &[ExpenseLine]) -> Result<Vec<Block>, P
     rows.push(Row::total(totals_cells(
         lang,
         lang.t(Msg::PdfTotal).to_owned(),
-        [format!("{}{}", all.lines, lang.t(Msg::DrugsCount)), String::new()],
+        [
+            format!("{}{}", all.lines, lang.t(Msg::DrugsCount)),
+            String::new(),
+        ],
         &all,
     )));
     let mut blocks = vec![
@@ -535,7 +573,12 @@ pub fn expense_blocks(lang: Lang, lines: &[ExpenseLine]) -> Result<Vec<Block>, P
             ))
         })
         .collect();
-    rows.push(Row::total(totals_cells(lang, lang.t(Msg::PdfTotal).to_owned(), [String::new(), String::new()], &all)));
+    rows.push(Row::total(totals_cells(
+        lang,
+        lang.t(Msg::PdfTotal).to_owned(),
+        [String::new(), String::new()],
+        &all,
+    )));
     blocks.push(Block::Table(Table {
         columns: expense_columns(lang, Msg::PdfLines),
         rows,
@@ -553,7 +596,12 @@ pub fn expense_blocks(lang: Lang, lines: &[ExpenseLine]) -> Result<Vec<Block>, P
             ))
         })
         .collect();
-    rows.push(Row::total(totals_cells(lang, lang.t(Msg::PdfTotal).to_owned(), [String::new(), String::new()], &all)));
+    rows.push(Row::total(totals_cells(
+        lang,
+        lang.t(Msg::PdfTotal).to_owned(),
+        [String::new(), String::new()],
+        &all,
+    )));
     blocks.push(Block::Table(Table {
         columns: expense_columns(lang, Msg::PdfLines),
         rows,
@@ -602,15 +650,28 @@ pub fn combined_document(
             lang.t(Msg::CheckupsTitle),
             lang.parenthesized(lang.t(Msg::PdfCheckupsScope))
         )));
-        blocks.extend(checkup_blocks(lang, checkups, data.sex, ctx.person.birth_date));
+        blocks.extend(checkup_blocks(
+            lang,
+            checkups,
+            data.sex,
+            ctx.person.birth_date,
+        ));
     }
     if let Some(lines) = &data.expenses {
         blocks.push(Block::Heading(lang.t(Msg::ExpensesTitle).to_owned()));
         blocks.extend(expense_blocks(lang, lines)?);
     }
-    let notes = [Some(period_label(lang, months)), data_as_of(lang, data_date(data))]
-        .into_iter()
-        .flatten()
-        .collect();
-    Ok(document(ctx, lang.t(Msg::PdfReportTitle).to_owned(), notes, blocks))
+    let notes = [
+        Some(period_label(lang, months)),
+        data_as_of(lang, data_date(data)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    Ok(document(
+        ctx,
+        lang.t(Msg::PdfReportTitle).to_owned(),
+        notes,
+        blocks,
+    ))
 }

@@ -84,7 +84,10 @@ fn adjust_break(chars: &[char], start: usize, end: usize) -> usize {
         return end;
     }
     // Latin text: the last space in the line.
-    if let Some(space) = (start + 1..end).rev().find(|&i| chars[i] == ' ' || chars[i - 1] == ' ') {
+    if let Some(space) = (start + 1..end)
+        .rev()
+        .find(|&i| chars[i] == ' ' || chars[i - 1] == ' ')
+    {
         if ok_kinsoku(chars, space) {
             return space;
         }
@@ -157,7 +160,10 @@ mod tests {
 
     #[test]
     fn breaks_by_width() {
-        assert_eq!(lines("あいうえおかきくけこ", 4.0), ["あいうえ", "おかきく", "けこ"]);
+        assert_eq!(
+            lines("あいうえおかきくけこ", 4.0),
+            ["あいうえ", "おかきく", "けこ"]
+        );
         // ASCII is half width: 8 fit in 4.
         assert_eq!(lines("12345678901", 4.0), ["12345678", "901"]);
     }
@@ -168,7 +174,10 @@ mod tests {
         let out = lines("あいう、えお。かき", 3.0);
         assert_eq!(out, ["あい", "う、え", "お。か", "き"]);
         assert_rules(&out, 3.0);
-        assert!(!out.iter().skip(1).any(|l| l.starts_with('、') || l.starts_with('。')));
+        assert!(!out
+            .iter()
+            .skip(1)
+            .any(|l| l.starts_with('、') || l.starts_with('。')));
     }
 
     #[test]
@@ -246,7 +255,10 @@ mod tests {
     fn assert_rules_width_only(out: &[String], max: f32) {
         for line in out {
             let width: f32 = line.chars().map(w).sum();
-            assert!(width <= max + 1e-3 || line.chars().count() == 1, "{line:?} {width} > {max}");
+            assert!(
+                width <= max + 1e-3 || line.chars().count() == 1,
+                "{line:?} {width} > {max}"
+            );
         }
     }
 }

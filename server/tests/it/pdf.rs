@@ -56,7 +56,8 @@ fn get(app: &TestApp, path: &str, cookie: &str) -> Got {
 }
 
 fn temp_pdf(bytes: &[u8]) -> PathBuf {
-    let path = std::env::temp_dir().join(format!("karte-pdf-{}.pdf", crate::helpers::random_suffix()));
+    let path =
+        std::env::temp_dir().join(format!("karte-pdf-{}.pdf", crate::helpers::random_suffix()));
     std::fs::write(&path, bytes).unwrap();
     path
 }
@@ -65,10 +66,18 @@ fn poppler(tool: &str, args: &[&str], file: &Path) -> String {
     let out = Command::new(tool)
         .args(args)
         .arg(file)
-        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
         .output()
         .unwrap_or_else(|e| panic!("{tool} (poppler-utils) must be installed: {e}"));
-    assert!(out.status.success(), "{tool}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -90,7 +99,11 @@ fn norm(s: &str) -> String {
 impl Read_ {
     fn page_text(&self, page: usize) -> String {
         let p = page.to_string();
-        norm(&poppler("pdftotext", &["-raw", "-f", &p, "-l", &p], &self.file))
+        norm(&poppler(
+            "pdftotext",
+            &["-raw", "-f", &p, "-l", &p],
+            &self.file,
+        ))
     }
 
     fn has(&self, expected: &str) -> bool {
@@ -131,7 +144,10 @@ fn assert_pages(pdf: &Read_, name: &str) {
             "page {page} numbered of {}",
             pdf.pages
         );
-        assert!(text.contains(&norm(name)), "page {page} repeats the person header");
+        assert!(
+            text.contains(&norm(name)),
+            "page {page} repeats the person header"
+        );
     }
 }
 
@@ -141,15 +157,24 @@ fn assert_font(pdf: &Read_) {
     assert!(!rows.is_empty(), "{}", pdf.fonts);
     for row in rows {
         let cols: Vec<&str> = row.split_whitespace().collect();
-        assert!(cols[0].contains('+') && cols[0].contains("IPAexGothic"), "{row}");
+        assert!(
+            cols[0].contains('+') && cols[0].contains("IPAexGothic"),
+            "{row}"
+        );
         let n = cols.len();
-        assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "emb sub uni: {row}");
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            &["yes", "yes", "yes"],
+            "emb sub uni: {row}"
+        );
     }
 }
 
 fn assert_metadata(pdf: &Read_, title: &str) {
     assert!(
-        pdf.info.lines().any(|l| l.starts_with("Title:") && l.contains(title)),
+        pdf.info
+            .lines()
+            .any(|l| l.starts_with("Title:") && l.contains(title)),
         "{}",
         pdf.info
     );
@@ -161,7 +186,11 @@ fn assert_metadata(pdf: &Read_, title: &str) {
     assert!(!created.contains("1970"), "a real creation date: {created}");
     let year = chrono::Utc::now().format("%Y").to_string();
     assert!(created.contains(&year), "{created}");
-    assert!(pdf.info.contains("595.276 x 841.89 pts (A4)"), "A4: {}", pdf.info);
+    assert!(
+        pdf.info.contains("595.276 x 841.89 pts (A4)"),
+        "A4: {}",
+        pdf.info
+    );
 }
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
@@ -209,7 +238,7 @@ fn drugs_pdf_has_the_header_every_line_and_page_numbers() {
         "4131・20573・00",
         "発行日: 2025年6月1日",
         "期間: 2024年6月 – 2025年5月",
-        "データ反映日",
+        "データ更新日時",
         "調剤数量",
         "向）",
     ] {
@@ -228,7 +257,8 @@ fn drugs_pdf_has_the_header_every_line_and_page_numbers() {
     let lines = api["lines"].as_array().unwrap();
     assert!(pdf.has(&format!("{}件", lines.len())), "line count");
     for l in lines {
-        let date = NaiveDate::parse_from_str(l["dispensed_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+        let date =
+            NaiveDate::parse_from_str(l["dispensed_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
         let caption = format!(
             "調剤年月日: {}　病院・薬局名: {}",
             app::components::dates::long_date(date, app::i18n::Lang::Ja),
@@ -274,14 +304,22 @@ fn checkups_pdf_has_five_columns_bands_in_text_and_labelled_judgements() {
         let date = app::components::dates::long_date(c.performed_on, app::i18n::Lang::Ja);
         assert!(pdf.has(&date), "{date} column");
     }
-    for expected in ["健診結果", "直近5回", "検査項目", "メタボリックシンドローム判定", "特定保健指導レベル", "【指】＝保健指導判定値"] {
+    for expected in [
+        "健診結果",
+        "直近5回",
+        "検査項目",
+        "メタボリックシンドローム判定",
+        "特定保健指導レベル",
+        "【指】＝保健指導判定値",
+    ] {
         assert!(pdf.has(expected), "{expected} missing in:\n{}", pdf.text);
     }
     // A band is written as text, not only shown by colour.
     let any_band = shown.iter().any(|c| {
-        c.results
-            .iter()
-            .any(|r| r.band(domain::people::Sex::Male).is_some_and(|b| b != domain::checkups::Band::Normal))
+        c.results.iter().any(|r| {
+            r.band(domain::people::Sex::Male)
+                .is_some_and(|b| b != domain::checkups::Band::Normal)
+        })
     });
     if any_band {
         assert!(pdf.has("【指】") || pdf.has("【受】"));
@@ -292,7 +330,10 @@ fn checkups_pdf_has_five_columns_bands_in_text_and_labelled_judgements() {
             .is_some_and(|j| j.source == domain::checkups::JudgementSource::Computed)
     });
     if computed {
-        assert!(pdf.has("（Karteによる計算値）"), "computed judgements are labelled");
+        assert!(
+            pdf.has("（Karteによる計算値）"),
+            "computed judgements are labelled"
+        );
     }
     assert_pages(&pdf, "佐藤　健一");
     assert_font(&pdf);
@@ -308,7 +349,11 @@ fn checkups_pdf_has_five_columns_bands_in_text_and_labelled_judgements() {
 fn expenses_pdf_has_lines_and_totals_per_year_institution_and_category() {
     let app = spawn(Backend::Sqlite);
     let sato = app.dev_sign_in("demo-sato");
-    let got = get(&app, "/api/v1/me/expenses/pdf?from=2024-01&to=2025-03", &sato);
+    let got = get(
+        &app,
+        "/api/v1/me/expenses/pdf?from=2024-01&to=2025-03",
+        &sato,
+    );
     assert_eq!(got.status, 200);
     assert_eq!(
         got.disposition.as_deref(),
@@ -318,7 +363,13 @@ fn expenses_pdf_has_lines_and_totals_per_year_institution_and_category() {
     let db = block_on(Db::connect(app.settings())).unwrap();
     let person = domain::people::PersonId::parse("demo-sato").unwrap();
     let months = domain::period::MonthRange::parse("2024-01", "2025-03").unwrap();
-    let lines = block_on(server::records::lines::visible_expense_lines(&db, &person, months, today())).unwrap();
+    let lines = block_on(server::records::lines::visible_expense_lines(
+        &db,
+        &person,
+        months,
+        today(),
+    ))
+    .unwrap();
     assert!(!lines.is_empty());
     for (year, t) in domain::expenses::by_year(&lines).unwrap() {
         assert!(pdf.has(&format!("{year}年 合計")), "{year} total row");
@@ -330,7 +381,13 @@ fn expenses_pdf_has_lines_and_totals_per_year_institution_and_category() {
     for (name, _) in domain::expenses::by_institution(&lines).unwrap() {
         assert!(pdf.has(&name), "{name}");
     }
-    for expected in ["医療費通知情報", "診療区分ごとの合計", "医療機関等ごとの合計", "窓口負担相当額", "期間: 2024年1月 – 2025年3月"] {
+    for expected in [
+        "医療費通知情報",
+        "診療区分ごとの合計",
+        "医療機関等ごとの合計",
+        "窓口負担相当額",
+        "期間: 2024年1月 – 2025年3月",
+    ] {
         assert!(pdf.has(expected), "{expected}");
     }
     assert_pages(&pdf, "佐藤　健一");
@@ -349,7 +406,8 @@ fn the_combined_report_in_english_and_for_a_proxy_shows_only_granted_kinds() {
         Some("attachment; filename=\"karte-report-2024-06_2025-05.pdf\"")
     );
     let pdf = read_pdf(&got.body);
-    for expected in ["医療情報の記録", "お薬の情報", "健診結果", "医療費通知情報"] {
+    for expected in ["医療情報の記録", "お薬の情報", "健診結果", "医療費通知情報"]
+    {
         assert!(pdf.has(expected), "{expected}");
     }
     assert_pages(&pdf, "佐藤　健一");
@@ -358,7 +416,12 @@ fn the_combined_report_in_english_and_for_a_proxy_shows_only_granted_kinds() {
     let en = format!("{sato}; karte_lang=en");
     let pdf = read_pdf(&get(&app, "/api/v1/me/drugs/pdf?from=2024-06&to=2025-05", &en).body);
     assert_metadata(&pdf, "Medicines");
-    for expected in ["Medicines", "Date of birth", "Issued: 1 Jun 2025", "Period: Jun 2024 – May 2025"] {
+    for expected in [
+        "Medicines",
+        "Date of birth",
+        "Issued: 1 Jun 2025",
+        "Period: Jun 2024 – May 2025",
+    ] {
         assert!(pdf.has(expected), "{expected} in {}", pdf.text);
     }
 
@@ -366,7 +429,11 @@ fn the_combined_report_in_english_and_for_a_proxy_shows_only_granted_kinds() {
     let proxy = app.dev_sign_in("demo-takahashi");
     app.post_form(
         "/proxies",
-        &[("grantee", "demo-takahashi"), ("kinds", "checkups"), ("until", "2099-12-31")],
+        &[
+            ("grantee", "demo-takahashi"),
+            ("kinds", "checkups"),
+            ("until", "2099-12-31"),
+        ],
         Some(&sato),
     );
     app.post_form("/viewing", &[("person", "demo-sato")], Some(&proxy));
@@ -380,9 +447,18 @@ fn the_combined_report_in_english_and_for_a_proxy_shows_only_granted_kinds() {
     assert!(pdf.has("代理人による出力"));
     let db = block_on(Db::connect(app.settings())).unwrap();
     let logged = block_on(exports_logged(&db, "demo-sato"));
-    assert!(logged.iter().any(|(d, who, _)| d == "pdf report 2022-07..2025-06 (api)" && who.as_deref() == Some("demo-takahashi")), "{logged:?}");
+    assert!(
+        logged
+            .iter()
+            .any(|(d, who, _)| d == "pdf report 2022-07..2025-06 (api)"
+                && who.as_deref() == Some("demo-takahashi")),
+        "{logged:?}"
+    );
     // A bad period is a clear 400.
-    assert_eq!(get(&app, "/api/v1/me/drugs/pdf?from=2025-13&to=2025-01", &sato).status, 400);
+    assert_eq!(
+        get(&app, "/api/v1/me/drugs/pdf?from=2025-13&to=2025-01", &sato).status,
+        400
+    );
 }
 
 #[test]
@@ -409,15 +485,30 @@ fn the_cli_exports_each_kind_and_is_audited() {
         cmd.output().expect("karte runs")
     };
     assert!(karte(&["demo"]).status.success());
-    let dir = std::env::temp_dir().join(format!("karte-pdf-cli-{}", crate::helpers::random_suffix()));
+    let dir =
+        std::env::temp_dir().join(format!("karte-pdf-cli-{}", crate::helpers::random_suffix()));
     std::fs::create_dir_all(&dir).unwrap();
     for kind in ["drugs", "checkups", "expenses", "all"] {
         let file = dir.join(format!("{kind}.pdf"));
         let out = karte(&[
-            "export", "pdf", "--person", "demo-suzuki", "--kind", kind, "--from", "2024-04", "--to", "2025-03",
-            "-o", file.to_str().unwrap(),
+            "export",
+            "pdf",
+            "--person",
+            "demo-suzuki",
+            "--kind",
+            kind,
+            "--from",
+            "2024-04",
+            "--to",
+            "2025-03",
+            "-o",
+            file.to_str().unwrap(),
         ]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let stdout = String::from_utf8(out.stdout).unwrap();
         assert!(stdout.contains("page(s)"), "{stdout}");
         let pdf = read_pdf(&std::fs::read(&file).unwrap());
@@ -425,13 +516,24 @@ fn the_cli_exports_each_kind_and_is_audited() {
         assert!(pdf.has("昭和23年2月20日 (1948-02-20)") && pdf.has("39131156"));
         assert_font(&pdf);
     }
-    let out = karte(&["export", "pdf", "--person", "nobody-here", "--kind", "drugs", "-o", dir.join("x.pdf").to_str().unwrap()]);
+    let out = karte(&[
+        "export",
+        "pdf",
+        "--person",
+        "nobody-here",
+        "--kind",
+        "drugs",
+        "-o",
+        dir.join("x.pdf").to_str().unwrap(),
+    ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such person"));
     let conn = block_on(db.open());
     let logged = block_on(exports_logged(&conn, "demo-suzuki"));
     assert_eq!(logged.len(), 4, "{logged:?}");
-    assert!(logged.iter().all(|(_, person, client)| person.is_none() && client.as_deref() == Some("cli")));
+    assert!(logged
+        .iter()
+        .all(|(_, person, client)| person.is_none() && client.as_deref() == Some("cli")));
     assert_eq!(logged[0].0, "pdf drugs 2024-04..2025-03 (cli)");
     assert_eq!(logged[1].0, "pdf checkups (cli)");
     let _ = std::fs::remove_dir_all(&dir);
@@ -448,16 +550,26 @@ fn the_export_page_links_each_pdf_for_the_chosen_period() {
     let page = r.into_string().unwrap().replace("&amp;", "&");
     for kind in ["drugs", "expenses", "report"] {
         assert!(
-            page.contains(&format!("href=\"/api/v1/me/{kind}/pdf?from=2024-04&to=2025-03\"")),
+            page.contains(&format!(
+                "href=\"/api/v1/me/{kind}/pdf?from=2024-04&to=2025-03\""
+            )),
             "{kind} link"
         );
     }
     assert!(page.contains("href=\"/api/v1/me/checkups/pdf\""));
     assert!(page.contains("download"));
-    assert!(page.contains("佐藤　健一") && page.contains("name=\"from\""), "person and period chooser");
+    assert!(
+        page.contains("佐藤　健一") && page.contains("name=\"from\""),
+        "person and period chooser"
+    );
     // The link works with the page's cookie.
     assert_eq!(
-        get(&app, "/api/v1/me/expenses/pdf?from=2024-04&to=2025-03", &sato).status,
+        get(
+            &app,
+            "/api/v1/me/expenses/pdf?from=2024-04&to=2025-03",
+            &sato
+        )
+        .status,
         200
     );
 
@@ -465,7 +577,11 @@ fn the_export_page_links_each_pdf_for_the_chosen_period() {
     let proxy = app.dev_sign_in("demo-takahashi");
     app.post_form(
         "/proxies",
-        &[("grantee", "demo-takahashi"), ("kinds", "checkups"), ("until", "2099-12-31")],
+        &[
+            ("grantee", "demo-takahashi"),
+            ("kinds", "checkups"),
+            ("until", "2099-12-31"),
+        ],
         Some(&sato),
     );
     app.post_form("/viewing", &[("person", "demo-sato")], Some(&proxy));
