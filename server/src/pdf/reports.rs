@@ -156,9 +156,9 @@ pub fn drug_blocks(lang: Lang, lines: &[DrugLine]) -> Vec<Block> {
         return vec![Block::Text(lang.t(Msg::DrugsNone).to_owned())];
     }
     let columns = vec![
-        Column::new(lang.t(Msg::DrugColKind), 1.1),
-        Column::new(lang.t(Msg::DrugColName), 2.6),
-        Column::new(lang.t(Msg::DrugColUsage), 2.1),
+        Column::new(lang.t(Msg::DrugColKind), 1.3),
+        Column::new(lang.t(Msg::DrugColName), 2.5),
+        Column::new(lang.t(Msg::DrugColUsage), 2.0),
         Column::new(lang.t(Msg::DrugColSpecial), 1.3),
         Column::new(lang.t(Msg::DrugColQuantity), 0.8).right(),
         Column::new(lang.t(Msg::DrugColCost), 1.3).right(),
