@@ -270,8 +270,8 @@ fn band_mark(lang: Lang, band: Option<Band>) -> &'static str {
     }
 }
 
-fn value_text(lang: Lang, value: &CheckupValue) -> String {
-    match value {
+fn value_text(lang: Lang, result: &domain::checkups::CheckupResult) -> String {
+    match &result.value {
         CheckupValue::Numeric {
             value,
             unit,
@@ -288,7 +288,16 @@ fn value_text(lang: Lang, value: &CheckupValue) -> String {
                 format!("{prefix}{value} {unit}")
             }
         }
-        CheckupValue::Coded { code, display } => display.clone().unwrap_or_else(|| code.clone()),
+        // The answer in words (as the page shows it), else what the file said, else the code.
+        CheckupValue::Coded { code, display } => result
+            .item()
+            .and_then(|item| item.answer(code))
+            .map(|a| match lang {
+                Lang::Ja => a.ja.to_owned(),
+                Lang::En => a.en.to_owned(),
+            })
+            .or_else(|| display.clone())
+            .unwrap_or_else(|| code.clone()),
         CheckupValue::Text(text) => text.clone(),
         CheckupValue::NotMeasured(reason) => match lang {
             Lang::Ja => reason.label_ja().to_owned(),
@@ -381,7 +390,7 @@ pub fn checkup_blocks(
                 .find(|r| r.code == item.code)
                 .map(|r| {
                     let band = sex.and_then(|s| r.band(s));
-                    format!("{}{}", value_text(lang, &r.value), band_mark(lang, band))
+                    format!("{}{}", value_text(lang, r), band_mark(lang, band))
                 })
                 .unwrap_or_default();
             cells.push(cell);
