@@ -7,10 +7,7 @@ use crate::pages::drugs::DrugsPage;
 use crate::pages::expenses::ExpensesPage;
 use crate::pages::export::ExportPageView;
 use crate::pages::signin::{LinkPage, SignInPage};
-use crate::pages::{
-    home::HomePage,
-    placeholder::NotFound,
-};
+use crate::pages::{home::HomePage, placeholder::NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};

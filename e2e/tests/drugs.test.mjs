@@ -50,6 +50,13 @@ test('drug history on desktop: fields, order, presets, custom period in the URL,
     const day = await first.locator('.dispensing__date').textContent();
     for (const d of await first.locator('td.c-date').allTextContents()) assert.equal(d, day);
     await screenshot(b.page, 'drugs-desktop', { fullPage: false });
+    // 「PDFで保存」 for the period on screen.
+    const href = await b.page.getByTestId('pdf-drugs').getAttribute('href');
+    assert.match(href, /^\/api\/v1\/me\/drugs\/pdf\?from=\d{4}-\d{2}&to=\d{4}-\d{2}$/);
+    const pdf = await b.page.request.get(server.url + href);
+    assert.equal(pdf.status(), 200);
+    assert.equal(pdf.headers()['content-type'], 'application/pdf');
+    assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
 
     await b.page.fill('#from', '2025-01');
     await b.page.fill('#to', '2025-03');

@@ -9,6 +9,7 @@ use crate::checkups::{
     InsurerStatus, ItemRow, RowGroup,
 };
 use crate::components::dates::long_date;
+use crate::components::export::{PdfKind, PdfLink};
 use crate::components::layout::use_lang;
 use crate::components::record::PersonCard;
 use crate::i18n::{Lang, Msg};
@@ -113,6 +114,7 @@ fn CheckupsBody(page: CheckupPage) -> impl IntoView {
     let count = view.checkups.len();
     view! {
         <PersonCard person=page.person.clone() today=page.today/>
+        {(count > 0).then(|| view! { <p class="page-actions"><PdfLink kind=PdfKind::Checkups/></p> })}
         <Registration insurers=view.insurers.clone()/>
         {if count == 0 {
             let young = domain::wareki::age_on(page.person.birth_date, page.today).is_some_and(|a| a < 40);

@@ -5,6 +5,7 @@
 
 use crate::components::dates::long_date;
 use crate::components::drug_filter::DrugFilter as DrugFilterIsland;
+use crate::components::export::{PdfKind, PdfLink};
 use crate::components::layout::use_lang;
 use crate::components::record::{yen, PeriodChooser, PersonCard};
 use crate::drugs::{load_drug_page, usage_code, DrugFilter, DrugPage, DrugView, PeriodQuery};
@@ -152,6 +153,9 @@ fn DrugsBody(
     };
     view! {
         <PersonCard person=page.person.clone() today=page.today/>
+        <p class="page-actions">
+            <PdfLink kind=PdfKind::Drugs from=page.months.from().to_string() to=page.months.to().to_string()/>
+        </p>
         <PeriodChooser chosen from=page.days.map_or_else(|| page.months.from().to_string(), |d| d.from().to_string())
             to=page.days.map_or_else(|| page.months.to().to_string(), |d| d.to().to_string()) allow_days=true/>
         <section class="card" aria-labelledby="drug-list">

@@ -5,6 +5,7 @@
 //! tables reflow into one card per row (CSS only, the same HTML).
 
 use crate::components::dates::long_date;
+use crate::components::export::{PdfKind, PdfLink};
 use crate::components::layout::use_lang;
 use crate::components::record::{yen, PeriodChooser, PersonCard};
 use crate::error::AppError;
@@ -113,6 +114,9 @@ fn ExpensesBody(page: ExpensePage, chosen: PeriodQuery) -> impl IntoView {
     let range = format!("{} – {}", page.months.from(), page.months.to());
     view! {
         <PersonCard person=page.person.clone() today=page.today/>
+        <p class="page-actions">
+            <PdfLink kind=PdfKind::Expenses from=page.months.from().to_string() to=page.months.to().to_string()/>
+        </p>
         <PeriodChooser chosen=chosen.clone() from=page.months.from().to_string() to=page.months.to().to_string() keep=keep/>
         {(page.household_size > 1).then(|| view! { <HouseholdForm page=page.clone() chosen=chosen/> })}
         <section class="card" aria-labelledby="period-totals">
