@@ -942,7 +942,12 @@ pub fn deduction_document(ctx: &ReportContext, data: &DeductionData) -> Document
                 .join(lang.t(Msg::ListSeparator))
         ));
     }
-    document(ctx, deduction_title(lang, data.year), notes, deduction_blocks(lang, data))
+    document(
+        ctx,
+        deduction_title(lang, data.year),
+        notes,
+        deduction_blocks(lang, data),
+    )
 }
 
 #[cfg(test)]
@@ -1007,11 +1012,23 @@ mod tests {
         let hiroshi = &people[0];
         assert_eq!(hiroshi[0].person, "田中　宏");
         assert_eq!(
-            (hiroshi[0].payee.as_str(), hiroshi[0].by_hand, hiroshi[0].lines),
+            (
+                hiroshi[0].payee.as_str(),
+                hiroshi[0].by_hand,
+                hiroshi[0].lines
+            ),
             ("みどり内科", false, 2)
         );
-        assert_eq!(hiroshi[0].paid, Yen(130_000), "the unticked line is left out");
-        assert_eq!(hiroshi[0].reimbursed, Yen(70_000), "capped per line at its paid");
+        assert_eq!(
+            hiroshi[0].paid,
+            Yen(130_000),
+            "the unticked line is left out"
+        );
+        assert_eq!(
+            hiroshi[0].reimbursed,
+            Yen(70_000),
+            "capped per line at its paid"
+        );
         assert!(hiroshi[1].by_hand, "hand lines are their own row");
         assert!(hiroshi[2].self_medication);
         assert_eq!(people[1][0].person, "田中　結衣");
@@ -1059,7 +1076,10 @@ mod tests {
             "医薬品購入（セルフメディケーション税制）",
             "総所得金額等（円）: 1,500,000円",
             "−75,000円",
-            &format!("控除額（上限200万円）|{}", yen(Lang::Ja, summary.medical.amount)),
+            &format!(
+                "控除額（上限200万円）|{}",
+                yen(Lang::Ja, summary.medical.amount)
+            ),
             "控除額（上限8万8千円）|18,000円",
             "医療費控除のほうが大きくなります",
             "どちらか一方しか申告できません",

@@ -563,6 +563,28 @@ fn deduction_pdf_flow(backend: Backend) {
         Some(&cookie),
     );
     assert_eq!(add.status(), 303);
+    // A hospital stay and a qualifying OTC medicine, so both calculators give an amount.
+    for (payee, category, amount, otc) in [
+        ("さくら総合病院", "treatment", "150000", ""),
+        ("ひかりドラッグ", "medicine", "40000", "1"),
+    ] {
+        let add = app.post_form(
+            "/deduction/2025/edit",
+            &[
+                ("op", "add"),
+                ("for_name", "田中　宏"),
+                ("payee", payee),
+                ("category", category),
+                ("amount", amount),
+                ("self_medication", otc),
+            ],
+            Some(&cookie),
+        );
+        assert_eq!(
+            add.header("location"),
+            Some("/deduction?year=2025&ok=added")
+        );
+    }
     let income = app.post_form(
         "/deduction/2025/edit",
         &[("op", "income"), ("income", "1500000")],
@@ -597,9 +619,16 @@ fn deduction_pdf_flow(backend: Backend) {
     let (wb, history) = rt.block_on(async {
         let db = Db::connect(app.settings()).await.unwrap();
         let hiroshi = pid("demo-tanaka-hiroshi");
-        let members = etax::members(&db, "demo-tanaka-hiroshi", &hiroshi, "田中　宏", true, today)
-            .await
-            .unwrap();
+        let members = etax::members(
+            &db,
+            "demo-tanaka-hiroshi",
+            &hiroshi,
+            "田中　宏",
+            true,
+            today,
+        )
+        .await
+        .unwrap();
         let wb = etax::load(&db, &hiroshi, members, y(2025), today)
             .await
             .unwrap();
@@ -656,11 +685,19 @@ fn deduction_pdf_flow(backend: Backend) {
     );
     // The calculators, as the domain computes them for the income entered.
     let s = wb.summary().unwrap().unwrap();
-    assert_eq!(s.medical.paid.value(), paid, "the calculator counts the same lines");
+    assert_eq!(
+        s.medical.paid.value(),
+        paid,
+        "the calculator counts the same lines"
+    );
     assert_eq!(s.medical.threshold.value(), 75_000, "5% of 1,500,000");
+    assert!(s.medical.amount.value() > 0 && s.self_medication.amount.value() == 28_000);
     for expected in [
         format!("控除額（上限200万円） {}", yen(s.medical.amount.value())),
-        format!("控除額（上限8万8千円） {}", yen(s.self_medication.amount.value())),
+        format!(
+            "控除額（上限8万8千円） {}",
+            yen(s.self_medication.amount.value())
+        ),
         format!("−{}", yen(s.medical.threshold.value())),
     ] {
         assert!(pdf.has(&expected), "{expected} missing in:\n{}", pdf.text);
@@ -703,6 +740,10 @@ fn deduction_pdf_flow(backend: Backend) {
             .status(),
         400
     );
+    // Documented.
+    let doc: serde_json::Value = app.get("/api/v1/openapi.json").into_json().unwrap();
+    let op = &doc["paths"]["/me/deduction/{year}.pdf"]["get"];
+    assert!(op["responses"]["200"]["content"]["application/pdf"].is_object());
 }
 
 #[test]
@@ -894,6 +935,24 @@ fn cli_exports_both_formats() {
         got["total_paid"], 14_832,
         "the header's 窓口相当負担額 total"
     );
+    let pdf = dir.join("out.pdf");
+    let said = karte(&[
+        "export",
+        "etax",
+        "--person",
+        &person,
+        "--year",
+        "2025",
+        "--format",
+        "pdf",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(said.contains("deduction 2025 pdf (4 lines)"), "{said}");
+    let read = crate::pdf::read_pdf(&std::fs::read(&pdf).unwrap());
+    assert!(read.has("医療費控除の明細書（集計）") && read.has("山田　花子"));
+    assert!(read.has("合計 4件 14,832円"), "{}", read.text);
+    crate::pdf::assert_font(&read);
     let out = Command::new(env!("CARGO_BIN_EXE_karte"))
         .args([
             "export",

@@ -577,7 +577,10 @@ fn the_export_page_links_each_pdf_for_the_chosen_period() {
     let doc: serde_json::Value = app.get("/api/v1/openapi.json").into_json().unwrap();
     for kind in ["drugs", "checkups", "expenses", "report"] {
         let op = &doc["paths"][format!("/me/{kind}/pdf")]["get"];
-        assert!(op["responses"]["200"]["content"]["application/pdf"].is_object(), "{kind}");
+        assert!(
+            op["responses"]["200"]["content"]["application/pdf"].is_object(),
+            "{kind}"
+        );
     }
 
     // A proxy sees links only for what was granted (and the report).
