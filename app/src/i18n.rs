@@ -433,6 +433,16 @@ messages! {
     DedErrorYear => "その年には移せません。診療年月の年から5年以内の年を選んでください。", "The line cannot be moved to that year: choose the treatment year or one of the five after it.";
     DedErrorLine => "その明細は見つかりませんでした。ページを開き直してください。", "That line was not found. Please reload the page.";
     DedErrorUnavailable => "ただいま保存できません。しばらくしてからもう一度お試しください。", "Cannot save right now. Please try again in a moment.";
+    DedExportPdf => "医療費控除の明細書（集計）をPDFでダウンロード", "Download the deduction statement (summary, PDF)";
+    DedExportPdfHelp => "医療を受けた人・医療機関等ごとの合計と控除額の計算を、印刷用にまとめます。控除に含める明細だけが入ります。", "A printable summary: totals per patient and payee, and the deduction worked out. Only included lines are counted.";
+    PdfDedTitle => "医療費控除の明細書（集計）", "Medical-expense deduction statement (summary)";
+    PdfDedLinesHeading => "医療を受けた人・医療機関等ごとの集計", "Totals per patient and payee";
+    PdfDedColPayee => "医療機関等名称", "Clinic / pharmacy / payee";
+    PdfDedColReimbursed => "補填される金額", "Reimbursed";
+    PdfDedSubtotal => "計", "subtotal";
+    PdfDedNone => "この年に控除に含める明細はありません。", "No lines are included for this year.";
+    PdfDedScope => "控除に含める明細だけを集計しています。「手入力」は医療費通知にない、手元の領収書から追加した分です。補填される金額は、明細ごとに支払った額を上限に数えます。", "Only included lines are counted. Lines added by hand come from receipts, not from the notices. Each line's reimbursement counts up to what was paid for it.";
+    PdfDedNoIncome => "総所得金額等が入力されていないため、控除額は計算していません。医療費控除の画面で入力してください。", "No total income has been entered, so the deduction is not worked out. Enter it on the deduction page.";
     ActionChange => "医療費控除の編集", "Deduction edited";
     // ── お薬の情報 (drugs, more) ──
     DrugsFilterHeading => "絞り込み", "Filter";

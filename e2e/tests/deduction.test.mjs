@@ -1,6 +1,7 @@
 // 医療費控除 in a real browser, for the demo family (田中 宏 and his daughter 結衣 on one card):
 // the household's notice lines, a receipt added by hand, a line unticked, the income entered,
-// both calculators compared, and the 医療費集計フォーム downloaded and read back by openpyxl.
+// both calculators compared, the 医療費集計フォーム downloaded and read back by openpyxl, and the
+// printable PDF summary downloaded and read back by pdftotext.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -106,6 +107,21 @@ test('the family works out its deduction and downloads the e-Tax form', async ()
     assert.deepEqual(aoba, { row: aoba.row, person: '田中　結衣', payee: 'あおば整骨院', categories: [false, false, false, true], paid: 3200, reimbursed: null, paid_on: '2025/6/1' });
     const shown = Number((await b.page.textContent('[data-testid=total-paid]')).replace(/\D/g, ''));
     assert.equal(form.total_paid, shown, 'the form adds up to what the page says');
+
+    // The printable summary: a PDF with the hand line and the same total as the page.
+    const [pdfDownload] = await Promise.all([
+      b.page.waitForEvent('download'),
+      b.page.getByTestId('export-pdf').click(),
+    ]);
+    assert.equal(pdfDownload.suggestedFilename(), 'karte-deduction-2025.pdf');
+    const pdfFile = path.join(dir, 'summary.pdf');
+    await pdfDownload.saveAs(pdfFile);
+    assert.equal(readFileSync(pdfFile).subarray(0, 5).toString('latin1'), '%PDF-');
+    const text = spawnSync('pdftotext', ['-raw', pdfFile, '-'], { encoding: 'utf8' }).stdout.replace(/\s/g, '');
+    assert.match(text, /医療費控除の明細書（集計）/);
+    assert.match(text, /あおば整骨院/);
+    assert.ok(text.includes(`合計${before}件${shown.toLocaleString('en-US')}円`), 'the summary adds up to what the page says');
+    assert.match(text, /どちらか一方しか申告できません/);
     assert.deepEqual(b.consoleErrors, []);
   } finally {
     await b.close();

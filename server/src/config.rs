@@ -50,6 +50,8 @@ pub enum ExportCommand {
 pub enum EtaxFormat {
     Xlsx,
     Csv,
+    /// The printable 医療費控除の明細書（集計）.
+    Pdf,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -63,7 +65,8 @@ pub struct EtaxArgs {
     /// Include the notices of everyone whose expenses the person may see (xlsx only).
     #[arg(long)]
     pub household: bool,
-    /// xlsx (医療費集計フォーム) or csv (マイナポータル layout; the person's own notice lines).
+    /// xlsx (医療費集計フォーム), csv (マイナポータル layout; the person's own notice lines) or
+    /// pdf (the printable 医療費控除の明細書（集計）, in Japanese).
     #[arg(long, value_enum, default_value = "xlsx")]
     pub format: EtaxFormat,
     /// Where to write the file.

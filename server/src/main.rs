@@ -136,7 +136,7 @@ async fn export_etax(
     let header = records::people::person_header(&db, &person, false)
         .await?
         .ok_or_else(|| anyhow::anyhow!("--person: no person {person} (see `karte people`)"))?;
-    let household = args.household && args.format == EtaxFormat::Xlsx;
+    let household = args.household && args.format != EtaxFormat::Csv;
     let members = etax::members(
         &db,
         person.as_str(),
@@ -157,6 +157,20 @@ async fn export_etax(
                 bytes,
                 format!(
                     "deduction {year} xlsx ({rows} lines{})",
+                    if household { ", household" } else { "" }
+                ),
+            )
+        }
+        EtaxFormat::Pdf => {
+            let export =
+                server::pdf::export::deduction_pdf(&wb, header, app::i18n::Lang::Ja, today)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", args.output.display()))?;
+            let rows = wb.lines.iter().filter(|l| l.included).count();
+            (
+                export.bytes,
+                format!(
+                    "deduction {year} pdf ({rows} lines{})",
                     if household { ", household" } else { "" }
                 ),
             )

@@ -402,6 +402,7 @@ fn Exports(page: DeductionPage) -> impl IntoView {
     let query = if page.household { "?household=1" } else { "" };
     let xlsx = format!("/api/v1/me/deduction/{}.xlsx{query}", page.year);
     let csv = format!("/api/v1/me/deduction/{}.csv", page.year);
+    let pdf = format!("/api/v1/me/deduction/{}.pdf{query}", page.year);
     let truncated = (!page.truncated.is_empty()).then(|| {
         let rows = page
             .truncated
@@ -428,6 +429,8 @@ fn Exports(page: DeductionPage) -> impl IntoView {
             {truncated}
             <p><a href=csv download data-testid="export-csv">{lang.t(Msg::DedExportCsv)}</a></p>
             <p class="muted">{lang.t(Msg::DedExportCsvHelp)}</p>
+            <p><a href=pdf download data-testid="export-pdf">{lang.t(Msg::DedExportPdf)}</a></p>
+            <p class="muted">{lang.t(Msg::DedExportPdfHelp)}</p>
         </section>
     }
 }

@@ -1,6 +1,8 @@
 //! `GET /api/v1/me/deduction/{year}.xlsx[?household=1]` — the NTA 医療費集計フォーム filled with
 //! the year's included lines — and `GET /api/v1/me/deduction/{year}.csv` — the person's notice
-//! lines of the year in the マイナポータル 医療費通知情報 CSV layout. Downloads (attachment,
+//! lines of the year in the マイナポータル 医療費通知情報 CSV layout — and
+//! `GET /api/v1/me/deduction/{year}.pdf[?household=1]` — the printable 医療費控除の明細書
+//! （集計）: totals per person and payee and both calculators. Downloads (attachment,
 //! `no-store`), written to the access log. 401 signed out; 404 when the person on screen may
 //! not show expenses; 400 for a bad year; 422 when the lines do not fit the form.
 
@@ -12,10 +14,12 @@ use crate::db::Db;
 use crate::etax::{self, xlsx, ExportError};
 use crate::pages::deduction::{tax_year, viewed_workbench};
 use crate::pages::log_access;
+use crate::pdf::export::deduction_pdf;
 use crate::telemetry::request_id;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION};
 use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
+use app::i18n::Lang;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -47,11 +51,11 @@ pub async fn export(
         return problem(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first");
     };
     let file = path.into_inner();
-    let Some((year, ext @ ("xlsx" | "csv"))) = file.rsplit_once('.') else {
+    let Some((year, ext @ ("xlsx" | "csv" | "pdf"))) = file.rsplit_once('.') else {
         return problem(
             StatusCode::NOT_FOUND,
             "not_found",
-            "use {year}.xlsx or {year}.csv",
+            "use {year}.xlsx, {year}.csv or {year}.pdf",
         );
     };
     let today = clock.today();
@@ -59,13 +63,28 @@ pub async fn export(
         Ok(y) => y,
         Err(e) => return error_response(&e),
     };
-    let household = ext == "xlsx" && q.household.as_deref() == Some("1");
+    let household = ext != "csv" && q.household.as_deref() == Some("1");
     let v = match viewed_workbench(&db, &p, year, household, today).await {
         Ok(v) => v,
         Err(e) => return error_response(&e),
     };
     let rid = request_id(&req);
     let wb = &v.workbench;
+    if ext == "pdf" {
+        let lang = req
+            .cookie(Lang::COOKIE)
+            .map(|c| Lang::from_tag(c.value()))
+            .unwrap_or_default();
+        let export = match deduction_pdf(wb, v.header.clone(), lang, today).await {
+            Ok(e) => e,
+            Err(e) => return error_response(&e),
+        };
+        let rows = wb.lines.iter().filter(|l| l.included).count();
+        let who = if household { ", household" } else { "" };
+        let detail = format!("deduction {year} pdf ({rows} lines{who})");
+        log_access(&db, &p, &v.on, Action::Export, detail, rid.as_deref()).await;
+        return attachment("application/pdf", &export.file_name, export.bytes);
+    }
     let (body, media_type, detail) = if ext == "xlsx" {
         match wb.xlsx() {
             Ok(bytes) => {

@@ -205,6 +205,55 @@ pub async fn export_pdf(db: &Db, req: ExportRequest<'_>) -> Result<Export, AppEr
     })
 }
 
+/// `karte-deduction-2025.pdf`.
+pub fn deduction_file_name(year: domain::deduction::TaxYear) -> String {
+    format!("karte-deduction-{year}.pdf")
+}
+
+/// The 医療費控除の明細書（集計）of a loaded workbench (the same lines the page shows and the
+/// xlsx holds), rendered on a blocking thread. `header` is the person on screen.
+pub async fn deduction_pdf(
+    wb: &crate::etax::Workbench,
+    header: app::record::PersonHeader,
+    lang: Lang,
+    today: NaiveDate,
+) -> Result<Export, AppError> {
+    let summary = wb.summary().transpose().map_err(|e| {
+        tracing::error!(error = %e, "deduction summary failed");
+        AppError::Internal
+    })?;
+    let data = reports::DeductionData {
+        year: wb.year.value(),
+        members: wb.members.iter().map(|m| m.name.clone()).collect(),
+        lines: wb.lines.clone(),
+        income: wb.income,
+        summary,
+    };
+    let ctx = ReportContext {
+        lang,
+        person: header,
+        today,
+        created: chrono::Utc::now(),
+    };
+    let rendered = tokio::task::spawn_blocking(move || {
+        render(&reports::deduction_document(&ctx, &data), font()?)
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "PDF rendering task failed");
+        AppError::Internal
+    })?
+    .map_err(|e| {
+        tracing::error!(error = %e, "PDF rendering failed");
+        AppError::Internal
+    })?;
+    Ok(Export {
+        file_name: deduction_file_name(wb.year),
+        bytes: rendered.bytes,
+        pages: rendered.pages,
+    })
+}
+
 /// `karte export pdf`: an operator's export for one person, audited as the CLI.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PdfExportArgs {

@@ -33,11 +33,14 @@
 //! ```
 //!   Column widths are relative weights of the content width; rows never split across pages
 //!   and the column header row repeats on each page; a group caption stays with its first row.
-//! - [`reports`]: the documents for drugs, checkups, expenses and the combined report, built
-//!   from domain data (`DrugLine`, `Checkup`, `ExpenseLine`) and the person header, with every
+//! - [`reports`]: the documents for drugs, checkups, expenses, the combined report and the
+//!   医療費控除の明細書（集計） (per person and payee, totals, both calculators), built from domain
+//!   data (`DrugLine`, `Checkup`, `ExpenseLine`, `DeductionLine`) and the person header, with every
 //!   label from the i18n layer (`app::i18n::Msg`), so the language cookie gives an English PDF.
 //! - [`export`]: fetching the data for the person on screen (same access rule as the pages),
-//!   rendering off the async executor, file names, and the audit entry.
+//!   rendering off the async executor, file names, and the audit entry; `deduction_pdf` renders
+//!   a loaded 医療費控除 workbench (`etax::Workbench`) for `GET /api/v1/me/deduction/{year}.pdf`
+//!   and `karte export etax --format pdf`.
 
 pub mod export;
 pub mod font;

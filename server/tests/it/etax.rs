@@ -517,7 +517,7 @@ fn deduction_flow(backend: Backend) {
     assert!(!batch.people[0].expenses.is_empty());
 
     assert_eq!(
-        app.get_with("/api/v1/me/deduction/2025.pdf", &cookie)
+        app.get_with("/api/v1/me/deduction/2025.txt", &cookie)
             .status(),
         404
     );
@@ -538,10 +538,229 @@ fn deduction_page_and_exports_on_postgres() {
     deduction_flow(Backend::Postgres);
 }
 
+// ── the printable summary (PDF) ──
+
+fn deduction_pdf_flow(backend: Backend) {
+    use crate::pdf::{assert_font, assert_pages, read_pdf};
+    let today = crate::fixtures::d(2026, 3, 1);
+    let mut tdb = TestDb::new(backend);
+    tdb.settings.today = Some(today);
+    let app = TestApp::spawn_with(tdb, true);
+    let cookie = app.dev_sign_in("demo-tanaka-hiroshi");
+    let add = app.post_form(
+        "/deduction/2025/edit",
+        &[
+            ("op", "add"),
+            ("household", "1"),
+            ("for_name", "田中　結衣"),
+            ("payee", "あおば整骨院"),
+            ("category", "other"),
+            ("amount", "3200"),
+            ("reimbursed", "200"),
+            ("paid_on", "2025-06-01"),
+            ("note", ""),
+        ],
+        Some(&cookie),
+    );
+    assert_eq!(add.status(), 303);
+    // A hospital stay and a qualifying OTC medicine, so both calculators give an amount.
+    for (payee, category, amount, otc) in [
+        ("さくら総合病院", "treatment", "150000", ""),
+        ("ひかりドラッグ", "medicine", "40000", "1"),
+    ] {
+        let add = app.post_form(
+            "/deduction/2025/edit",
+            &[
+                ("op", "add"),
+                ("for_name", "田中　宏"),
+                ("payee", payee),
+                ("category", category),
+                ("amount", amount),
+                ("self_medication", otc),
+            ],
+            Some(&cookie),
+        );
+        assert_eq!(
+            add.header("location"),
+            Some("/deduction?year=2025&ok=added")
+        );
+    }
+    let income = app.post_form(
+        "/deduction/2025/edit",
+        &[("op", "income"), ("income", "1500000")],
+        Some(&cookie),
+    );
+    assert_eq!(income.status(), 303);
+    // The page links to it, with the household when the page shows it.
+    let html = app
+        .get_with("/deduction?year=2025&household=1", &cookie)
+        .into_string()
+        .unwrap();
+    assert!(html.contains(r#"href="/api/v1/me/deduction/2025.pdf?household=1""#));
+    assert!(html.contains(r#"data-testid="export-pdf""#));
+
+    let r = app.get_with("/api/v1/me/deduction/2025.pdf?household=1", &cookie);
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.header("content-type"), Some("application/pdf"));
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    assert_eq!(
+        r.header("content-disposition"),
+        Some(r#"attachment; filename="karte-deduction-2025.pdf""#)
+    );
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut r.into_reader(), &mut bytes).unwrap();
+    let pdf = read_pdf(&bytes);
+
+    // What the domain says the year holds: the same workbench the page and the xlsx use.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (wb, history) = rt.block_on(async {
+        let db = Db::connect(app.settings()).await.unwrap();
+        let hiroshi = pid("demo-tanaka-hiroshi");
+        let members = etax::members(
+            &db,
+            "demo-tanaka-hiroshi",
+            &hiroshi,
+            "田中　宏",
+            true,
+            today,
+        )
+        .await
+        .unwrap();
+        let wb = etax::load(&db, &hiroshi, members, y(2025), today)
+            .await
+            .unwrap();
+        let history = server::audit::history(&db, "demo-tanaka-hiroshi", 50)
+            .await
+            .unwrap();
+        db.close().await;
+        (wb, history)
+    });
+    let yen = |v: i64| format!("{}円", domain::money::group_thousands(v));
+    let ticked: Vec<_> = wb.lines.iter().filter(|l| l.included).collect();
+    assert!(ticked.len() > 6, "a year of the family's notices");
+    for expected in [
+        "2025年分",
+        "医療費控除の明細書（集計）",
+        "田中　宏",
+        "対象の年（支払った年）: 2025年",
+        "田中　宏さん、田中　結衣さん",
+        "医療機関等名称",
+        "補填される金額",
+        "あおば整骨院",
+        "手入力",
+        "総所得金額等（円）: 1,500,000円",
+        "医療費控除とセルフメディケーション税制は、どちらか一方しか申告できません。",
+    ] {
+        assert!(pdf.has(expected), "{expected} missing in:\n{}", pdf.text);
+    }
+    for l in &ticked {
+        assert!(pdf.has(&l.payee), "{} missing", l.payee);
+    }
+    // Totals per person and overall, as the page counts them.
+    let totals = |ls: &[&&domain::deduction::DeductionLine]| {
+        (
+            ls.len(),
+            ls.iter().map(|l| l.paid.value()).sum::<i64>(),
+            ls.iter()
+                .map(|l| l.reimbursed.value().min(l.paid.value()))
+                .sum::<i64>(),
+        )
+    };
+    for name in ["田中　宏", "田中　結衣"] {
+        let mine: Vec<_> = ticked.iter().filter(|l| l.person_name == name).collect();
+        assert!(!mine.is_empty(), "{name} has lines");
+        let (n, paid, reimbursed) = totals(&mine);
+        let row = format!("{name}さん 計 {n}件 {} {}", yen(paid), yen(reimbursed));
+        assert!(pdf.has(&row), "{row} missing in:\n{}", pdf.text);
+    }
+    let all: Vec<_> = ticked.iter().collect();
+    let (n, paid, reimbursed) = totals(&all);
+    assert!(
+        pdf.has(&format!("合計 {n}件 {} {}", yen(paid), yen(reimbursed))),
+        "overall total in:\n{}",
+        pdf.text
+    );
+    // The calculators, as the domain computes them for the income entered.
+    let s = wb.summary().unwrap().unwrap();
+    assert_eq!(
+        s.medical.paid.value(),
+        paid,
+        "the calculator counts the same lines"
+    );
+    assert_eq!(s.medical.threshold.value(), 75_000, "5% of 1,500,000");
+    assert!(s.medical.amount.value() > 0 && s.self_medication.amount.value() == 28_000);
+    for expected in [
+        format!("控除額（上限200万円） {}", yen(s.medical.amount.value())),
+        format!(
+            "控除額（上限8万8千円） {}",
+            yen(s.self_medication.amount.value())
+        ),
+        format!("−{}", yen(s.medical.threshold.value())),
+    ] {
+        assert!(pdf.has(&expected), "{expected} missing in:\n{}", pdf.text);
+    }
+    let verdict = match s.comparison.larger {
+        domain::deduction::DeductionChoice::Medical => "医療費控除のほうが大きくなります",
+        domain::deduction::DeductionChoice::SelfMedication => {
+            "セルフメディケーション税制のほうが大きくなります"
+        }
+        domain::deduction::DeductionChoice::Equal => "どちらも同じ額です",
+    };
+    assert!(pdf.has(verdict), "{verdict}");
+    assert_pages(&pdf, "田中　宏");
+    assert_font(&pdf);
+    // Audited as an export.
+    let exported = format!("deduction 2025 pdf ({} lines, household)", ticked.len());
+    assert!(
+        history
+            .iter()
+            .any(|e| e.action == "export" && e.detail == exported),
+        "{exported} not in the access log"
+    );
+
+    // Without the household: his own notice lines and his hand lines (hand lines belong to
+    // his workbench, whoever they are for), not his daughter's notices.
+    let r = app.get_with("/api/v1/me/deduction/2025.pdf", &cookie);
+    assert_eq!(r.status(), 200);
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut r.into_reader(), &mut bytes).unwrap();
+    let own = read_pdf(&bytes);
+    let own_n = ticked
+        .iter()
+        .filter(|l| !l.is_notice() || l.person_name == "田中　宏")
+        .count();
+    assert!(own_n < n, "the household adds lines");
+    assert!(own.has(&format!("合計 {own_n}件")), "{}", own.text);
+    assert!(!own.has("田中　宏さん、田中　結衣さん"), "{}", own.text);
+    assert_eq!(
+        app.get_with("/api/v1/me/deduction/20x5.pdf", &cookie)
+            .status(),
+        400
+    );
+    // Documented.
+    let doc: serde_json::Value = app.get("/api/v1/openapi.json").into_json().unwrap();
+    let op = &doc["paths"]["/me/deduction/{year}.pdf"]["get"];
+    assert!(op["responses"]["200"]["content"]["application/pdf"].is_object());
+}
+
+#[test]
+fn deduction_pdf_on_sqlite() {
+    deduction_pdf_flow(Backend::Sqlite);
+}
+
+#[test]
+fn deduction_pdf_on_postgres() {
+    deduction_pdf_flow(Backend::Postgres);
+}
+
 #[test]
 fn a_proxy_without_expenses_gets_not_found() {
     let app = TestApp::spawn(Backend::Sqlite, true);
     assert_eq!(app.get("/api/v1/me/deduction/2025.xlsx").status(), 401);
+    assert_eq!(app.get("/api/v1/me/deduction/2025.pdf").status(), 401);
     // 佐藤 lets 鈴木 see his drugs only.
     let sato = app.dev_sign_in("demo-sato");
     let grant = app.post_form(
@@ -563,7 +782,7 @@ fn a_proxy_without_expenses_gets_not_found() {
     );
     let switch = app.post_form("/viewing", &[("person", "demo-sato")], Some(&suzuki));
     assert_eq!(switch.status(), 303);
-    for ext in ["xlsx", "csv"] {
+    for ext in ["xlsx", "csv", "pdf"] {
         let r = app.get_with(&format!("/api/v1/me/deduction/2025.{ext}"), &suzuki);
         assert_eq!(r.status(), 404, "{ext}");
     }
@@ -716,6 +935,24 @@ fn cli_exports_both_formats() {
         got["total_paid"], 14_832,
         "the header's 窓口相当負担額 total"
     );
+    let pdf = dir.join("out.pdf");
+    let said = karte(&[
+        "export",
+        "etax",
+        "--person",
+        &person,
+        "--year",
+        "2025",
+        "--format",
+        "pdf",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(said.contains("deduction 2025 pdf (4 lines)"), "{said}");
+    let read = crate::pdf::read_pdf(&std::fs::read(&pdf).unwrap());
+    assert!(read.has("医療費控除の明細書（集計）") && read.has("山田　花子"));
+    assert!(read.has("合計 4件 14,832円"), "{}", read.text);
+    crate::pdf::assert_font(&read);
     let out = Command::new(env!("CARGO_BIN_EXE_karte"))
         .args([
             "export",

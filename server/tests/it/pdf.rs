@@ -62,7 +62,7 @@ fn temp_pdf(bytes: &[u8]) -> PathBuf {
     path
 }
 
-fn poppler(tool: &str, args: &[&str], file: &Path) -> String {
+pub(crate) fn poppler(tool: &str, args: &[&str], file: &Path) -> String {
     let out = Command::new(tool)
         .args(args)
         .arg(file)
@@ -82,9 +82,9 @@ fn poppler(tool: &str, args: &[&str], file: &Path) -> String {
 }
 
 /// What poppler reads from a PDF.
-struct Read_ {
-    text: String,
-    pages: usize,
+pub(crate) struct Read_ {
+    pub(crate) text: String,
+    pub(crate) pages: usize,
     info: String,
     fonts: String,
     file: PathBuf,
@@ -92,12 +92,12 @@ struct Read_ {
 
 /// pdftotext places spaces by glyph gaps (and turns U+3000 into a plain space) and breaks
 /// lines where cells wrap, so text is compared without any white space.
-fn norm(s: &str) -> String {
+pub(crate) fn norm(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 impl Read_ {
-    fn page_text(&self, page: usize) -> String {
+    pub(crate) fn page_text(&self, page: usize) -> String {
         let p = page.to_string();
         norm(&poppler(
             "pdftotext",
@@ -106,7 +106,7 @@ impl Read_ {
         ))
     }
 
-    fn has(&self, expected: &str) -> bool {
+    pub(crate) fn has(&self, expected: &str) -> bool {
         norm(&self.text).contains(&norm(expected))
     }
 }
@@ -117,7 +117,7 @@ impl Drop for Read_ {
     }
 }
 
-fn read_pdf(bytes: &[u8]) -> Read_ {
+pub(crate) fn read_pdf(bytes: &[u8]) -> Read_ {
     assert!(bytes.starts_with(b"%PDF-"), "a PDF");
     let file = temp_pdf(bytes);
     let info = poppler("pdfinfo", &[], &file);
@@ -136,7 +136,7 @@ fn read_pdf(bytes: &[u8]) -> Read_ {
 }
 
 /// Every page has the header and its own 「i / N」.
-fn assert_pages(pdf: &Read_, name: &str) {
+pub(crate) fn assert_pages(pdf: &Read_, name: &str) {
     for page in 1..=pdf.pages {
         let text = pdf.page_text(page);
         assert!(
@@ -152,7 +152,7 @@ fn assert_pages(pdf: &Read_, name: &str) {
 }
 
 /// IPAexGothic embedded as a subset (ABCDEF+ prefix, emb yes, sub yes), and nothing else.
-fn assert_font(pdf: &Read_) {
+pub(crate) fn assert_font(pdf: &Read_) {
     let rows: Vec<&str> = pdf.fonts.lines().skip(2).collect();
     assert!(!rows.is_empty(), "{}", pdf.fonts);
     for row in rows {
