@@ -12,12 +12,14 @@ pub fn to_code<T: Serialize>(value: &T) -> String {
 }
 
 pub fn from_code<T: DeserializeOwned>(column: &'static str, code: &str) -> Result<T, sqlx::Error> {
-    serde_json::from_value(serde_json::Value::String(code.to_owned())).map_err(|e| {
-        sqlx::Error::ColumnDecode {
+    use serde::de::IntoDeserializer;
+    // Straight from the &str: no JSON value, no allocation (thousands per drug page).
+    T::deserialize(IntoDeserializer::<serde::de::value::Error>::into_deserializer(code)).map_err(
+        |e| sqlx::Error::ColumnDecode {
             index: column.to_owned(),
             source: Box::new(e),
-        }
-    })
+        },
+    )
 }
 
 /// Wraps a domain parse error as a decode error of `column` (stored data that no longer parses).
