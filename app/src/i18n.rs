@@ -459,6 +459,7 @@ messages! {
     DrugsViewIngredients => "成分ごと", "By ingredient";
     IngredientTimes => "回", "×";
     IngredientUnit => "成分", " ingredients";
+    PairSeparator => "・", " · ";
     IngredientOverlapTitle => "同じ成分が、異なる医療機関の処方で重なる期間に出ています：", "The same ingredient was prescribed by two institutions for overlapping days:";
     IngredientOverlapAdvice => "意図された処方のこともあります。気になるときは、医師または薬剤師にこの画面を見せてご相談ください。", "This may be intended. If in doubt, show this page to your doctor or pharmacist.";
     IngredientNote => "帯は調剤日から調剤数量（日分）の日数を表します。屯服や回数・枚数で出たお薬は調剤日のみを示します。", "Each bar runs from the dispensing day for the days supplied. Medicines taken as needed or counted in doses or sheets show the dispensing day only.";

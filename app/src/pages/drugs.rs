@@ -299,7 +299,7 @@ fn drug_row(h: &mut Html, l: &DrugLine, shown: bool, lang: Lang) {
     h.text(&l.dispenser_name);
     h.raw("</td><td class=\"c-kind\">");
     h.text(prescription);
-    h.raw("・");
+    h.text(lang.t(Msg::PairSeparator));
     h.text(usage);
     h.raw("</td><th scope=\"row\" class=\"c-name\">");
     if let Some(m) = l.mark {
@@ -456,13 +456,17 @@ fn IngredientTable(
                     let count = row.dispensings.iter().filter(|d| &d.dispenser == name).count();
                     view! {
                         <li><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" fill=colour(name)/></svg>
-                            {format!("{name}（{count}{}）", lang.t(Msg::IngredientTimes))}</li>
+                            {format!("{name}{}", lang.parenthesized(&format!("{count}{}", lang.t(Msg::IngredientTimes))))}</li>
                     }
                 })
                 .collect_view();
             let overlap = row.overlap.as_ref().map(|o| {
                 let part = |d: &domain::drugs::Dispensing| {
-                    format!("{}（{} – {}）", d.dispenser, long_date(d.from, lang), long_date(d.to, lang))
+                    format!(
+                        "{}{}",
+                        d.dispenser,
+                        lang.parenthesized(&format!("{} – {}", long_date(d.from, lang), long_date(d.to, lang)))
+                    )
                 };
                 view! {
                     <p class="notice hint" data-testid="overlap-hint">

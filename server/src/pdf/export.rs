@@ -166,7 +166,7 @@ pub async fn export_pdf(db: &Db, req: ExportRequest<'_>) -> Result<Export, AppEr
         created: chrono::Utc::now(),
     };
     let file_name = file_name(kind, months, today);
-    let rendered = tokio::task::spawn_blocking(move || {
+    let rendered = off_executor(move || {
         let font = font()?;
         let doc = match kind {
             ExportKind::Drugs => reports::drugs_document(
@@ -189,20 +189,29 @@ pub async fn export_pdf(db: &Db, req: ExportRequest<'_>) -> Result<Export, AppEr
         };
         render(&doc, font)
     })
-    .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "PDF rendering task failed");
-        AppError::Internal
-    })?
-    .map_err(|e| {
-        tracing::error!(error = %e, "PDF rendering failed");
-        AppError::Internal
-    })?;
+    .await?;
     Ok(Export {
         file_name,
         bytes: rendered.bytes,
         pages: rendered.pages,
     })
+}
+
+/// Builds and renders a document on a blocking thread (layout and printpdf are CPU work);
+/// failures are logged and become `Internal`.
+async fn off_executor(
+    job: impl FnOnce() -> Result<super::layout::Rendered, super::PdfError> + Send + 'static,
+) -> Result<super::layout::Rendered, AppError> {
+    tokio::task::spawn_blocking(job)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "PDF rendering task failed");
+            AppError::Internal
+        })?
+        .map_err(|e| {
+            tracing::error!(error = %e, "PDF rendering failed");
+            AppError::Internal
+        })
 }
 
 /// `karte-deduction-2025.pdf`.
@@ -235,18 +244,8 @@ pub async fn deduction_pdf(
         today,
         created: chrono::Utc::now(),
     };
-    let rendered = tokio::task::spawn_blocking(move || {
-        render(&reports::deduction_document(&ctx, &data), font()?)
-    })
-    .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "PDF rendering task failed");
-        AppError::Internal
-    })?
-    .map_err(|e| {
-        tracing::error!(error = %e, "PDF rendering failed");
-        AppError::Internal
-    })?;
+    let rendered =
+        off_executor(move || render(&reports::deduction_document(&ctx, &data), font()?)).await?;
     Ok(Export {
         file_name: deduction_file_name(wb.year),
         bytes: rendered.bytes,

@@ -38,10 +38,15 @@ impl ClaimCols {
     }
 }
 
-#[derive(sqlx::FromRow)]
+/// A drug row: the columns of [`DRUG_COLUMNS`] in order, read by sqlx (PostgreSQL) or from
+/// the JSON array SQLite's `json_array` writes (serde reads a struct from a sequence).
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct DrugRow {
-    #[sqlx(flatten)]
-    claim: ClaimCols,
+    claim_id: String,
+    institution_id: String,
+    service_month: String,
+    accepted_on: NaiveDate,
+    sequence: i64,
     visible_from: NaiveDate,
     dispensed_on: NaiveDate,
     dispenser_name: String,
@@ -65,8 +70,15 @@ struct DrugRow {
 
 impl DrugRow {
     fn into_line(self, person: &PersonId) -> Result<DrugLine, sqlx::Error> {
+        let claim = ClaimCols {
+            claim_id: self.claim_id,
+            institution_id: self.institution_id,
+            service_month: self.service_month,
+            accepted_on: self.accepted_on,
+            sequence: self.sequence,
+        };
         Ok(DrugLine {
-            claim: self.claim.into_claim(person)?,
+            claim: claim.into_claim(person)?,
             visible_from: self.visible_from,
             dispensed_on: self.dispensed_on,
             dispenser_name: self.dispenser_name,
@@ -98,68 +110,6 @@ impl DrugRow {
             copay: self.copay.map(Yen),
             savings: self.savings.map(Yen),
         })
-    }
-}
-
-/// A drug row as SQLite's `json_array` writes it: the columns of [`DRUG_COLUMNS`], in order.
-#[derive(serde::Deserialize)]
-struct DrugJsonRow {
-    claim_id: String,
-    institution_id: String,
-    service_month: String,
-    accepted_on: NaiveDate,
-    sequence: i64,
-    visible_from: NaiveDate,
-    dispensed_on: NaiveDate,
-    dispenser_name: String,
-    prescriber_id: String,
-    prescription: String,
-    usage: String,
-    drug_name: String,
-    ingredient: Option<String>,
-    receipt_code: Option<String>,
-    yj_code: Option<String>,
-    directions: Option<String>,
-    daily_dose: Option<String>,
-    single_dose: Option<String>,
-    special_instructions: Option<String>,
-    quantity_amount: i64,
-    quantity_unit: String,
-    mark: Option<String>,
-    copay: Option<i64>,
-    savings: Option<i64>,
-}
-
-impl From<DrugJsonRow> for DrugRow {
-    fn from(r: DrugJsonRow) -> Self {
-        DrugRow {
-            claim: ClaimCols {
-                claim_id: r.claim_id,
-                institution_id: r.institution_id,
-                service_month: r.service_month,
-                accepted_on: r.accepted_on,
-                sequence: r.sequence,
-            },
-            visible_from: r.visible_from,
-            dispensed_on: r.dispensed_on,
-            dispenser_name: r.dispenser_name,
-            prescriber_id: r.prescriber_id,
-            prescription: r.prescription,
-            usage: r.usage,
-            drug_name: r.drug_name,
-            ingredient: r.ingredient,
-            receipt_code: r.receipt_code,
-            yj_code: r.yj_code,
-            directions: r.directions,
-            daily_dose: r.daily_dose,
-            single_dose: r.single_dose,
-            special_instructions: r.special_instructions,
-            quantity_amount: r.quantity_amount,
-            quantity_unit: r.quantity_unit,
-            mark: r.mark,
-            copay: r.copay,
-            savings: r.savings,
-        }
     }
 }
 
@@ -223,11 +173,8 @@ pub async fn visible_drug_lines(
                 .bind(today)
                 .fetch_one(pool)
                 .await?;
-            serde_json::from_str::<Vec<DrugJsonRow>>(&json)
+            serde_json::from_str::<Vec<DrugRow>>(&json)
                 .map_err(|e| sqlx::Error::Decode(Box::new(e)))?
-                .into_iter()
-                .map(DrugRow::from)
-                .collect()
         }
         Db::Postgres(pool) => {
             sqlx::query_as(&format!("SELECT {DRUG_COLUMNS} {FILTER}"))
