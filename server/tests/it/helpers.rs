@@ -65,7 +65,9 @@ impl TestDb {
         let dir = std::env::temp_dir().join(format!("karte-test-{}", random_suffix()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let mut settings = Settings::for_data_dir(&dir);
-        settings.db_timeout_secs = 1;
+        // Generous: under a loaded machine (parallel builds, CI) opening and migrating a fresh
+        // database can take more than a second; tests that need the 503 set their own.
+        settings.db_timeout_secs = 10;
         settings.site_root = site_root();
         // The dev sign-in (loopback only) lets tests sign in as a demo person.
         settings.auth.dev_login = true;

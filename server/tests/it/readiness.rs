@@ -99,6 +99,8 @@ fn wait_for_status(app: &TestApp, want: u16) -> ureq::Response {
 #[test]
 fn readyz_reports_a_lost_database_and_recovers_without_restart() {
     let mut tdb = TestDb::new(Backend::Postgres);
+    // Short, so the outage answers 503 quickly.
+    tdb.settings.db_timeout_secs = 1;
     let relay = Relay::start(0);
     let direct = tdb.settings.database_url.clone().unwrap();
     let via_relay = direct
