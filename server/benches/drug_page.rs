@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 use domain::people::PersonId;
-use server::config::Settings;
+use server::settings::Settings;
 use server::db::Db;
 use server::demo::records::{demo_identity, scaled_drug_lines};
 use server::import::{BatchId, ImportBatch, ImportFormat, PersonRecords};

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use domain::deduction::form::{form_rows, MAX_ROWS};
 use domain::deduction::{DeductionLine, FormCategory, LineOrigin};
 use domain::money::Yen;
-use server::etax::xlsx;
+use server::deduction::xlsx;
 use std::time::{Duration, Instant};
 
 fn lines() -> Vec<DeductionLine> {

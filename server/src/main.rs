@@ -1,5 +1,5 @@
 use clap::Parser;
-use server::config::{Cli, Command};
+use server::settings::{Cli, Command};
 use server::db::Db;
 use server::startup::Application;
 use server::{demo, records, telemetry};
@@ -37,10 +37,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("demo people loaded: {n}");
         }
         Command::Import(args) => import(&settings, args).await?,
-        Command::Export(server::config::ExportCommand::Etax(args)) => {
+        Command::Export(server::settings::ExportCommand::Etax(args)) => {
             export_etax(&settings, args).await?
         }
-        Command::Export(server::config::ExportCommand::Pdf(args)) => {
+        Command::Export(server::settings::ExportCommand::Pdf(args)) => {
             let db = Db::connect(&settings).await?;
             db.migrate().await?;
             let (path, export) = server::pdf::export::run_cli(&db, &args, settings.today()).await?;
@@ -63,10 +63,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn import(
-    settings: &server::config::Settings,
-    args: server::config::ImportArgs,
+    settings: &server::settings::Settings,
+    args: server::settings::ImportArgs,
 ) -> anyhow::Result<()> {
-    use server::import::run::import_bytes;
+    use server::service::import::import_bytes;
     use server::records::import::ImportOutcome;
     let person = args
         .person
@@ -121,11 +121,11 @@ async fn import(
 
 /// `karte export etax`: the same year, lines and checks as the page and the API.
 async fn export_etax(
-    settings: &server::config::Settings,
-    args: server::config::EtaxArgs,
+    settings: &server::settings::Settings,
+    args: server::settings::EtaxArgs,
 ) -> anyhow::Result<()> {
-    use server::config::EtaxFormat;
-    use server::etax;
+    use server::settings::EtaxFormat;
+    use server::deduction as etax;
     let person = domain::people::PersonId::parse(&args.person)
         .map_err(|e| anyhow::anyhow!("--person: {e}"))?;
     let year = domain::deduction::TaxYear::parse(&args.year)

@@ -1,15 +1,16 @@
 //! Builds the application from settings, so `main` and the tests run the same wiring.
 //! Binding to port 0 picks a free port; `port()` says which.
 
-use crate::account::SqlAccount;
+use crate::forms::account::SqlAccount;
 use crate::auth::handlers::{self, AuthState};
 use crate::auth::oidc::Oidc;
 use crate::auth::session::Timeouts;
 use crate::auth::Principal;
-use crate::config::Settings;
+use crate::settings::Settings;
 use crate::db::Db;
 use crate::records::people::SqlPeople;
-use crate::{account, api, auth, demo, health, lang, telemetry, web};
+use crate::forms::{account, lang};
+use crate::{api, auth, demo, health, telemetry, web};
 use actix_files::Files;
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress};
@@ -100,23 +101,23 @@ fn run(
             db: db.clone(),
             clock: settings.clock(),
         }),
-        drugs: Arc::new(crate::pages::SqlDrugHistory {
+        drugs: Arc::new(crate::service::SqlDrugHistory {
             db: db.clone(),
             clock: settings.clock(),
         }),
-        checkups: Arc::new(crate::pages::SqlCheckups {
+        checkups: Arc::new(crate::service::SqlCheckups {
             db: db.clone(),
             clock: settings.clock(),
         }),
-        expenses: Arc::new(crate::pages::SqlExpenses {
+        expenses: Arc::new(crate::service::SqlExpenses {
             db: db.clone(),
             clock: settings.clock(),
         }),
-        deduction: Arc::new(crate::pages::deduction::SqlDeduction {
+        deduction: Arc::new(crate::service::deduction::SqlDeduction {
             db: db.clone(),
             clock: settings.clock(),
         }),
-        export: Arc::new(crate::pages::export::SqlExportPages {
+        export: Arc::new(crate::service::export::SqlExportPages {
             db: db.clone(),
             clock: settings.clock(),
         }),
@@ -169,7 +170,7 @@ fn run(
             .service(account::add_proxy)
             .service(account::revoke_proxy)
             .service(account::report_access)
-            .service(crate::pages::deduction::change_workbench)
+            .service(crate::service::deduction::change_workbench)
             .service(
                 aw::scope("/api/v1")
                     .app_data(api::import::payload_config())

@@ -2,7 +2,7 @@
 //! names, birth dates, any health value, tokens, cookies, IP addresses, request bodies, query
 //! strings. We log the matched route template, not the path.
 
-use crate::config::{LogFormat, Settings};
+use crate::settings::{LogFormat, Settings};
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};

@@ -7,7 +7,7 @@
 
 use super::{error_response, problem};
 use crate::auth::Principal;
-use crate::config::Clock;
+use crate::settings::Clock;
 use crate::db::Db;
 use crate::telemetry::request_id;
 use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
@@ -33,7 +33,7 @@ pub async fn my_checkups(
         return problem(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first");
     };
     let rid = request_id(&req);
-    match crate::pages::checkups::viewed_checkups(
+    match crate::service::checkups::viewed_checkups(
         &db,
         &p,
         clock.today(),

@@ -9,11 +9,11 @@
 use super::{error_response, problem};
 use crate::audit::Action;
 use crate::auth::Principal;
-use crate::config::Clock;
+use crate::settings::Clock;
 use crate::db::Db;
-use crate::etax::{self, xlsx, ExportError};
-use crate::pages::deduction::{tax_year, viewed_workbench};
-use crate::pages::log_access;
+use crate::deduction::{self, xlsx, ExportError};
+use crate::service::deduction::{tax_year, viewed_workbench};
+use crate::service::log_access;
 use crate::pdf::export::deduction_pdf;
 use crate::telemetry::request_id;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION};
@@ -113,7 +113,7 @@ pub async fn export(
             }
         }
     } else {
-        let person = match etax::csv_person(&db, &v.on.person).await {
+        let person = match deduction::csv_person(&db, &v.on.person).await {
             Ok(Some(person)) => person,
             Ok(None) => return problem(StatusCode::NOT_FOUND, "not_found", "no records"),
             Err(e) => return error_response(&e.into()),
@@ -122,10 +122,10 @@ pub async fn export(
         let text = wb.csv(&person, today);
         (
             text.into_bytes(),
-            etax::csv::MEDIA_TYPE,
+            deduction::csv::MEDIA_TYPE,
             format!("deduction {year} csv ({lines} lines)"),
         )
     };
     log_access(&db, &p, &v.on, Action::Export, detail, rid.as_deref()).await;
-    attachment(media_type, &etax::file_name(year, ext), body)
+    attachment(media_type, &deduction::file_name(year, ext), body)
 }

@@ -5,7 +5,7 @@
 
 use super::{error_response, problem};
 use crate::auth::Principal;
-use crate::config::Clock;
+use crate::settings::Clock;
 use crate::db::Db;
 use crate::telemetry::request_id;
 use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
@@ -72,7 +72,7 @@ pub async fn my_drugs(
         from: q.from.clone(),
         to: q.to.clone(),
     };
-    let period = match crate::pages::period_with_days(&query, today, Preset::AllThreeYears) {
+    let period = match crate::service::period_with_days(&query, today, Preset::AllThreeYears) {
         Ok(m) => m,
         Err(e) => return error_response(&e),
     };
@@ -92,7 +92,7 @@ pub async fn my_drugs(
     let rid = request_id(&req);
     let log_view = (offset == 0).then_some((" (api)", rid.as_deref()));
     let (person, _, all) =
-        match crate::pages::viewed_drug_lines(&db, &p, period, today, log_view).await {
+        match crate::service::viewed_drug_lines(&db, &p, period, today, log_view).await {
             Ok(v) => v,
             Err(e) => return error_response(&e),
         };

@@ -8,7 +8,7 @@
 
 use super::{error_response, problem};
 use crate::auth::Principal;
-use crate::config::Clock;
+use crate::settings::Clock;
 use crate::db::Db;
 use crate::telemetry::request_id;
 use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
@@ -75,12 +75,12 @@ pub async fn my_expenses(
         from: q.from.clone(),
         to: q.to.clone(),
     };
-    let months = match crate::pages::period(&query, today, Preset::AllThreeYears) {
+    let months = match crate::service::period(&query, today, Preset::AllThreeYears) {
         Ok(m) => m,
         Err(e) => return error_response(&e),
     };
     let rid = request_id(&req);
-    let viewed = match crate::pages::viewed_expenses(
+    let viewed = match crate::service::viewed_expenses(
         &db,
         &p,
         months,

@@ -4,9 +4,9 @@
 //! input is wrong (nothing written), 401 without a valid client credential, 413 when too large.
 
 use crate::audit;
-use crate::config::ImportClients;
+use crate::settings::ImportClients;
 use crate::db::Db;
-use crate::import::run::{import_bytes, ImportRunError, MAX_IMPORT_BYTES};
+use crate::service::import::{import_bytes, ImportRunError, MAX_IMPORT_BYTES};
 use crate::import::ImportFormat;
 use crate::records::import::ImportOutcome;
 use actix_web::http::header;

@@ -9,9 +9,9 @@
 use super::{error_response, problem};
 use crate::audit::Action;
 use crate::auth::Principal;
-use crate::config::Clock;
+use crate::settings::Clock;
 use crate::db::Db;
-use crate::pages::{log_access, on_screen, OnScreen};
+use crate::service::{log_access, on_screen, OnScreen};
 use crate::pdf::export::{audit_detail, export_pdf, ExportKind, ExportRequest};
 use crate::telemetry::request_id;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
@@ -113,7 +113,7 @@ async fn pdf(
         from: q.from,
         to: q.to,
     };
-    let months = match crate::pages::period(&query, today, Preset::AllThreeYears) {
+    let months = match crate::service::period(&query, today, Preset::AllThreeYears) {
         Ok(m) => m,
         Err(e) => return error_response(&e),
     };

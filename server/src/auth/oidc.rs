@@ -2,7 +2,7 @@
 //! `openidconnect` crate. The provider's metadata and keys are discovered on first use and
 //! kept; a failed discovery is retried on the next sign-in.
 
-use crate::config::AuthSettings;
+use crate::settings::AuthSettings;
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreJwsSigningAlgorithm, CoreProviderMetadata,
 };

@@ -2,7 +2,7 @@
 //! by handlers and handed to the pages through Leptos context.
 
 use super::session::{self, Session, Timeouts};
-use crate::config::Clock;
+use crate::settings::Clock;
 use crate::db::Db;
 use crate::records::access::{self, Viewable};
 use actix_web::body::{EitherBody, MessageBody};

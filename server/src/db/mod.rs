@@ -1,7 +1,7 @@
 //! The database: SQLite by default (a file in the data directory), PostgreSQL when
 //! `KARTE_DATABASE_URL=postgres://…`. Each backend keeps its own migrations and SQL.
 
-use crate::config::Settings;
+use crate::settings::Settings;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,

@@ -7,7 +7,6 @@ pub mod detect;
 pub mod json;
 pub mod mynaportal_csv;
 pub mod options;
-pub mod run;
 mod text;
 
 pub use batch::{

@@ -222,7 +222,7 @@ pub fn deduction_file_name(year: domain::deduction::TaxYear) -> String {
 /// The 医療費控除の明細書（集計）of a loaded workbench (the same lines the page shows and the
 /// xlsx holds), rendered on a blocking thread. `header` is the person on screen.
 pub async fn deduction_pdf(
-    wb: &crate::etax::Workbench,
+    wb: &crate::deduction::Workbench,
     header: app::record::PersonHeader,
     lang: Lang,
     today: NaiveDate,
@@ -287,7 +287,7 @@ pub async fn run_cli(
         from: args.from.clone(),
         to: args.to.clone(),
     };
-    let months = crate::pages::period(&query, today, Preset::AllThreeYears)
+    let months = crate::service::period(&query, today, Preset::AllThreeYears)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let lang = Lang::from_tag(&args.lang);
     let export = export_pdf(

@@ -8,7 +8,7 @@ use domain::deduction::{FormCategory, NoticeKey, TaxYear};
 use domain::money::Yen;
 use domain::people::PersonId;
 use server::db::Db;
-use server::etax;
+use server::deduction as etax;
 use server::import::{mynaportal_csv, ParseOptions};
 use server::records::deduction::{self as store, NewManualLine, NoticeChange};
 use std::path::{Path, PathBuf};
@@ -211,7 +211,7 @@ async fn csv_round_trips_through_the_importer(db: &Db) {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/mynaportal-a.csv"),
     )
     .unwrap();
-    let report = server::import::run::import_bytes(db, None, "a.csv", &bytes, None, "test")
+    let report = server::service::import::import_bytes(db, None, "a.csv", &bytes, None, "test")
         .await
         .unwrap();
     let server::records::import::ImportOutcome::Imported { people, .. } = report.outcome else {

@@ -1,4 +1,4 @@
-use server::config::Settings;
+use server::settings::Settings;
 use server::db::Db;
 use server::startup::Application;
 use std::path::PathBuf;
@@ -177,7 +177,7 @@ impl TestApp {
             .map(|u| u.expose().to_owned())
     }
 
-    pub fn settings(&self) -> &server::config::Settings {
+    pub fn settings(&self) -> &server::settings::Settings {
         &self._db.settings
     }
 

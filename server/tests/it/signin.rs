@@ -378,14 +378,14 @@ fn dev_sign_in_is_off_unless_enabled() {
 
 #[test]
 fn dev_sign_in_refuses_a_public_address() {
-    let mut settings = server::config::Settings::for_data_dir(std::env::temp_dir());
+    let mut settings = server::settings::Settings::for_data_dir(std::env::temp_dir());
     settings.auth.dev_login = true;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     let db = rt.block_on(async {
-        server::db::Db::connect(&server::config::Settings::for_data_dir(
+        server::db::Db::connect(&server::settings::Settings::for_data_dir(
             std::env::temp_dir().join(format!("karte-dev-{}", crate::helpers::random_suffix())),
         ))
         .await

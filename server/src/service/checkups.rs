@@ -3,7 +3,7 @@
 use super::{log_access, on_screen, render_context};
 use crate::audit::Action;
 use crate::auth::Principal;
-use crate::config::Clock;
+use crate::settings::Clock;
 use crate::db::Db;
 use crate::records::{checkups, people};
 use app::checkups::{build_view, CheckupPage, CheckupsView, Insurer, Subject};

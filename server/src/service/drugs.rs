@@ -3,7 +3,7 @@
 use super::{log_access, on_screen, period_with_days, render_context, Period};
 use crate::audit::Action;
 use crate::auth::Principal;
-use crate::config::Clock;
+use crate::settings::Clock;
 use crate::db::Db;
 use crate::records::{lines, people};
 use app::drugs::{DrugPage, PeriodQuery};

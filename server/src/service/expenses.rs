@@ -5,7 +5,7 @@
 use super::{log_access, on_screen, period, render_context, OnScreen};
 use crate::audit::Action;
 use crate::auth::Principal;
-use crate::config::Clock;
+use crate::settings::Clock;
 use crate::db::Db;
 use crate::records::{access, lines, people};
 use app::error::AppError;

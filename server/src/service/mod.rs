@@ -7,6 +7,7 @@ pub mod deduction;
 pub mod drugs;
 pub mod expenses;
 pub mod export;
+pub mod import;
 
 use crate::audit::{self, Action, Event};
 use crate::auth::Principal;

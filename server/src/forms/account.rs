@@ -4,7 +4,7 @@
 
 use crate::audit::{self, Action, Event};
 use crate::auth::Principal;
-use crate::config::Clock;
+use crate::settings::Clock;
 use crate::db::Db;
 use crate::records::access;
 use crate::telemetry::request_id;

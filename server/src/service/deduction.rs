@@ -6,9 +6,9 @@
 use super::{log_access, on_screen, render_context, OnScreen};
 use crate::audit::{self, Action, Event};
 use crate::auth::Principal;
-use crate::config::Clock;
+use crate::settings::Clock;
 use crate::db::Db;
-use crate::etax::{self, Workbench};
+use crate::deduction::{self, Workbench};
 use crate::records::deduction::{self as store, NewManualLine, NoticeChange};
 use crate::records::{access, people};
 use crate::telemetry::request_id;
@@ -57,12 +57,12 @@ pub async fn viewed_workbench(
     let header = people::person_header(db, &on.person, on.as_proxy)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut members = etax::members(db, &on.me, &on.person, &header.name, true, today).await?;
+    let mut members = deduction::members(db, &on.me, &on.person, &header.name, true, today).await?;
     let others = members.len() - 1;
     if !household {
         members.truncate(1);
     }
-    let workbench = etax::load(db, &on.person, members, year, today).await?;
+    let workbench = deduction::load(db, &on.person, members, year, today).await?;
     Ok(Viewed {
         on,
         header,

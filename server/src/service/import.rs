@@ -1,7 +1,7 @@
 //! One import from bytes to tables: parse (format given or detected), then store as one batch.
 //! Shared by `karte import` and `POST /api/v1/import`.
 
-use super::{parse_any, ImportError, ImportFormat, ImportWarning, ParseOptions};
+use crate::import::{parse_any, ImportError, ImportFormat, ImportWarning, ParseOptions};
 use crate::db::Db;
 use crate::records::import::{store_batch, ImportOutcome, StoreError};
 use domain::people::PersonId;

@@ -2,7 +2,7 @@
 //! log; each download does (see `api::pdf`).
 
 use super::{on_screen, period, render_context, OnScreen};
-use crate::config::Clock;
+use crate::settings::Clock;
 use crate::db::Db;
 use crate::records::people;
 use app::error::AppError;

@@ -1,0 +1,5 @@
+//! Plain HTML form posts (no JavaScript needed): each checks the signed-in person from the
+//! session, acts for them only, and answers with a redirect back to the page (PRG).
+
+pub mod account;
+pub mod lang;
