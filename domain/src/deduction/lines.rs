@@ -298,6 +298,9 @@ mod tests {
                 person: PersonId::parse("demo-a").unwrap(),
                 institution: InstitutionId::parse(inst).unwrap(),
                 service_month,
+                receipt: crate::claim::ReceiptIdentity::for_expense(&ServiceCategory::parse(
+                    category,
+                )),
                 accepted_on: service_month.next().day(10).unwrap(),
                 sequence: 0,
             },

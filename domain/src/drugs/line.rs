@@ -100,6 +100,7 @@ pub(crate) mod fixtures {
             person: PersonId::parse("demo-sato").unwrap(),
             institution: InstitutionId::parse("pharmacy-1").unwrap(),
             service_month: YearMonth::of(dispensed_on),
+            receipt: Default::default(),
             accepted_on: YearMonth::of(dispensed_on).next().day(10).unwrap(),
             sequence: 1,
         };

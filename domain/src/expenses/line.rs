@@ -54,6 +54,9 @@ pub(crate) mod fixtures {
                 person: PersonId::parse("demo-sato").unwrap(),
                 institution: InstitutionId::parse(inst).unwrap(),
                 service_month,
+                receipt: crate::claim::ReceiptIdentity::for_expense(&ServiceCategory::parse(
+                    category,
+                )),
                 accepted_on: service_month.next().day(10).unwrap(),
                 sequence: 0,
             },

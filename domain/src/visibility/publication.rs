@@ -13,6 +13,19 @@ pub fn expense_visible_from(service_month: YearMonth) -> NaiveDate {
         .expect("days 9 and 11 exist in every month")
 }
 
+/// 医療費通知情報 of one claim: the regular date for its month, or for a claim accepted later
+/// than usual (月遅れ請求, 返戻再請求) the batch a regular claim accepted in the same month
+/// joins — the 11th of the month after acceptance (9 February after a January acceptance) —
+/// whichever is later. The one rule for every source (JSON import, CSV import, demo, seed).
+///
+/// Interpretation: the spec gives only the regular rule, by service month. A claim cannot be
+/// published before it was accepted, and notices are published monthly for the claims accepted
+/// the month before, so a late claim accepted on 8 April is published on 11 May (with the
+/// claims of March), not on 11 April (the drug batch date of [`batch_visible_from`]).
+pub fn expense_claim_visible_from(service_month: YearMonth, accepted_on: NaiveDate) -> NaiveDate {
+    expense_visible_from(service_month).max(expense_visible_from(YearMonth::of(accepted_on).prev()))
+}
+
 /// The publication batch for a receipt accepted on `accepted_on`: receipts accepted on the
 /// 5th–10th are visible on the 11th, on the 11th by the 12th, on the 12th by the 13th.
 ///
@@ -90,6 +103,30 @@ mod tests {
             );
             assert!(pending(from).is_empty(), "month {m}: out on the day");
         }
+    }
+
+    #[test]
+    fn late_notices_join_the_batch_after_their_acceptance_month() {
+        // Regular: a March visit accepted in early April is out on 11 May.
+        assert_eq!(
+            expense_claim_visible_from(ym(2025, 3), d(2025, 4, 8)),
+            d(2025, 5, 11)
+        );
+        // 月遅れ: a January visit accepted on 8 April joins that batch, not 11 April.
+        assert_eq!(
+            expense_claim_visible_from(ym(2025, 1), d(2025, 4, 8)),
+            d(2025, 5, 11)
+        );
+        // Accepted in January: published with the December visits, on 9 February.
+        assert_eq!(
+            expense_claim_visible_from(ym(2024, 10), d(2025, 1, 9)),
+            d(2025, 2, 9)
+        );
+        // Never before the regular date.
+        assert_eq!(
+            expense_claim_visible_from(ym(2025, 6), d(2025, 6, 30)),
+            d(2025, 8, 11)
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 use crate::claim::{ClaimSource, ClaimedLine};
 use std::collections::HashMap;
 
-/// Keeps only the lines of the latest claim per (person, institution, month). A late claim or a
+/// Keeps only the lines of the latest claim per receipt ([`ClaimSource::supersession_key`]:
+/// person, institution, month, kind, 入院・入院外, 処方医療機関). A late claim or a
 /// re-claim after 返戻 repeats the lines it bills for, and the spec says the LATER claim's lines
 /// replace the earlier ones, so a whole earlier claim drops out, not line by line.
 ///
@@ -69,6 +70,7 @@ mod tests {
                 person: PersonId::parse("demo-sato").unwrap(),
                 institution: InstitutionId::parse(inst).unwrap(),
                 service_month: YearMonth::new(2025, month).unwrap(),
+                receipt: Default::default(),
                 accepted_on: NaiveDate::from_ymd_opt(2025, 6, accepted_day).unwrap(),
                 sequence: 0,
             },
@@ -89,6 +91,54 @@ mod tests {
         assert_eq!(kept, ["new A", "other clinic", "other month"]);
         assert!(is_superseded(&lines[0], &lines));
         assert!(!is_superseded(&lines[2], &lines));
+    }
+
+    /// receipts.md §2: a hospital's 入院 and 入院外 receipts, its 医科 and 歯科 receipts, and a
+    /// pharmacy's receipts for two 処方医療機関 are separate receipts; only a re-claim of the
+    /// same receipt replaces it.
+    #[test]
+    fn only_a_reclaim_of_the_same_receipt_supersedes() {
+        use crate::claim::{CareSetting, ReceiptIdentity, ReceiptKind};
+        let with = |mut l: Line, kind, setting, rx: Option<&str>| {
+            l.claim.receipt = ReceiptIdentity {
+                kind,
+                setting,
+                prescriber: rx.map(|r| InstitutionId::parse(r).unwrap()),
+            };
+            l
+        };
+        use CareSetting::{Inpatient, Outpatient};
+        use ReceiptKind::{Dental, Medical, Pharmacy};
+        let lines = vec![
+            with(line("c1", "hosp", 1, 5, "入院"), Medical, Inpatient, None),
+            with(
+                line("c2", "hosp", 1, 6, "入院外"),
+                Medical,
+                Outpatient,
+                None,
+            ),
+            with(line("c3", "hosp", 1, 7, "歯科"), Dental, Outpatient, None),
+            with(
+                line("c4", "ph", 1, 5, "rx A"),
+                Pharmacy,
+                Outpatient,
+                Some("a"),
+            ),
+            with(
+                line("c5", "ph", 1, 6, "rx B"),
+                Pharmacy,
+                Outpatient,
+                Some("b"),
+            ),
+            with(
+                line("c6", "hosp", 1, 20, "入院外 再請求"),
+                Medical,
+                Outpatient,
+                None,
+            ),
+        ];
+        let kept: Vec<_> = current_lines(&lines).iter().map(|l| l.label).collect();
+        assert_eq!(kept, ["入院", "歯科", "rx A", "rx B", "入院外 再請求"]);
     }
 
     #[test]

@@ -6,13 +6,13 @@
 use super::catalog::{DrugSpec, Institution};
 use super::prng::SplitMix64;
 use chrono::{Datelike, NaiveDate};
-use domain::claim::{ClaimId, ClaimSource, InstitutionId};
+use domain::claim::{ClaimId, ClaimSource, InstitutionId, ReceiptIdentity};
 use domain::drugs::{DispensedQuantity, DrugLine, PrescriptionKind, ReceiptDrugCode, YjCode};
 use domain::expenses::{ExpenseLine, ServiceCategory};
 use domain::money::Yen;
 use domain::people::PersonId;
 use domain::period::YearMonth;
-use domain::visibility::{drug_visible_from, expense_visible_from};
+use domain::visibility::{drug_visible_from, expense_claim_visible_from};
 use domain::wareki::age_on;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -70,15 +70,6 @@ fn meal_yen(on: NaiveDate) -> (i64, i64) {
     } else {
         (640, 460)
     }
-}
-
-/// 医療費通知 publication for a claim: the regular batch for its month, or, for a claim accepted
-/// later than usual, the batch a regular claim accepted in the same month would be in.
-///
-/// Interpretation: `expense_visible_from` only knows the service month; a 月遅れ claim cannot be
-/// published before it was accepted, so it joins the batch of its acceptance month.
-pub(super) fn expense_visible(month: YearMonth, accepted_on: NaiveDate) -> NaiveDate {
-    expense_visible_from(month).max(expense_visible_from(YearMonth::of(accepted_on).prev()))
 }
 
 #[derive(Debug, Clone)]
@@ -338,6 +329,7 @@ impl ClaimBook {
                 institution: InstitutionId::parse(draft.institution.id)
                     .expect("catalog ids are valid"),
                 service_month: draft.month,
+                receipt: Default::default(),
                 accepted_on: draft.accepted_on,
                 sequence: *sequence,
             };
@@ -368,12 +360,16 @@ impl ClaimBook {
             _ => (None, None),
         };
         let text = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        let prescriber = InstitutionId::parse(d.prescriber.id).expect("catalog ids are valid");
         DrugLine {
-            claim: claim.clone(),
+            claim: ClaimSource {
+                receipt: ReceiptIdentity::for_drug(d.prescription, &prescriber),
+                ..claim.clone()
+            },
             visible_from: drug_visible_from(claim.service_month, Some(claim.accepted_on)),
             dispensed_on: d.on,
             dispenser_name: at.name.to_owned(),
-            prescriber: InstitutionId::parse(d.prescriber.id).expect("catalog ids are valid"),
+            prescriber,
             prescription: d.prescription,
             usage: spec.usage,
             drug_name: spec.name.to_owned(),
@@ -410,8 +406,11 @@ impl ClaimBook {
             PublicAid::ChildMedicalSubsidy => (counter, 0),
         };
         ExpenseLine {
-            claim: claim.clone(),
-            visible_from: expense_visible(draft.month, draft.accepted_on),
+            claim: ClaimSource {
+                receipt: ReceiptIdentity::for_expense(category),
+                ..claim.clone()
+            },
+            visible_from: expense_claim_visible_from(draft.month, draft.accepted_on),
             service_month: draft.month,
             category: category.clone(),
             days: u32::try_from(service.days.len()).expect("days in a month"),

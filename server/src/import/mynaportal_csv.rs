@@ -15,13 +15,13 @@ use super::batch::{
 use super::options::ParseOptions;
 use super::text::{decode_text, fnv64, LineIndex};
 use chrono::NaiveDate;
-use domain::claim::{ClaimId, ClaimSource, InstitutionId};
+use domain::claim::{ClaimId, ClaimSource, InstitutionId, ReceiptIdentity};
 use domain::expenses::{ExpenseLine, ServiceCategory};
 use domain::insurance::{CardIdentity, InsurerNumber};
 use domain::money::Yen;
 use domain::people::Sex;
 use domain::period::YearMonth;
-use domain::visibility::expense_visible_from;
+use domain::visibility::expense_claim_visible_from;
 
 /// A three-year download is a few hundred lines; this is far above any real file.
 pub const MAX_BYTES: usize = 4 * 1024 * 1024;
@@ -245,9 +245,20 @@ impl Parser<'_> {
                     section = Some(Section::from_title(title));
                     period = None;
                 }
-                [key, value, ..] => {
+                [key, value, rest @ ..] => {
                     if seen_titles < 2 {
                         return Err(self.err(line, "(title)", "not a マイナポータル 医療費通知情報 file: it must start with わたしの情報 and 医療費通知情報"));
+                    }
+                    // Every line is one key and one value. More fields mean a value with a
+                    // comma written without quotes (`2,760` read as `2` and `760`): refuse
+                    // rather than keep the part before the comma.
+                    if rest.iter().any(|f| !f.is_empty()) {
+                        let whole = fields[1..].join(",");
+                        return Err(self.err(
+                            line,
+                            key,
+                            format!("{whole:?} holds a comma outside quotes, so the value cannot be read safely (e.g. 2,760 would become 2); save the file with the value in quotes (\"2,760\") or without the comma, or download it again"),
+                        ));
                     }
                     match section {
                         Some(Section::Preamble) if *key == "作成日" => {
@@ -560,17 +571,19 @@ impl Parser<'_> {
             .into_iter()
             .zip(&self.details)
             .map(|((claim_id, institution), d)| {
+                let accepted_on = d.month.next().day(10).expect("every month has a 10th");
                 let claim = ClaimSource {
                     claim_id,
                     person: owner.clone(),
                     institution,
                     service_month: d.month,
-                    accepted_on: d.month.next().day(10).expect("every month has a 10th"),
+                    receipt: ReceiptIdentity::for_expense(&d.category),
+                    accepted_on,
                     sequence,
                 };
                 ExpenseLine {
                     claim,
-                    visible_from: expense_visible_from(d.month),
+                    visible_from: expense_claim_visible_from(d.month, accepted_on),
                     service_month: d.month,
                     category: d.category.clone(),
                     days: d.days,
@@ -772,6 +785,26 @@ mod tests {
                 .starts_with("bad-mynaportal-amount.csv:44: 保険者の負担額（円）: "),
             "{e}"
         );
+    }
+
+    /// An amount with a thousands separator but no quotes is split by the CSV reader into
+    /// `2` and `760`: the file is refused with the line and key, not read as 2 yen.
+    #[test]
+    fn unquoted_comma_in_a_value_refuses_the_file() {
+        let text = String::from_utf8(fixture("mynaportal-a.csv")).unwrap();
+        let broken = text.replacen(
+            "医療費の総額（円）,\"2,760\"",
+            "医療費の総額（円）,2,760",
+            1,
+        );
+        assert_ne!(broken, text, "the fixture holds the quoted amount");
+        let line = broken[..broken.find("医療費の総額（円）,2,760").unwrap()]
+            .matches('\n')
+            .count()
+            + 1;
+        let e = parse("broken.csv", broken.as_bytes(), &ParseOptions::default()).unwrap_err();
+        assert_eq!((e.at.field.as_str(), e.at.line), (KEY_TOTAL, Some(line)));
+        assert!(e.message.contains("\"2,760\""), "{e}");
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //!
 //! - A batch id seen before changes nothing (`AlreadyImported`).
 //! - A claim id seen before for the same person is replaced by the new lines (a re-sent claim);
-//!   a *different* later claim for the same person, institution and month supersedes the
-//!   earlier one when the lines are read (domain::visibility), so both are kept.
+//!   a *different* later claim for the same receipt (person, institution, month and receipt
+//!   identity: kind, 入院・入院外, 処方医療機関) supersedes the earlier one when the lines are
+//!   read (domain::visibility), so both are kept.
 //! - A checkup for the same person, date and kind replaces the earlier one.
 //! - People are matched by the id the file gives (or `--person`), else by insurance card and
 //!   birth date; unknown people are created with an id derived from their card.
@@ -229,7 +230,8 @@ macro_rules! backend {
                         "INSERT INTO drug_lines (person_id, batch_id, claim_id, institution_id, service_month, accepted_on,
                          sequence, visible_from, dispensed_on, dispenser_name, prescriber_id, prescription, usage,
                          drug_name, ingredient, receipt_code, yj_code, directions, daily_dose, single_dose,
-                         special_instructions, quantity_amount, quantity_unit, mark, copay, savings) ",
+                         special_instructions, quantity_amount, quantity_unit, mark, copay, savings,
+                         receipt_kind, care_setting, receipt_prescriber) ",
                     );
                     q.push_values(chunk, |mut b, d| {
                         b.push_bind(person.as_str())
@@ -257,7 +259,10 @@ macro_rules! backend {
                             .push_bind(d.quantity.unit.label_ja())
                             .push_bind(d.mark.map(|m| to_code(&m)))
                             .push_bind(d.copay.map(|y| y.0))
-                            .push_bind(d.savings.map(|y| y.0));
+                            .push_bind(d.savings.map(|y| y.0))
+                            .push_bind(to_code(&d.claim.receipt.kind))
+                            .push_bind(to_code(&d.claim.receipt.setting))
+                            .push_bind(d.claim.receipt.prescriber.as_ref().map(|p| p.as_str()));
                     });
                     q.build().execute(&mut **tx).await?;
                 }
@@ -266,7 +271,7 @@ macro_rules! backend {
                     let mut q = QueryBuilder::<$DB>::new(
                         "INSERT INTO expense_lines (person_id, batch_id, claim_id, institution_id, service_month,
                          accepted_on, sequence, visible_from, category, days, institution_name, total, insurer_paid,
-                         public_paid, patient_paid) ",
+                         public_paid, patient_paid, receipt_kind, care_setting, receipt_prescriber) ",
                     );
                     q.push_values(chunk, |mut b, e| {
                         b.push_bind(person.as_str())
@@ -283,7 +288,10 @@ macro_rules! backend {
                             .push_bind(e.total.0)
                             .push_bind(e.insurer_paid.0)
                             .push_bind(e.public_paid.0)
-                            .push_bind(e.patient_paid.0);
+                            .push_bind(e.patient_paid.0)
+                            .push_bind(to_code(&e.claim.receipt.kind))
+                            .push_bind(to_code(&e.claim.receipt.setting))
+                            .push_bind(e.claim.receipt.prescriber.as_ref().map(|p| p.as_str()));
                     });
                     q.build().execute(&mut **tx).await?;
                 }

@@ -6,7 +6,7 @@ use crate::db::{Db, DbError};
 use crate::records::codes::{decode_err, from_code};
 use crate::with_pool;
 use chrono::NaiveDate;
-use domain::claim::{ClaimId, ClaimSource, InstitutionId};
+use domain::claim::{ClaimId, ClaimSource, InstitutionId, ReceiptIdentity};
 use domain::drugs::{DispensedQuantity, DrugLine, QuantityUnit, ReceiptDrugCode, YjCode};
 use domain::expenses::{ExpenseLine, ServiceCategory};
 use domain::money::Yen;
@@ -21,6 +21,9 @@ struct ClaimCols {
     service_month: String,
     accepted_on: NaiveDate,
     sequence: i64,
+    receipt_kind: String,
+    care_setting: String,
+    receipt_prescriber: Option<String>,
 }
 
 impl ClaimCols {
@@ -32,6 +35,15 @@ impl ClaimCols {
                 .map_err(decode_err("institution_id"))?,
             service_month: YearMonth::parse(&self.service_month)
                 .map_err(decode_err("service_month"))?,
+            receipt: ReceiptIdentity {
+                kind: from_code("receipt_kind", &self.receipt_kind)?,
+                setting: from_code("care_setting", &self.care_setting)?,
+                prescriber: self
+                    .receipt_prescriber
+                    .map(|p| InstitutionId::parse(&p))
+                    .transpose()
+                    .map_err(decode_err("receipt_prescriber"))?,
+            },
             accepted_on: self.accepted_on,
             sequence: u64::try_from(self.sequence).unwrap_or_default(),
         })
@@ -66,6 +78,9 @@ struct DrugRow {
     mark: Option<String>,
     copay: Option<i64>,
     savings: Option<i64>,
+    receipt_kind: String,
+    care_setting: String,
+    receipt_prescriber: Option<String>,
 }
 
 impl DrugRow {
@@ -76,6 +91,9 @@ impl DrugRow {
             service_month: self.service_month,
             accepted_on: self.accepted_on,
             sequence: self.sequence,
+            receipt_kind: self.receipt_kind,
+            care_setting: self.care_setting,
+            receipt_prescriber: self.receipt_prescriber,
         };
         Ok(DrugLine {
             claim: claim.into_claim(person)?,
@@ -147,7 +165,8 @@ impl ExpenseRow {
 
 const DRUG_COLUMNS: &str = "claim_id, institution_id, service_month, accepted_on, sequence, visible_from, dispensed_on,
     dispenser_name, prescriber_id, prescription, usage, drug_name, ingredient, receipt_code, yj_code, directions,
-    daily_dose, single_dose, special_instructions, quantity_amount, quantity_unit, mark, copay, savings";
+    daily_dose, single_dose, special_instructions, quantity_amount, quantity_unit, mark, copay, savings,
+    receipt_kind, care_setting, receipt_prescriber";
 
 /// The drug lines a person sees for `months` on `today`, newest first. Lines not yet
 /// published are left out in SQL; supersession and the 3-year window by the domain rules.
@@ -220,7 +239,9 @@ pub async fn visible_expense_lines(
     months: MonthRange,
     today: NaiveDate,
 ) -> Result<Vec<ExpenseLine>, DbError> {
-    const SQL: &str = "SELECT claim_id, institution_id, service_month, accepted_on, sequence, visible_from, category,
+    const SQL: &str =
+        "SELECT claim_id, institution_id, service_month, accepted_on, sequence, receipt_kind,
+            care_setting, receipt_prescriber, visible_from, category,
             days, institution_name, total, insurer_paid, public_paid, patient_paid
          FROM expense_lines
          WHERE person_id = $1 AND service_month BETWEEN $2 AND $3 AND visible_from <= $4";

@@ -43,6 +43,7 @@ pub fn claim(
         person: PersonId::parse(person).unwrap(),
         institution: InstitutionId::parse(inst).unwrap(),
         service_month: month,
+        receipt: Default::default(),
         accepted_on: month.next().day(accepted_day).unwrap(),
         sequence: 0,
     }

@@ -16,5 +16,6 @@ mod http;
 mod import_store;
 mod pdf;
 mod readiness;
+mod receipts;
 mod signin;
 mod storage;

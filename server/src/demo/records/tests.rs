@@ -3,7 +3,7 @@ use crate::demo::catalog::{LOXOPROFEN, SAKURA_CHUO};
 use crate::demo::checkups::{
     GUIDANCE, LATE_STAGE_QUESTIONNAIRE, METABOLIC, UNKNOWN_EXTRA_ITEM, WAIST,
 };
-use crate::demo::claims::{copay_percent, expense_visible, is_late_stage_elderly};
+use crate::demo::claims::{copay_percent, is_late_stage_elderly};
 use domain::checkups::{
     guidance_judgement, lookup, metabolic_judgement, Band, CheckupKind, ItemCode, JudgementSource,
     KnownItem,
@@ -127,7 +127,7 @@ fn check_batch(batch: &ImportBatch, today: NaiveDate) {
             );
             assert_eq!(
                 l.visible_from,
-                expense_visible(l.service_month, c.accepted_on)
+                domain::visibility::expense_claim_visible_from(l.service_month, c.accepted_on)
             );
             if YearMonth::of(c.accepted_on) == l.service_month.next() {
                 assert_eq!(

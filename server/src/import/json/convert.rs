@@ -1,22 +1,19 @@
-//! Karte's canonical JSON batch (docs/import-format.md, docs/import-batch.schema.json).
-//!
-//! Two steps: serde reads the text into private "wire" structs that mirror the documented
-//! format exactly (`deny_unknown_fields`, so a typo is an error, not silently dropped data);
-//! then each wire value is converted into domain types, naming the JSON path of any bad field.
-//! Arrays and nested objects are decoded one element at a time so an error can say
-//! `people[0].drugs[12].dispensed_on` rather than just "somewhere in the file".
+//! Conversion of the wire structs into domain types, naming the JSON path of any bad field.
 
-use super::batch::{
+use super::wire::*;
+use super::FORMAT_VERSION;
+use crate::import::batch::{
     BatchId, ImportBatch, ImportError, ImportFormat, InsurerInfo, PersonIdentity, PersonRecords,
 };
-use super::options::ParseOptions;
-use super::text::utf8_without_bom;
+use crate::import::options::ParseOptions;
 use chrono::NaiveDate;
 use domain::checkups::{
     Checkup, CheckupKind, CheckupRegistration, CheckupResult, CheckupValue, Decimal, ItemCode,
     NotMeasuredReason, RangeFlag,
 };
-use domain::claim::{ClaimId, ClaimSource, InstitutionId};
+use domain::claim::{
+    CareSetting, ClaimId, ClaimSource, InstitutionId, ReceiptIdentity, ReceiptKind,
+};
 use domain::drugs::{
     DispensedQuantity, DrugLine, DrugMark, PrescriptionKind, QuantityUnit, ReceiptDrugCode,
     UsageKind, YjCode,
@@ -26,224 +23,13 @@ use domain::insurance::{CardIdentity, InsurerNumber};
 use domain::money::Yen;
 use domain::people::{PersonId, Sex};
 use domain::period::YearMonth;
-use domain::visibility::{batch_visible_from, drug_visible_from, expense_visible_from};
+use domain::visibility::{drug_visible_from, expense_claim_visible_from};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use serde_json::Value;
 
-/// The only version this parser reads.
-pub const FORMAT_VERSION: u64 = 1;
-
-/// Larger batches must be split: the whole batch is parsed in memory and stored in one
-/// transaction.
-pub const MAX_BYTES: usize = 16 * 1024 * 1024;
-
-/// Parses one canonical JSON batch. All or nothing: the first bad field refuses the batch.
-pub fn parse(
-    file_name: &str,
-    bytes: &[u8],
-    opts: &ParseOptions,
-) -> Result<ImportBatch, ImportError> {
-    let err = |field: &str, message: String| ImportError::new(file_name, None, field, message);
-    if bytes.len() > MAX_BYTES {
-        return Err(err(
-            "(file)",
-            format!(
-                "the file is {} bytes; the limit is {MAX_BYTES} bytes, so split the batch",
-                bytes.len()
-            ),
-        ));
-    }
-    let text = utf8_without_bom(bytes).map_err(|e| {
-        err(
-            "(file)",
-            format!(
-                "not UTF-8 text (invalid byte at offset {}); save the file as UTF-8",
-                e.valid_up_to()
-            ),
-        )
-    })?;
-    let root: Value = serde_json::from_str(text).map_err(|e| {
-        ImportError::new(
-            file_name,
-            Some(e.line()),
-            "(syntax)",
-            format!("not valid JSON: {e}"),
-        )
-    })?;
-    Converter {
-        file: file_name,
-        opts,
-    }
-    .batch(root)
-}
-
-// ---- wire format -------------------------------------------------------------------------
-// Scalars are `Leaf` (string, number or boolean) and checked in the conversion step, so a
-// wrong type is reported with its exact path; objects and arrays stay `Value` until their
-// own path is known.
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Leaf {
-    Text(String),
-    Number(serde_json::Number),
-    Bool(bool),
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WireBatch {
-    format_version: Leaf,
-    batch_id: Leaf,
-    #[serde(default)]
-    insurers: Vec<Value>,
-    people: Vec<Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WireInsurer {
-    number: Leaf,
-    name: Leaf,
-    checkup_registration: Option<Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WireRegistration {
-    status: Leaf,
-    since: Option<Leaf>,
-    from: Option<Leaf>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WirePerson {
-    person: Value,
-    #[serde(default)]
-    drugs: Vec<Value>,
-    #[serde(default)]
-    checkups: Vec<Value>,
-    #[serde(default)]
-    expenses: Vec<Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WireIdentity {
-    id: Option<Leaf>,
-    name: Leaf,
-    name_kana: Option<Leaf>,
-    sex: Option<Leaf>,
-    birth_date: Option<Leaf>,
-    card: Option<Value>,
-    insurer_name: Option<Leaf>,
-    insured_since: Option<Leaf>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WireCard {
-    insurer_number: Leaf,
-    symbol: Option<Leaf>,
-    number: Leaf,
-    branch: Option<Leaf>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WireClaim {
-    claim_id: Leaf,
-    institution_id: Leaf,
-    service_month: Leaf,
-    accepted_on: Leaf,
-    sequence: Leaf,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WireDrug {
-    claim: Value,
-    visible_from: Option<Leaf>,
-    dispensed_on: Leaf,
-    dispenser_name: Leaf,
-    prescriber: Leaf,
-    prescription: Leaf,
-    usage: Leaf,
-    drug_name: Leaf,
-    ingredient: Option<Leaf>,
-    receipt_code: Option<Leaf>,
-    yj_code: Option<Leaf>,
-    directions: Option<Leaf>,
-    daily_dose: Option<Leaf>,
-    single_dose: Option<Leaf>,
-    special_instructions: Option<Leaf>,
-    quantity: Value,
-    mark: Option<Leaf>,
-    copay: Option<Leaf>,
-    savings: Option<Leaf>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WireQuantity {
-    amount: Leaf,
-    unit: Leaf,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WireCheckup {
-    performed_on: Leaf,
-    institution_name: Leaf,
-    kind: Leaf,
-    insurer_number: Leaf,
-    results: Vec<Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WireResult {
-    code: Leaf,
-    value: Value,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WireValue {
-    #[serde(rename = "type")]
-    kind: Leaf,
-    value: Option<Leaf>,
-    unit: Option<Leaf>,
-    out_of_range: Option<Leaf>,
-    code: Option<Leaf>,
-    display: Option<Leaf>,
-    text: Option<Leaf>,
-    reason: Option<Leaf>,
-    reason_text: Option<Leaf>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WireExpense {
-    claim: Value,
-    visible_from: Option<Leaf>,
-    service_month: Option<Leaf>,
-    category: Leaf,
-    days: Leaf,
-    institution_name: Leaf,
-    total: Leaf,
-    insurer_paid: Leaf,
-    public_paid: Leaf,
-    patient_paid: Leaf,
-}
-
-// ---- conversion --------------------------------------------------------------------------
-
-struct Converter<'a> {
-    file: &'a str,
-    opts: &'a ParseOptions,
+pub(super) struct Converter<'a> {
+    pub(super) file: &'a str,
+    pub(super) opts: &'a ParseOptions,
 }
 
 type Res<T> = Result<T, ImportError>;
@@ -358,7 +144,7 @@ impl Converter<'_> {
             })
     }
 
-    fn batch(&self, root: Value) -> Res<ImportBatch> {
+    pub(super) fn batch(&self, root: Value) -> Res<ImportBatch> {
         let wire: WireBatch = self.decode(root, "")?;
         if self.uint(&wire.format_version, "format_version")? != FORMAT_VERSION {
             return Err(self.err(
@@ -521,7 +307,15 @@ impl Converter<'_> {
             .map_err(|e| self.err(path, e.to_string()))
     }
 
-    fn claim(&self, value: Value, path: &str, owner: &PersonId) -> Res<ClaimSource> {
+    /// The claim of a line; `default` gives the receipt identity where the file leaves it out
+    /// (from the line's 診療区分 or 処方区分; docs/import-format.md).
+    fn claim(
+        &self,
+        value: Value,
+        path: &str,
+        owner: &PersonId,
+        default: impl FnOnce() -> ReceiptIdentity,
+    ) -> Res<ClaimSource> {
         let w: WireClaim = self.decode(value, path)?;
         let id_path = join(path, "claim_id");
         let inst_path = join(path, "institution_id");
@@ -532,15 +326,92 @@ impl Converter<'_> {
             institution: InstitutionId::parse(&self.text(&w.institution_id, &inst_path)?)
                 .map_err(|e| self.err(&inst_path, e.to_string()))?,
             service_month: self.month(&w.service_month, &join(path, "service_month"))?,
+            receipt: self.receipt(&w, path, default)?,
             accepted_on: self.date(&w.accepted_on, &join(path, "accepted_on"))?,
             sequence: self.uint(&w.sequence, &join(path, "sequence"))?,
+        })
+    }
+
+    fn receipt(
+        &self,
+        w: &WireClaim,
+        path: &str,
+        default: impl FnOnce() -> ReceiptIdentity,
+    ) -> Res<ReceiptIdentity> {
+        let kind_path = join(path, "receipt_kind");
+        let kind = w
+            .receipt_kind
+            .as_ref()
+            .map(|l| {
+                self.choice(
+                    l,
+                    &kind_path,
+                    &[
+                        ("medical", ReceiptKind::Medical),
+                        ("dental", ReceiptKind::Dental),
+                        ("pharmacy", ReceiptKind::Pharmacy),
+                        ("dpc", ReceiptKind::Dpc),
+                        ("home_nursing", ReceiptKind::HomeNursing),
+                    ],
+                )
+            })
+            .transpose()?;
+        let setting = w
+            .care_setting
+            .as_ref()
+            .map(|l| {
+                self.choice(
+                    l,
+                    &join(path, "care_setting"),
+                    &[
+                        ("inpatient", CareSetting::Inpatient),
+                        ("outpatient", CareSetting::Outpatient),
+                    ],
+                )
+            })
+            .transpose()?;
+        let rx_path = join(path, "prescribing_institution_id");
+        let prescriber = self
+            .opt_text(&w.prescribing_institution_id, &rx_path)?
+            .map(|s| InstitutionId::parse(&s).map_err(|e| self.err(&rx_path, e.to_string())))
+            .transpose()?;
+        let default = default();
+        let kind = kind.unwrap_or(default.kind);
+        if prescriber.is_some() && kind != ReceiptKind::Pharmacy {
+            return Err(self.err(
+                &rx_path,
+                "is only for 調剤 receipts (receipt_kind \"pharmacy\")",
+            ));
+        }
+        let same_kind = kind == default.kind;
+        Ok(ReceiptIdentity {
+            kind,
+            setting: setting.unwrap_or(match kind {
+                ReceiptKind::Dpc => CareSetting::Inpatient,
+                _ if same_kind => default.setting,
+                _ => CareSetting::Outpatient,
+            }),
+            prescriber: prescriber.or(if same_kind { default.prescriber } else { None }),
         })
     }
 
     fn drug(&self, value: Value, path: &str, owner: &PersonId) -> Res<DrugLine> {
         let w: WireDrug = self.decode(value, path)?;
         let p = |f: &str| join(path, f);
-        let claim = self.claim(w.claim, &p("claim"), owner)?;
+        let prescriber = InstitutionId::parse(&self.text(&w.prescriber, &p("prescriber"))?)
+            .map_err(|e| self.err(&p("prescriber"), e.to_string()))?;
+        let prescription = self.choice(
+            &w.prescription,
+            &p("prescription"),
+            &[
+                ("inpatient", PrescriptionKind::Inpatient),
+                ("in_house", PrescriptionKind::InHouse),
+                ("out_of_house", PrescriptionKind::OutOfHouse),
+            ],
+        )?;
+        let claim = self.claim(w.claim, &p("claim"), owner, || {
+            ReceiptIdentity::for_drug(prescription, &prescriber)
+        })?;
         let visible_from = self
             .opt_date(&w.visible_from, &p("visible_from"))?
             .unwrap_or_else(|| drug_visible_from(claim.service_month, Some(claim.accepted_on)));
@@ -586,17 +457,8 @@ impl Converter<'_> {
             visible_from,
             dispensed_on: self.date(&w.dispensed_on, &p("dispensed_on"))?,
             dispenser_name: self.text(&w.dispenser_name, &p("dispenser_name"))?,
-            prescriber: InstitutionId::parse(&self.text(&w.prescriber, &p("prescriber"))?)
-                .map_err(|e| self.err(&p("prescriber"), e.to_string()))?,
-            prescription: self.choice(
-                &w.prescription,
-                &p("prescription"),
-                &[
-                    ("inpatient", PrescriptionKind::Inpatient),
-                    ("in_house", PrescriptionKind::InHouse),
-                    ("out_of_house", PrescriptionKind::OutOfHouse),
-                ],
-            )?,
+            prescriber,
+            prescription,
             usage: self.choice(
                 &w.usage,
                 &p("usage"),
@@ -764,7 +626,10 @@ impl Converter<'_> {
     fn expense(&self, value: Value, path: &str, owner: &PersonId) -> Res<ExpenseLine> {
         let w: WireExpense = self.decode(value, path)?;
         let p = |f: &str| join(path, f);
-        let claim = self.claim(w.claim, &p("claim"), owner)?;
+        let category = ServiceCategory::parse(&self.text(&w.category, &p("category"))?);
+        let claim = self.claim(w.claim, &p("claim"), owner, || {
+            ReceiptIdentity::for_expense(&category)
+        })?;
         if let Some(leaf) = &w.service_month {
             if self.month(leaf, &p("service_month"))? != claim.service_month {
                 return Err(self.err(
@@ -773,17 +638,16 @@ impl Converter<'_> {
                 ));
             }
         }
-        // A late claim is published with its own batch, never before the regular date.
+        // A late claim is published with the batch after its acceptance, never before the
+        // regular date (the one rule in domain::visibility).
         let visible_from = self
             .opt_date(&w.visible_from, &p("visible_from"))?
-            .unwrap_or_else(|| {
-                expense_visible_from(claim.service_month).max(batch_visible_from(claim.accepted_on))
-            });
+            .unwrap_or_else(|| expense_claim_visible_from(claim.service_month, claim.accepted_on));
         let days = self.uint(&w.days, &p("days"))?;
         Ok(ExpenseLine {
             visible_from,
             service_month: claim.service_month,
-            category: ServiceCategory::parse(&self.text(&w.category, &p("category"))?),
+            category,
             days: u32::try_from(days).map_err(|_| self.err(&p("days"), "is too large"))?,
             institution_name: self.text(&w.institution_name, &p("institution_name"))?,
             total: self.yen(&w.total, &p("total"))?,
@@ -792,264 +656,5 @@ impl Converter<'_> {
             patient_paid: self.yen(&w.patient_paid, &p("patient_paid"))?,
             claim,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const EXAMPLE: &str = include_str!("../../../docs/examples/batch-example.json");
-    const SCHEMA: &str = include_str!("../../../docs/import-batch.schema.json");
-    const DOC: &str = include_str!("../../../docs/import-format.md");
-
-    fn parse_str(text: &str) -> Result<ImportBatch, ImportError> {
-        parse("batch.json", text.as_bytes(), &ParseOptions::default())
-    }
-
-    fn example_with(edit: impl FnOnce(&mut Value)) -> Result<ImportBatch, ImportError> {
-        let mut v: Value = serde_json::from_str(EXAMPLE).unwrap();
-        edit(&mut v);
-        parse_str(&v.to_string())
-    }
-
-    #[test]
-    fn parses_the_documented_example() {
-        let batch = parse_str(EXAMPLE).unwrap();
-        assert_eq!(batch.format, ImportFormat::Json);
-        assert_eq!(batch.batch_id.as_str(), "example-2025-07-01");
-        assert_eq!(batch.people.len(), 1);
-        let p = &batch.people[0];
-        assert_eq!(
-            (p.drugs.len(), p.checkups.len(), p.expenses.len()),
-            (3, 1, 2)
-        );
-        assert!(p
-            .drugs
-            .iter()
-            .any(|d| d.mark == Some(DrugMark::Psychotropic)));
-        assert!(p.drugs.iter().any(|d| d.savings.is_some()));
-        // visible_from left out: computed by the domain rule (May claim accepted 6/10 → 6/11).
-        let computed = p
-            .drugs
-            .iter()
-            .find(|d| d.drug_name.contains("ノルバスク"))
-            .unwrap();
-        assert_eq!(
-            computed.visible_from,
-            NaiveDate::from_ymd_opt(2025, 6, 11).unwrap()
-        );
-        assert_eq!(
-            p.expenses[0].visible_from,
-            expense_visible_from(p.expenses[0].service_month)
-        );
-        assert_eq!(
-            batch.insurers[0].checkup_registration.map(|r| r.code()),
-            Some("registered")
-        );
-        assert_eq!(p.drugs[0].claim.person, p.person.id.clone().unwrap());
-    }
-
-    #[test]
-    fn person_option_overrides_and_lines_follow() {
-        let opts = ParseOptions {
-            person: Some(PersonId::parse("p-42").unwrap()),
-        };
-        let batch = parse("b.json", EXAMPLE.as_bytes(), &opts).unwrap();
-        let p = &batch.people[0];
-        assert_eq!(p.person.id.as_ref().map(PersonId::as_str), Some("p-42"));
-        assert!(p.drugs.iter().all(|d| d.claim.person.as_str() == "p-42"));
-    }
-
-    #[test]
-    fn errors_name_the_json_path() {
-        let e = example_with(|v| v["people"][0]["drugs"][2]["dispensed_on"] = "2025/05/20".into())
-            .unwrap_err();
-        assert_eq!(e.at.field, "people[0].drugs[2].dispensed_on");
-        assert!(
-            e.to_string()
-                .starts_with("batch.json: people[0].drugs[2].dispensed_on: "),
-            "{e}"
-        );
-
-        let e = example_with(|v| {
-            v["people"][0]["drugs"][0]
-                .as_object_mut()
-                .unwrap()
-                .remove("dispenser_name");
-        })
-        .unwrap_err();
-        assert_eq!(
-            (e.at.field.as_str(), e.message.as_str()),
-            ("people[0].drugs[0].dispenser_name", "is required")
-        );
-
-        let e = example_with(|v| v["people"][0]["expenses"][1]["claim"]["sequnce"] = 1.into())
-            .unwrap_err();
-        assert_eq!(e.at.field, "people[0].expenses[1].claim.sequnce");
-
-        let e =
-            example_with(|v| v["people"][0]["expenses"][0]["total"] = "1,000".into()).unwrap_err();
-        assert_eq!(e.at.field, "people[0].expenses[0].total");
-
-        let e = example_with(|v| {
-            v["people"][0]["checkups"][0]["results"][1]["value"]["unit"] = "x".into()
-        })
-        .unwrap_err();
-        assert_eq!(e.at.field, "people[0].checkups[0].results[1].value.unit");
-
-        let e = example_with(|v| v["format_version"] = 2.into()).unwrap_err();
-        assert_eq!(e.at.field, "format_version");
-    }
-
-    #[test]
-    fn syntax_errors_carry_the_line() {
-        let e = parse_str("{\n  \"format_version\": 1,\n  \"batch_id\": \"x\",,\n}").unwrap_err();
-        assert_eq!((e.at.line, e.at.field.as_str()), (Some(3), "(syntax)"));
-        assert!(
-            e.to_string()
-                .starts_with("batch.json:3: (syntax): not valid JSON"),
-            "{e}"
-        );
-    }
-
-    #[test]
-    fn refuses_oversized_input() {
-        let big = vec![b' '; MAX_BYTES + 1];
-        let e = parse("big.json", &big, &ParseOptions::default()).unwrap_err();
-        assert!(e.message.contains("limit"), "{e}");
-    }
-
-    fn schema() -> Value {
-        serde_json::from_str(SCHEMA).unwrap()
-    }
-
-    /// Every property the schema names appears in the example or the docs, so the three files
-    /// cannot drift apart silently.
-    #[test]
-    fn schema_properties_are_documented() {
-        fn collect(v: &Value, out: &mut Vec<String>) {
-            match v {
-                Value::Object(map) => {
-                    if let Some(Value::Object(props)) = map.get("properties") {
-                        out.extend(props.keys().cloned());
-                    }
-                    map.values().for_each(|child| collect(child, out));
-                }
-                Value::Array(items) => items.iter().for_each(|child| collect(child, out)),
-                _ => {}
-            }
-        }
-        let mut names = Vec::new();
-        collect(&schema(), &mut names);
-        assert!(names.len() > 40, "schema lists {} properties", names.len());
-        for name in names {
-            let quoted = format!("\"{name}\"");
-            let code = format!("`{name}`");
-            assert!(
-                EXAMPLE.contains(&quoted) || DOC.contains(&code),
-                "{name} is in the schema but neither in the example nor the docs"
-            );
-        }
-    }
-
-    /// A small structural validator for the subset of JSON Schema the schema file uses
-    /// (type, properties, required, additionalProperties, items, enum, const, $ref, oneOf,
-    /// pattern-free strings), enough to catch example/schema drift without a new crate.
-    fn validate(schema: &Value, root: &Value, v: &Value, path: &str, errors: &mut Vec<String>) {
-        if let Some(Value::String(r)) = schema.get("$ref") {
-            let name = r.trim_start_matches("#/$defs/");
-            return validate(&root["$defs"][name], root, v, path, errors);
-        }
-        if let Some(Value::Array(options)) = schema.get("oneOf") {
-            let matching = options
-                .iter()
-                .filter(|o| {
-                    let mut e = Vec::new();
-                    validate(o, root, v, path, &mut e);
-                    e.is_empty()
-                })
-                .count();
-            if matching != 1 {
-                errors.push(format!("{path}: matches {matching} of oneOf"));
-            }
-            return;
-        }
-        if let Some(c) = schema.get("const") {
-            if c != v {
-                errors.push(format!("{path}: not const {c}"));
-            }
-        }
-        if let Some(Value::Array(options)) = schema.get("enum") {
-            if !options.contains(v) {
-                errors.push(format!("{path}: {v} not in enum"));
-            }
-        }
-        let types: Vec<&str> = match schema.get("type") {
-            Some(Value::String(t)) => vec![t.as_str()],
-            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
-            _ => vec![],
-        };
-        let type_ok = |t: &str| match t {
-            "object" => v.is_object(),
-            "array" => v.is_array(),
-            "string" => v.is_string(),
-            "integer" => v.is_i64() || v.is_u64(),
-            "number" => v.is_number(),
-            "boolean" => v.is_boolean(),
-            "null" => v.is_null(),
-            _ => false,
-        };
-        if !types.is_empty() && !types.iter().any(|t| type_ok(t)) {
-            errors.push(format!("{path}: not of type {types:?}"));
-            return;
-        }
-        if let Value::Object(map) = v {
-            let props = schema.get("properties").and_then(Value::as_object);
-            for req in schema
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if !map.contains_key(req.as_str().unwrap_or_default()) {
-                    errors.push(format!("{path}: missing {req}"));
-                }
-            }
-            for (k, child) in map {
-                match props.and_then(|p| p.get(k)) {
-                    Some(s) => validate(s, root, child, &format!("{path}.{k}"), errors),
-                    None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
-                        errors.push(format!("{path}: unexpected {k}"))
-                    }
-                    None => {}
-                }
-            }
-        }
-        if let (Value::Array(items), Some(item_schema)) = (v, schema.get("items")) {
-            for (i, item) in items.iter().enumerate() {
-                validate(item_schema, root, item, &format!("{path}[{i}]"), errors);
-            }
-        }
-    }
-
-    #[test]
-    fn example_matches_the_schema_structurally() {
-        let schema = schema();
-        assert_eq!(
-            schema["$schema"],
-            "https://json-schema.org/draft/2020-12/schema"
-        );
-        let example: Value = serde_json::from_str(EXAMPLE).unwrap();
-        let mut errors = Vec::new();
-        validate(&schema, &schema, &example, "$", &mut errors);
-        assert!(errors.is_empty(), "{errors:#?}");
-
-        // The validator is not vacuous: a misspelt field fails it too.
-        let mut bad = example.clone();
-        bad["people"][0]["drugs"][0]["dispensed"] = "2025-05-01".into();
-        let mut errors = Vec::new();
-        validate(&schema, &schema, &bad, "$", &mut errors);
-        assert_eq!(errors.len(), 1, "{errors:#?}");
     }
 }
