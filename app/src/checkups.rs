@@ -164,7 +164,9 @@ fn by_sex<T: PartialEq>(sex: Option<Sex>, f: impl Fn(Sex) -> Option<T>) -> Optio
     }
 }
 
-fn value_cell(result: &CheckupResult, sex: Option<Sex>) -> Cell {
+/// One value of `checkup`; its band as the checkup judges it (blood pressure on the mean of
+/// two readings, 尿蛋白 by its code).
+fn value_cell(checkup: &Checkup, result: &CheckupResult, sex: Option<Sex>) -> Cell {
     let item = result.item();
     let mut cell = Cell::empty(CellState::Value);
     cell.method = result.method();
@@ -185,11 +187,12 @@ fn value_cell(result: &CheckupResult, sex: Option<Sex>) -> Cell {
             cell.unit = (!unit.is_empty())
                 .then(|| unit.clone())
                 .or_else(|| item.and_then(KnownItem::unit).map(str::to_owned));
-            cell.band = by_sex(sex, |s| result.band(s));
+            cell.band = by_sex(sex, |s| checkup.band_of(result, s));
         }
         CheckupValue::Coded { code, display } => {
             let answer = item.and_then(|i| i.answer(code));
             cell.code = Some(code.clone());
+            cell.band = by_sex(sex, |s| checkup.band_of(result, s));
             cell.text_ja = Some(
                 answer
                     .map(|a| a.ja.to_owned())
@@ -297,7 +300,7 @@ pub fn build_view(
                         let values = columns
                             .iter()
                             .map(|c| match c.result(item) {
-                                Some(r) => value_cell(r, sex),
+                                Some(r) => value_cell(c, r, sex),
                                 None if !applicable(item, c.kind) => {
                                     Cell::empty(CellState::NotApplicable)
                                 }
@@ -329,7 +332,7 @@ pub fn build_view(
                                 c.results
                                     .iter()
                                     .find(|r| r.code.as_str() == code)
-                                    .map(|r| value_cell(r, sex))
+                                    .map(|r| value_cell(c, r, sex))
                                     .unwrap_or_else(|| Cell::empty(CellState::Absent))
                             })
                             .collect(),
@@ -371,9 +374,8 @@ pub fn build_view(
                 if na(c) {
                     return Cell::empty(CellState::NotApplicable);
                 }
-                let age = domain::wareki::age_on(subject.birth_date, c.performed_on).unwrap_or(0);
                 judgement_cell(
-                    by_sex(sex, |s| guidance_judgement(c, s, age)),
+                    by_sex(sex, |s| guidance_judgement(c, s, Some(subject.birth_date))),
                     |v| (v.label_ja(), v.label_en()),
                     |v| v.code(),
                 )

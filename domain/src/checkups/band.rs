@@ -126,8 +126,14 @@ const fn le(m: i64, scale: u8) -> Option<Limit> {
 type BandRule = (KnownItem, Option<Sex>, Option<Limit>, Option<Limit>);
 
 /// 随時中性脂肪: the spec gives only ≥175 (指導); 受診勧奨 ≥300 is taken from the fasting row, as
-/// the MHLW program does. HDL has no 受診勧奨 value in the spec. Items not listed get no band
-/// (e.g. 随時血糖, creatinine, JDS HbA1c).
+/// the MHLW program does. HDL: < 40 保健指導, < 35 受診勧奨. 随時血糖 is judged like 空腹時血糖
+/// (100 / 126). BMI ≥ 25 and 腹囲 ≥ 85 (男) / ≥ 90 (女) are 保健指導 only (the 階層化 step-1
+/// values; no 受診勧奨 value exists). 尿蛋白 is coded, see [`coded_band`]. Items not listed get
+/// no band (e.g. creatinine, JDS HbA1c).
+///
+/// Blood pressure is judged on the mean of the 1st and 2nd readings when both were taken
+/// (MHLW 標準的な健診・保健指導プログラム: 2回測定した場合は平均値); health-data.md §6 was first
+/// read as "the first reading", which the programme contradicts. See `Checkup::judged_numeric`.
 const BAND_RULES: &[BandRule] = &[
     (KnownItem::Systolic, None, ge(130, 0), ge(140, 0)),
     (KnownItem::Diastolic, None, ge(85, 0), ge(90, 0)),
@@ -138,10 +144,14 @@ const BAND_RULES: &[BandRule] = &[
         ge(300, 0),
     ),
     (KnownItem::TriglyceridesCasual, None, ge(175, 0), ge(300, 0)),
-    (KnownItem::Hdl, None, lt(40, 0), None),
+    (KnownItem::Hdl, None, lt(40, 0), lt(35, 0)),
     (KnownItem::Ldl, None, ge(120, 0), ge(140, 0)),
     (KnownItem::NonHdl, None, ge(150, 0), ge(170, 0)),
     (KnownItem::FastingGlucose, None, ge(100, 0), ge(126, 0)),
+    (KnownItem::CasualGlucose, None, ge(100, 0), ge(126, 0)),
+    (KnownItem::Bmi, None, ge(25, 0), None),
+    (KnownItem::Waist, Some(Sex::Male), ge(85, 0), None),
+    (KnownItem::Waist, Some(Sex::Female), ge(90, 0), None),
     (KnownItem::HbA1c, None, ge(56, 1), ge(65, 1)),
     (KnownItem::Ast, None, ge(31, 0), ge(51, 0)),
     (KnownItem::Alt, None, ge(31, 0), ge(51, 0)),
@@ -175,6 +185,17 @@ pub fn band_limits(item: KnownItem, sex: Sex) -> Option<BandLimits> {
 /// The band of `value` for `item`, or `None` when the item has no bands.
 pub fn reference_band(item: KnownItem, value: Decimal, sex: Sex) -> Option<Band> {
     band_limits(item, sex).map(|limits| limits.band_of(value))
+}
+
+/// The band of a coded answer: 尿蛋白 (CO, OID 1.2.392.200119.6.2102: 1 −, 2 ±, 3 +, 4 ++,
+/// 5 +++) is 保健指導 at ±, 受診勧奨 at + or more. `None` for other items and unknown codes.
+pub fn coded_band(item: KnownItem, code: &str) -> Option<Band> {
+    match (item, code.trim()) {
+        (KnownItem::UrineProtein, "1") => Some(Band::Normal),
+        (KnownItem::UrineProtein, "2") => Some(Band::Guidance),
+        (KnownItem::UrineProtein, "3" | "4" | "5") => Some(Band::Referral),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -211,7 +232,15 @@ mod tests {
                 KnownItem::TriglyceridesCasual,
                 &[("174", N), ("175", G), ("299", G), ("300", R)],
             ),
-            (KnownItem::Hdl, &[("39", G), ("40", N), ("20", G)]),
+            (
+                KnownItem::Hdl,
+                &[("39", G), ("40", N), ("35", G), ("34.9", R), ("20", R)],
+            ),
+            (
+                KnownItem::CasualGlucose,
+                &[("99", N), ("100", G), ("125", G), ("126", R)],
+            ),
+            (KnownItem::Bmi, &[("24.9", N), ("25.0", G), ("40", G)]),
             (
                 KnownItem::Ldl,
                 &[("119", N), ("120", G), ("139", G), ("140", R)],
@@ -278,16 +307,42 @@ mod tests {
         let hb = band_limits(KnownItem::Hemoglobin, Sex::Female).unwrap();
         assert_eq!(hb.guidance.unwrap().describe_en(), "≤ 12.0");
         assert_eq!(
-            band_limits(KnownItem::Hdl, Sex::Male).unwrap().referral,
+            band_limits(KnownItem::Hdl, Sex::Male)
+                .unwrap()
+                .referral
+                .map(Limit::describe_ja),
+            Some("35未満".into())
+        );
+        assert_eq!(
+            band_limits(KnownItem::Bmi, Sex::Male).unwrap().referral,
             None
         );
         assert_eq!(band_limits(KnownItem::Height, Sex::Male), None);
     }
 
     #[test]
+    fn waist_depends_on_sex() {
+        let w = |sex, v| reference_band(KnownItem::Waist, Decimal::parse(v).unwrap(), sex);
+        assert_eq!(w(Sex::Male, "84.9"), Some(N));
+        assert_eq!(w(Sex::Male, "85.0"), Some(G));
+        assert_eq!(w(Sex::Female, "89.9"), Some(N));
+        assert_eq!(w(Sex::Female, "90"), Some(G));
+    }
+
+    #[test]
+    fn urine_protein_plus_minus_and_plus() {
+        let u = |code| coded_band(KnownItem::UrineProtein, code);
+        assert_eq!(
+            ["1", "2", "3", "4", "5", "9"].map(u),
+            [Some(N), Some(G), Some(R), Some(R), Some(R), None]
+        );
+        assert_eq!(coded_band(KnownItem::UrineGlucose, "3"), None);
+    }
+
+    #[test]
     fn items_without_bands() {
         let v = Decimal::from_int(300);
-        assert_eq!(reference_band(KnownItem::CasualGlucose, v, Sex::Male), None);
+        assert_eq!(reference_band(KnownItem::Creatinine, v, Sex::Male), None);
         assert_eq!(reference_band(KnownItem::Height, v, Sex::Male), None);
     }
 

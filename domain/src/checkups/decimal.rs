@@ -71,6 +71,20 @@ impl Decimal {
         self.mantissa as f64 / 10f64.powi(i32::from(self.scale))
     }
 
+    /// The exact mean of two values, e.g. of two blood-pressure readings: 135 and 138 give
+    /// 136.5. One more decimal than the finer of the two (halving needs at most one).
+    pub fn mean(a: Self, b: Self) -> Self {
+        let scale = a.scale.max(b.scale);
+        let sum = a.scaled_to(scale) + b.scaled_to(scale);
+        // At the finest scale already, the last half unit (10^-7) is dropped.
+        let (sum, scale) = if scale < MAX_SCALE {
+            (sum * 5, scale + 1)
+        } else {
+            (sum / 2, scale)
+        };
+        Self::from_parts(i64::try_from(sum).unwrap_or(i64::MAX), scale)
+    }
+
     fn scaled_to(self, scale: u8) -> i128 {
         i128::from(self.mantissa) * 10i128.pow(u32::from(scale - self.scale))
     }

@@ -48,6 +48,10 @@ impl KnownItem {
                 "おへその高さで測るおなか回りで、内臓脂肪の目安です。男性85cm・女性90cm以上がメタボの基準です。",
                 "Waist measured at the navel, a sign of visceral fat; 85 cm (men) or 90 cm (women) is the metabolic-syndrome line.",
             ),
+            VisceralFatArea => bi(
+                "CTで測るおなかの内臓脂肪の面積です。100cm²以上は腹囲の基準を満たすのと同じに扱います。",
+                "Area of visceral fat measured by CT; 100 cm² or more counts like the waist criterion.",
+            ),
             Systolic => bi(
                 "心臓が縮んで血液を送り出すときの血圧（上の血圧）です。",
                 "Pressure in your arteries when the heart beats (the upper number).",

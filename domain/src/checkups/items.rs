@@ -83,6 +83,8 @@ pub enum KnownItem {
     Weight,
     Bmi,
     Waist,
+    /// 内臓脂肪面積 (cm², CT): where measured, ≥ 100 stands in for the 腹囲 criterion.
+    VisceralFatArea,
     Systolic,
     Diastolic,
     Ast,
@@ -169,7 +171,7 @@ impl KnownItem {
             MedicalHistory | SubjectiveSymptoms | ObjectiveSymptoms | DoctorsJudgement => {
                 ItemGroup::Examination
             }
-            Height | Weight | Bmi | Waist => ItemGroup::BodyMeasurement,
+            Height | Weight | Bmi | Waist | VisceralFatArea => ItemGroup::BodyMeasurement,
             Systolic | Diastolic => ItemGroup::BloodPressure,
             Ast | Alt | GammaGt => ItemGroup::Liver,
             FastingGlucose | CasualGlucose | HbA1c | HbA1cJds => ItemGroup::Glucose,
@@ -195,6 +197,7 @@ impl KnownItem {
         use KnownItem::*;
         Some(match self {
             Height | Waist => "cm",
+            VisceralFatArea => "cm2",
             Weight => "kg",
             Bmi => "kg/m2",
             Systolic | Diastolic => "mm[Hg]",
@@ -218,6 +221,7 @@ impl KnownItem {
             Weight => "体重",
             Bmi => "BMI",
             Waist => "腹囲",
+            VisceralFatArea => "内臓脂肪面積",
             Systolic => "収縮期血圧",
             Diastolic => "拡張期血圧",
             Ast => "AST(GOT)",
@@ -275,6 +279,7 @@ impl KnownItem {
             Weight => "Weight",
             Bmi => "BMI",
             Waist => "Waist circumference",
+            VisceralFatArea => "Visceral fat area",
             Systolic => "Systolic blood pressure",
             Diastolic => "Diastolic blood pressure",
             Ast => "AST (GOT)",
@@ -360,6 +365,7 @@ pub const ITEM_RULES: &[ItemRule] = &[
     rule("9N016160100000001", K::Waist, "実測", 0),
     rule("9N016160200000001", K::Waist, "自己測定", 1),
     rule("9N016160300000001", K::Waist, "自己申告", 2),
+    rule("9N021000000000001", K::VisceralFatArea, "", 0),
     // Blood pressure: the spec lists the variants as prefixes (9A751/9A752/9A755…).
     rule("9A751", K::Systolic, "1回目", 0),
     rule("9A752", K::Systolic, "2回目", 1),

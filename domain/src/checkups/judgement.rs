@@ -6,6 +6,8 @@
 
 use super::{Checkup, CheckupKind, Decimal, KnownItem};
 use crate::people::Sex;
+use crate::wareki::{age_on, FiscalYear};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The decision thresholds. Values are the spec's; comparisons are exact (see `Decimal`).
@@ -14,6 +16,8 @@ pub mod criteria {
 
     pub const WAIST_MALE_CM: Decimal = Decimal::from_int(85);
     pub const WAIST_FEMALE_CM: Decimal = Decimal::from_int(90);
+    /// 内臓脂肪面積 at or above this meets the waist criterion where it was measured.
+    pub const VISCERAL_FAT_CM2: Decimal = Decimal::from_int(100);
     pub const BMI: Decimal = Decimal::from_int(25);
     pub const SBP: Decimal = Decimal::from_int(130);
     pub const DBP: Decimal = Decimal::from_int(85);
@@ -25,10 +29,12 @@ pub mod criteria {
     /// Glucose for メタボ判定.
     pub const FPG_METABO: Decimal = Decimal::from_int(110);
     pub const HBA1C_METABO: Decimal = Decimal::from_parts(60, 1);
-    /// Glucose for 特定保健指導.
+    /// Glucose for 特定保健指導. 随時血糖 (the fallback when neither 空腹時血糖 nor HbA1c was
+    /// measured) uses the 空腹時血糖 values.
     pub const FPG_GUIDANCE: Decimal = Decimal::from_int(100);
     pub const HBA1C_GUIDANCE: Decimal = Decimal::from_parts(56, 1);
-    /// Ages whose 積極的支援 becomes 動機付け支援.
+    /// Ages whose 積極的支援 becomes 動機付け支援: the age reached by 31 March of the checkup's
+    /// fiscal year (年度末年齢), see [`super::fiscal_year_end_age`].
     pub const DOWNGRADE_AGES: std::ops::RangeInclusive<u32> = 65..=74;
 }
 
@@ -201,29 +207,37 @@ fn yes_no(checkup: &Checkup, item: KnownItem) -> Option<bool> {
     }
 }
 
+/// The glucose risk: 空腹時血糖 decides when measured (even when HbA1c was too), else HbA1c,
+/// else 随時血糖 with the 空腹時血糖 value (MHLW 標準的な健診・保健指導プログラム 令和6年度版).
+fn glucose_over(c: &Checkup, fpg: Decimal, hba1c: Decimal) -> Option<bool> {
+    let at_least = |item, t: Decimal| c.numeric(item).map(|v| v >= t);
+    at_least(KnownItem::FastingGlucose, fpg)
+        .or_else(|| at_least(KnownItem::HbA1c, hba1c))
+        .or_else(|| at_least(KnownItem::CasualGlucose, fpg))
+}
+
 impl Facts {
     fn of(c: &Checkup, sex: Sex) -> Self {
         use criteria::*;
         let at_least = |item, t: Decimal| c.numeric(item).map(|v| v >= t);
+        // Blood pressure on the mean of two readings (Checkup::judged_numeric).
+        let bp_at_least = |item, t: Decimal| c.judged_numeric(item).map(|v| v >= t);
         let gate = match sex {
             Sex::Male => WAIST_MALE_CM,
             Sex::Female => WAIST_FEMALE_CM,
         };
         Self {
-            waist_over: at_least(KnownItem::Waist, gate),
+            waist_over: any_measured(&[
+                at_least(KnownItem::Waist, gate),
+                at_least(KnownItem::VisceralFatArea, VISCERAL_FAT_CM2),
+            ]),
             bmi_over: at_least(KnownItem::Bmi, BMI).or_else(|| bmi_from_height_weight(c)),
             bp: any_measured(&[
-                at_least(KnownItem::Systolic, SBP),
-                at_least(KnownItem::Diastolic, DBP),
+                bp_at_least(KnownItem::Systolic, SBP),
+                bp_at_least(KnownItem::Diastolic, DBP),
             ]),
-            glucose_metabo: any_measured(&[
-                at_least(KnownItem::FastingGlucose, FPG_METABO),
-                at_least(KnownItem::HbA1c, HBA1C_METABO),
-            ]),
-            glucose_guidance: any_measured(&[
-                at_least(KnownItem::FastingGlucose, FPG_GUIDANCE),
-                at_least(KnownItem::HbA1c, HBA1C_GUIDANCE),
-            ]),
+            glucose_metabo: glucose_over(c, FPG_METABO, HBA1C_METABO),
+            glucose_guidance: glucose_over(c, FPG_GUIDANCE, HBA1C_GUIDANCE),
             lipids: any_measured(&[
                 at_least(KnownItem::TriglyceridesFasting, TG_FASTING)
                     .or_else(|| at_least(KnownItem::TriglyceridesCasual, TG_CASUAL)),
@@ -304,7 +318,35 @@ fn compute_metabolic(f: &Facts) -> MetabolicStatus {
     .unwrap_or(MetabolicStatus::Undetermined)
 }
 
-fn compute_guidance(f: &Facts, age: u32) -> GuidanceLevel {
+/// 年度末年齢: the age reached by 31 March of the fiscal year of `on` (the 65–74 rule of
+/// 階層化 uses it, not the age on the checkup day). By 年齢計算ニ関スル法律 a year of age is
+/// completed at the end of the day before the birthday, so someone born on 1 April has their
+/// new age by 31 March: the naive age on the following 1 April. `None` when `on` is before birth.
+pub fn fiscal_year_end_age(birth: NaiveDate, on: NaiveDate) -> Option<u32> {
+    if on < birth {
+        return None;
+    }
+    let next_april = FiscalYear::of(on).last_day().succ_opt()?;
+    age_on(birth, next_april)
+}
+
+/// 階層化 with an unknown age: the answer when the 65–74 rule cannot change it, otherwise
+/// 判定不能 (an unknown birth date is not age 0).
+fn compute_guidance(f: &Facts, age: Option<u32>) -> GuidanceLevel {
+    match age {
+        Some(age) => compute_guidance_at(f, age),
+        None => {
+            let (young, old) = (compute_guidance_at(f, 40), compute_guidance_at(f, 70));
+            if young == old {
+                young
+            } else {
+                GuidanceLevel::Undetermined
+            }
+        }
+    }
+}
+
+fn compute_guidance_at(f: &Facts, age: u32) -> GuidanceLevel {
     let facts = [
         f.waist_over,
         f.bmi_over,
@@ -372,12 +414,12 @@ pub fn metabolic_judgement(checkup: &Checkup, sex: Sex) -> Option<Judgement<Meta
 }
 
 /// 特定保健指導レベル: the insurer's 9N506 when sent (and valid), otherwise computed.
-/// `age` is the person's age for the 65–74 rule; Karte passes the age on the checkup date
-/// (`wareki::age_on(birth, checkup.performed_on)`). `None` for 後期高齢者健診.
+/// `birth` gives the 年度末年齢 for the 65–74 rule ([`fiscal_year_end_age`]); when it is unknown
+/// and the rule matters, the level is 判定不能. `None` for 後期高齢者健診.
 pub fn guidance_judgement(
     checkup: &Checkup,
     sex: Sex,
-    age: u32,
+    birth: Option<NaiveDate>,
 ) -> Option<Judgement<GuidanceLevel>> {
     if checkup.kind == CheckupKind::LateStageElderly {
         return None;
@@ -392,7 +434,10 @@ pub fn guidance_judgement(
         });
     }
     Some(Judgement {
-        value: compute_guidance(&Facts::of(checkup, sex), age),
+        value: compute_guidance(
+            &Facts::of(checkup, sex),
+            birth.and_then(|b| fiscal_year_end_age(b, checkup.performed_on)),
+        ),
         source: JudgementSource::Computed,
     })
 }
@@ -460,12 +505,22 @@ mod tests {
         j.value
     }
 
+    /// `age` is the 年度末年齢 (FY2024 ends 2025-03-31): born on 1 April `age` years earlier.
     fn guidance(sex: Sex, age: u32, overrides: &[(&str, &str)]) -> GuidanceLevel {
+        let birth = NaiveDate::from_ymd_opt(2025 - age as i32, 4, 1).unwrap();
+        guidance_born(sex, Some(birth), overrides)
+    }
+
+    fn guidance_born(
+        sex: Sex,
+        birth: Option<NaiveDate>,
+        overrides: &[(&str, &str)],
+    ) -> GuidanceLevel {
         let c = checkup(
             NaiveDate::from_ymd_opt(2024, 6, 1).unwrap(),
             base(overrides),
         );
-        guidance_judgement(&c, sex, age).unwrap().value
+        guidance_judgement(&c, sex, birth).unwrap().value
     }
 
     use GuidanceLevel as G;
@@ -498,11 +553,12 @@ mod tests {
         assert_eq!(metabo(Sex::Male, &[w]), M::NotMet);
         assert_eq!(metabo(Sex::Male, &[w, (DBP, "85")]), M::Reserve);
         assert_eq!(metabo(Sex::Male, &[w, (DBP, "84")]), M::NotMet);
-        // Metabo glucose uses 110 / 6.0, not the guidance 100 / 5.6.
+        // Metabo glucose uses 110 / 6.0, not the guidance 100 / 5.6 (HbA1c only decides when
+        // 空腹時血糖 was not measured).
         assert_eq!(metabo(Sex::Male, &[w, (FPG, "109")]), M::NotMet);
         assert_eq!(metabo(Sex::Male, &[w, (FPG, "110")]), M::Reserve);
-        assert_eq!(metabo(Sex::Male, &[w, (HBA1C, "5.9")]), M::NotMet);
-        assert_eq!(metabo(Sex::Male, &[w, (HBA1C, "6.0")]), M::Reserve);
+        assert_eq!(metabo(Sex::Male, &[w, (FPG, ""), (HBA1C, "5.9")]), M::NotMet);
+        assert_eq!(metabo(Sex::Male, &[w, (FPG, ""), (HBA1C, "6.0")]), M::Reserve);
         assert_eq!(metabo(Sex::Male, &[w, (HDL, "39")]), M::Reserve);
         assert_eq!(
             metabo(Sex::Male, &[w, (HDL, "39"), (MED_BP, "1")]),
@@ -573,10 +629,10 @@ mod tests {
         assert_eq!(guidance(Sex::Male, 50, &[w]), G::NoGuidance);
         assert_eq!(guidance(Sex::Male, 50, &[w, (FPG, "100")]), G::Motivational);
         assert_eq!(
-            guidance(Sex::Male, 50, &[w, (HBA1C, "5.6")]),
+            guidance(Sex::Male, 50, &[w, (FPG, ""), (HBA1C, "5.6")]),
             G::Motivational
         );
-        assert_eq!(guidance(Sex::Male, 50, &[w, (HBA1C, "5.5")]), G::NoGuidance);
+        assert_eq!(guidance(Sex::Male, 50, &[w, (FPG, ""), (HBA1C, "5.5")]), G::NoGuidance);
         assert_eq!(
             guidance(Sex::Male, 50, &[w, (FPG, "100"), (TG, "150")]),
             G::Intensive
@@ -639,6 +695,110 @@ mod tests {
         assert_eq!(guidance(Sex::Male, 50, &unknown_meds), G::Undetermined);
     }
 
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// 年度末年齢: 64 on the checkup day (1 June 2024) but 65 by 31 March 2025 → 動機付け.
+    #[test]
+    fn the_65_rule_uses_the_age_at_fiscal_year_end() {
+        let intensive = [(WAIST, "90"), (SBP, "130"), (TG, "150")];
+        let born = d(1960, 1, 15);
+        assert_eq!(crate::wareki::age_on(born, d(2024, 6, 1)), Some(64));
+        assert_eq!(fiscal_year_end_age(born, d(2024, 6, 1)), Some(65));
+        assert_eq!(
+            guidance_born(Sex::Male, Some(born), &intensive),
+            G::Motivational
+        );
+        // Born 1 April: the new age is reached on 31 March (年齢計算ニ関スル法律).
+        assert_eq!(fiscal_year_end_age(d(1960, 4, 1), d(2024, 6, 1)), Some(65));
+        assert_eq!(fiscal_year_end_age(d(1960, 4, 2), d(2024, 6, 1)), Some(64));
+        // A January checkup belongs to the fiscal year that started the April before.
+        assert_eq!(fiscal_year_end_age(born, d(2025, 1, 10)), Some(65));
+        assert_eq!(fiscal_year_end_age(born, d(1959, 1, 1)), None);
+    }
+
+    /// An unknown birth date is not age 0: where the 65–74 rule matters, 判定不能.
+    #[test]
+    fn unknown_birth_date_cannot_be_computed_where_age_matters() {
+        let intensive = [(WAIST, "90"), (SBP, "130"), (TG, "150")];
+        assert_eq!(guidance_born(Sex::Male, None, &intensive), G::Undetermined);
+        assert_eq!(guidance_born(Sex::Male, None, &[]), G::NoGuidance);
+        let motivational = [(WAIST, "90"), (SBP, "130")];
+        assert_eq!(
+            guidance_born(Sex::Male, None, &motivational),
+            G::Motivational
+        );
+    }
+
+    /// 空腹時血糖 decides when measured, even against HbA1c; 随時血糖 only when neither was.
+    #[test]
+    fn fasting_glucose_decides_and_casual_is_the_fallback() {
+        let w = (WAIST, "90");
+        assert_eq!(
+            guidance(Sex::Male, 50, &[w, (FPG, "95"), (HBA1C, "5.8")]),
+            G::NoGuidance
+        );
+        assert_eq!(
+            guidance(Sex::Male, 50, &[w, (FPG, "100"), (HBA1C, "5.2")]),
+            G::Motivational
+        );
+        assert_eq!(
+            guidance(Sex::Male, 50, &[w, (FPG, ""), (HBA1C, "5.6")]),
+            G::Motivational
+        );
+        const CASUAL: &str = "3D010129901926101";
+        assert_eq!(
+            guidance(Sex::Male, 50, &[w, (FPG, ""), (HBA1C, ""), (CASUAL, "100")]),
+            G::Motivational
+        );
+        assert_eq!(
+            guidance(Sex::Male, 50, &[w, (FPG, ""), (HBA1C, ""), (CASUAL, "99")]),
+            G::NoGuidance
+        );
+        assert_eq!(
+            guidance(Sex::Male, 50, &[w, (FPG, "90"), (CASUAL, "140")]),
+            G::NoGuidance,
+            "随時血糖 does not count when 空腹時血糖 was measured"
+        );
+        assert_eq!(
+            metabo(Sex::Male, &[w, (SBP, "130"), (FPG, "105"), (HBA1C, "6.2")]),
+            M::Reserve
+        );
+    }
+
+    /// 内臓脂肪面積 ≥ 100 cm² meets the waist criterion where measured.
+    #[test]
+    fn visceral_fat_area_stands_in_for_the_waist() {
+        const VFA: &str = "9N021000000000001";
+        assert_eq!(
+            guidance(Sex::Male, 50, &[(VFA, "100"), (SBP, "130"), (TG, "150")]),
+            G::Intensive
+        );
+        assert_eq!(
+            guidance(Sex::Male, 50, &[(VFA, "99.9"), (SBP, "130"), (TG, "150")]),
+            G::NoGuidance
+        );
+        assert_eq!(
+            metabo(Sex::Female, &[(VFA, "120"), (SBP, "130"), (TG, "150")]),
+            M::Meets
+        );
+    }
+
+    /// Blood pressure on the mean of two readings: 128 and 134 (mean 131) is a risk.
+    #[test]
+    fn blood_pressure_risk_uses_the_mean() {
+        const SBP2: &str = "9A752000000000001";
+        assert_eq!(
+            guidance(Sex::Male, 50, &[(WAIST, "90"), (SBP, "128"), (SBP2, "134")]),
+            G::Motivational
+        );
+        assert_eq!(
+            guidance(Sex::Male, 50, &[(WAIST, "90"), (SBP, "128"), (SBP2, "131")]),
+            G::NoGuidance
+        );
+    }
+
     #[test]
     fn bmi_from_height_and_weight_when_missing() {
         // 170 cm: BMI 25 at 72.25 kg.
@@ -672,7 +832,7 @@ mod tests {
             })
         );
         assert_eq!(
-            guidance_judgement(&c, Sex::Male, 50),
+            guidance_judgement(&c, Sex::Male, Some(d(2025 - 50, 4, 1))),
             Some(Judgement {
                 value: G::NoGuidance,
                 source: JudgementSource::Insurer
@@ -680,7 +840,10 @@ mod tests {
         );
         c.kind = CheckupKind::LateStageElderly;
         assert_eq!(metabolic_judgement(&c, Sex::Male), None);
-        assert_eq!(guidance_judgement(&c, Sex::Male, 80), None);
+        assert_eq!(
+            guidance_judgement(&c, Sex::Male, Some(d(2025 - 80, 4, 1))),
+            None
+        );
     }
 
     proptest! {

@@ -12,7 +12,7 @@ mod registration;
 mod selection;
 mod value;
 
-pub use band::{band_limits, reference_band, Band, BandLimits, Comparison, Limit};
+pub use band::{band_limits, coded_band, reference_band, Band, BandLimits, Comparison, Limit};
 pub use decimal::{Decimal, DecimalError};
 pub use explain::Bilingual;
 pub use item_code::{ItemCode, ItemCodeError};
@@ -20,8 +20,8 @@ pub use items::{
     group_of, lookup, ItemGroup, ItemRule, KnownItem, ITEM_RULES, LATE_STAGE_QUESTIONS,
 };
 pub use judgement::{
-    criteria, guidance_judgement, metabolic_judgement, GuidanceLevel, Judgement, JudgementSource,
-    MetabolicStatus,
+    criteria, fiscal_year_end_age, guidance_judgement, metabolic_judgement, GuidanceLevel,
+    Judgement, JudgementSource, MetabolicStatus,
 };
 pub use record::{Checkup, CheckupKind, CheckupResult};
 pub use registration::CheckupRegistration;

@@ -1,5 +1,5 @@
 use super::items::{group_of, lookup, ItemGroup, ItemRule, KnownItem};
-use super::{reference_band, Band, CheckupValue, Decimal, ItemCode};
+use super::{coded_band, reference_band, Band, CheckupValue, Decimal, ItemCode};
 use crate::insurance::InsurerNumber;
 use crate::people::Sex;
 use chrono::NaiveDate;
@@ -68,8 +68,10 @@ impl CheckupResult {
     /// A value in another unit gets no band rather than a wrong one.
     pub fn band(&self, sex: Sex) -> Option<Band> {
         let item = self.item()?;
-        let CheckupValue::Numeric { value, unit, .. } = &self.value else {
-            return None;
+        let (value, unit) = match &self.value {
+            CheckupValue::Numeric { value, unit, .. } => (value, unit),
+            CheckupValue::Coded { code, .. } => return coded_band(item, code),
+            _ => return None,
         };
         let expected = item.unit()?;
         if !unit.is_empty() && !unit.eq_ignore_ascii_case(expected) {
@@ -130,6 +132,37 @@ impl Checkup {
             })
             .min_by_key(|(rank, _)| *rank)
             .map(|(_, v)| v)
+    }
+
+    /// The value the rules judge `item` on: for blood pressure the mean of the 1st and 2nd
+    /// readings when both were taken (MHLW 標準的な健診・保健指導プログラム: 2回測定した場合は
+    /// 平均値 — not the first reading alone, as health-data.md §6 was first read), otherwise
+    /// the preferred value ([`Checkup::numeric`]).
+    pub fn judged_numeric(&self, item: KnownItem) -> Option<Decimal> {
+        if matches!(item, KnownItem::Systolic | KnownItem::Diastolic) {
+            let reading = |rank: u8| {
+                self.results.iter().find_map(|r| {
+                    r.rule().filter(|x| x.item == item && x.rank == rank)?;
+                    r.value.numeric()
+                })
+            };
+            if let (Some(first), Some(second)) = (reading(0), reading(1)) {
+                return Some(Decimal::mean(first, second));
+            }
+        }
+        self.numeric(item)
+    }
+
+    /// The band shown for `result` of this checkup: blood pressure on the mean of its two
+    /// readings ([`Checkup::judged_numeric`]), every other item on its own value.
+    pub fn band_of(&self, result: &CheckupResult, sex: Sex) -> Option<Band> {
+        let own = result.band(sex)?;
+        match result.item() {
+            Some(item @ (KnownItem::Systolic | KnownItem::Diastolic)) => {
+                reference_band(item, self.judged_numeric(item)?, sex)
+            }
+            _ => Some(own),
+        }
     }
 
     /// The code of a coded item (questionnaire answers, judgements).
@@ -211,6 +244,46 @@ mod tests {
         assert_eq!(
             c.result(KnownItem::Systolic).unwrap().method(),
             Some("1回目")
+        );
+    }
+
+    /// MHLW: two readings → judged on their mean. 142 alone is 受診勧奨; the mean of 142 and
+    /// 136 (139) is 保健指導, for the shown band and for the rules.
+    #[test]
+    fn blood_pressure_is_judged_on_the_mean_of_two_readings() {
+        let c = checkup(
+            on(),
+            vec![
+                num("9A751000000000001", "142"),
+                num("9A752000000000001", "136"),
+                num("9A761000000000001", "84"),
+            ],
+        );
+        assert_eq!(
+            c.judged_numeric(KnownItem::Systolic),
+            Some(Decimal::from_int(139))
+        );
+        let first = c.result(KnownItem::Systolic).unwrap();
+        assert_eq!(first.band(Sex::Male), Some(Band::Referral));
+        assert_eq!(c.band_of(first, Sex::Male), Some(Band::Guidance));
+        // One reading alone is used as is.
+        let dbp = c.result(KnownItem::Diastolic).unwrap();
+        assert_eq!(c.band_of(dbp, Sex::Male), Some(Band::Normal));
+        assert_eq!(
+            Decimal::mean(Decimal::from_int(135), Decimal::from_int(138)).to_string(),
+            "136.5"
+        );
+    }
+
+    #[test]
+    fn urine_protein_has_a_band() {
+        assert_eq!(
+            coded("1A010000000191111", "2").band(Sex::Female),
+            Some(Band::Guidance)
+        );
+        assert_eq!(
+            coded("1A010000000191111", "3").band(Sex::Female),
+            Some(Band::Referral)
         );
     }
 

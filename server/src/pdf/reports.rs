@@ -389,7 +389,7 @@ pub fn checkup_blocks(
                 .iter()
                 .find(|r| r.code == item.code)
                 .map(|r| {
-                    let band = sex.and_then(|s| r.band(s));
+                    let band = sex.and_then(|s| c.band_of(r, s));
                     format!("{}{}", value_text(lang, r), band_mark(lang, band))
                 })
                 .unwrap_or_default();
@@ -414,9 +414,8 @@ pub fn checkup_blocks(
                     })
                     .unwrap_or_else(|| "—".into()),
             );
-            let age = domain::wareki::age_on(birth, c.performed_on).unwrap_or(0);
             guidance.push(
-                guidance_judgement(c, sex, age)
+                guidance_judgement(c, sex, Some(birth))
                     .map(|j| {
                         let text = match lang {
                             Lang::Ja => j.value.label_ja(),

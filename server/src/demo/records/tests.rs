@@ -399,17 +399,21 @@ fn sato_checkups_cover_every_band_and_one_computed_judgement() {
     );
     // The insurer's judgements agree with what Karte would compute from the same results.
     for c in checkups {
-        let age = age_on(birth, c.performed_on).unwrap();
         let mut stripped = c.clone();
         stripped
             .results
             .retain(|r| r.code.as_str() != METABOLIC && r.code.as_str() != GUIDANCE);
         let computed_m = metabolic_judgement(&stripped, sex).unwrap().value;
-        let computed_g = guidance_judgement(&stripped, sex, age).unwrap().value;
+        let computed_g = guidance_judgement(&stripped, sex, Some(birth))
+            .unwrap()
+            .value;
         assert_eq!(computed_m, metabolic_judgement(c, sex).unwrap().value);
         assert_eq!(
             computed_g.code(),
-            guidance_judgement(c, sex, age).unwrap().value.code()
+            guidance_judgement(c, sex, Some(birth))
+                .unwrap()
+                .value
+                .code()
         );
     }
 }
