@@ -1,5 +1,7 @@
 use super::DrugLine;
+use crate::insurance::{InsurerKind, InsurerNumber};
 use crate::money::{MoneyError, Yen};
+use chrono::NaiveDate;
 use std::cmp::Reverse;
 
 /// Newest 調剤年月日 first, as the spec orders the list. Ties are broken by dispenser, then drug
@@ -19,6 +21,25 @@ pub fn sort_newest_first(lines: &mut [DrugLine]) {
                 &b.claim.claim_id,
             ))
     });
+}
+
+/// 削減可能額 is not shown to 後期高齢者 (health-data.md §2): clears it on every line dispensed
+/// while the person was insured by a 後期高齢者医療広域連合 (法別番号 39), whatever the source
+/// sent. `insurances` are (valid from, 保険者番号) in any order; the one in force on the
+/// 調剤年月日 is the latest that started on or before it.
+pub fn hide_savings_under_late_stage_insurance(
+    lines: &mut [DrugLine],
+    insurances: &[(NaiveDate, InsurerNumber)],
+) {
+    for line in lines {
+        let in_force = insurances
+            .iter()
+            .filter(|(from, _)| *from <= line.dispensed_on)
+            .max_by_key(|(from, _)| *from);
+        if in_force.is_some_and(|(_, n)| n.kind() == InsurerKind::LateStageElderly) {
+            line.savings = None;
+        }
+    }
 }
 
 /// Sum of 削減可能額 over the lines that have one.
@@ -66,6 +87,25 @@ mod tests {
         ];
         assert_eq!(total_savings(&lines), Ok(Yen(150)));
         assert_eq!(total_copay(&lines), Ok(Yen(450)));
+    }
+
+    /// Hidden by insurer kind, even when the source sent a 削減可能額: from the day the person
+    /// joined a 後期高齢者医療広域連合 (39…), not before.
+    #[test]
+    fn savings_are_hidden_while_insured_as_late_stage_elderly() {
+        let mut lines = vec![
+            drug_line(d(2025, 1, 5), "before", Some(120)),
+            drug_line(d(2025, 2, 1), "on the day", Some(30)),
+            drug_line(d(2025, 3, 7), "after", Some(40)),
+        ];
+        let insurances = [
+            (d(2025, 2, 1), InsurerNumber::parse("39139993").unwrap()),
+            (d(2015, 4, 1), InsurerNumber::parse("01130012").unwrap()),
+        ];
+        hide_savings_under_late_stage_insurance(&mut lines, &insurances);
+        let kept: Vec<_> = lines.iter().map(|l| l.savings).collect();
+        assert_eq!(kept, [Some(Yen(120)), None, None]);
+        assert_eq!(lines[2].copay, Some(Yen(120)), "自己負担相当額 stays");
     }
 
     proptest! {

@@ -12,7 +12,9 @@ pub use ingredients::{
 };
 pub use kinds::{DrugMark, DrugMarkError, PrescriptionKind, QuantityUnit, UsageKind};
 pub use line::{DispensedQuantity, DrugLine};
-pub use list::{sort_newest_first, total_copay, total_savings};
+pub use list::{
+    hide_savings_under_late_stage_insurance, sort_newest_first, total_copay, total_savings,
+};
 
 #[cfg(test)]
 pub(crate) use line::fixtures::drug_line as line_fixture;

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use domain::claim::{ClaimId, ClaimSource, InstitutionId, ReceiptIdentity};
 use domain::drugs::{DispensedQuantity, DrugLine, QuantityUnit, ReceiptDrugCode, YjCode};
 use domain::expenses::{ExpenseLine, ServiceCategory};
+use domain::insurance::InsurerNumber;
 use domain::money::Yen;
 use domain::people::PersonId;
 use domain::period::{MonthRange, YearMonth};
@@ -210,8 +211,26 @@ pub async fn visible_drug_lines(
         .map(|r| r.into_line(person))
         .collect::<Result<Vec<_>, _>>()?;
     let mut shown = domain::visibility::into_main_view(lines, today);
+    let insurances = insurer_history(db, person).await?;
+    domain::drugs::hide_savings_under_late_stage_insurance(&mut shown, &insurances);
     domain::drugs::sort_newest_first(&mut shown);
     Ok(shown)
+}
+
+/// The person's insurances as (valid from, 保険者番号), for rules that depend on the insurer
+/// in force on a day (削減可能額 is not shown under 後期高齢者医療). Numbers that no longer
+/// parse are skipped.
+async fn insurer_history(
+    db: &Db,
+    person: &PersonId,
+) -> Result<Vec<(NaiveDate, InsurerNumber)>, DbError> {
+    const SQL: &str = "SELECT valid_from, insurer_number FROM insurances WHERE person_id = $1";
+    let rows: Vec<(NaiveDate, String)> =
+        with_pool!(db, pool => sqlx::query_as(SQL).bind(person.as_str()).fetch_all(pool).await?);
+    Ok(rows
+        .into_iter()
+        .filter_map(|(from, n)| InsurerNumber::parse(&n).ok().map(|n| (from, n)))
+        .collect())
 }
 
 /// The latest publication day of a person's drug information that is visible today: what

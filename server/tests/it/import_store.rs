@@ -215,7 +215,51 @@ async fn queries_are_scoped_to_the_person(db: &Db) {
         .is_empty());
 }
 
+/// 削減可能額 is hidden by insurer kind: lines dispensed while the person is insured by a
+/// 後期高齢者医療広域連合 (39…) show none, even when the source sent one (issue 16).
+async fn savings_are_hidden_under_late_stage_insurance(db: &Db) {
+    let mut b = batch("b-late", Some("test-late"), "600", 6);
+    let person = &mut b.people[0].person;
+    person.card =
+        Some(domain::insurance::CardIdentity::parse("39139993", "", "12345678", "").unwrap());
+    person.insured_since = Some(d(2024, 3, 1));
+    assert!(b.people[0].drugs.iter().all(|l| l.savings.is_some()));
+    store_batch(db, b, "test").await.unwrap();
+    store_batch(db, batch("b-young", Some("test-young"), "601", 6), "test")
+        .await
+        .unwrap();
+    let today = d(2026, 6, 1);
+    let late = lines::visible_drug_lines(
+        db,
+        &PersonId::parse("test-late").unwrap(),
+        all_months(),
+        today,
+    )
+    .await
+    .unwrap();
+    assert_eq!(late.len(), 6);
+    let before: Vec<_> = late
+        .iter()
+        .filter(|l| l.dispensed_on < d(2024, 3, 1))
+        .collect();
+    assert!(!before.is_empty() && before.iter().all(|l| l.savings.is_some()));
+    assert!(late
+        .iter()
+        .filter(|l| l.dispensed_on >= d(2024, 3, 1))
+        .all(|l| l.savings.is_none() && l.copay.is_some()));
+    let young = lines::visible_drug_lines(
+        db,
+        &PersonId::parse("test-young").unwrap(),
+        all_months(),
+        today,
+    )
+    .await
+    .unwrap();
+    assert!(young.iter().all(|l| l.savings.is_some()));
+}
+
 crate::both_backends!(
+    savings_are_hidden_under_late_stage_insurance,
     same_batch_twice_changes_nothing,
     a_failing_batch_leaves_nothing_behind,
     lines_read_back_exactly,
