@@ -421,7 +421,7 @@ messages! {
     DedExportXlsxHelp => "確定申告書等作成コーナーの医療費控除の画面で「医療費集計フォームを利用する」を選び、このファイルを読み込みます。セルフメディケーション税制には使えません。控除に含める明細だけが入ります。", "In the filing site's medical-deduction screen choose 医療費集計フォームを利用する and load this file. It cannot be used for the self-medication scheme. Only included lines are written.";
     DedExportCsv => "医療費通知情報（マイナポータル形式のCSV）をダウンロード", "Download the notices (Mynaportal CSV layout)";
     DedExportCsvHelp => "表示中の人の、この年に数える通知の明細だけが入ります（1ファイル1人、手入力の分は入りません）。", "Holds only the notice lines of the person on screen that count in this year (one file per person; lines added by hand are not in it).";
-    DedTooManyRows => "医療費集計フォームに入るのは995件までです。明細を外すか、家族を含めずに1人ずつ書き出して、作成コーナーで順に読み込んでください。", "The 医療費集計フォーム holds at most 995 lines. Leave lines out, or export each person separately (without the household) and load the files one after the other.";
+    DedTooManyRows => "医療費集計フォームに入るのは995行までで、医療を受けた人・名称・区分ごとにまとめても入りきりません。明細を外すか、家族を含めずに1人ずつ書き出して、作成コーナーで順に読み込んでください。", "The 医療費集計フォーム holds at most 995 rows, and the lines do not fit even grouped per person, payee and category. Leave lines out, or export each person separately (without the household) and load the files one after the other.";
     DedTruncated => "次の行は、フォームの文字数に合わせて名前を短くして書き出します", "These rows are written with names shortened to the form's length";
     DedSaved => "保存しました。", "Saved.";
     DedAdded => "追加しました。", "Added.";

@@ -37,12 +37,20 @@ pub struct FormRow {
 pub struct FormRows {
     pub rows: Vec<FormRow>,
     pub truncated: Vec<usize>,
+    /// The ticked lines were more than the form holds, so each row is the sum of the lines of
+    /// one (医療を受けた人, 病院・薬局などの名称, 区分), as the form's sheet 2 allows.
+    #[serde(default)]
+    pub grouped: bool,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum FormError {
-    #[error("{rows} lines do not fit the 医療費集計フォーム, which holds {max}: untick lines or export each person separately (one file per person), and load the files into 作成コーナー one after the other")]
-    TooManyRows { rows: usize, max: usize },
+    #[error("{rows} lines do not fit the 医療費集計フォーム, which holds {max}, even grouped per person, payee and 区分 ({groups} rows): untick lines or export each person separately (one file per person), and load the files into 作成コーナー one after the other")]
+    TooManyRows {
+        rows: usize,
+        groups: usize,
+        max: usize,
+    },
     #[error("line {row}: the form takes amounts up to 999,999,999円")]
     AmountTooLarge { row: usize },
     #[error("line {row}: amounts cannot be negative")]
@@ -64,24 +72,44 @@ pub fn paid_on_text(date: NaiveDate) -> String {
     format!("{}/{}/{}", date.year(), date.month(), date.day())
 }
 
-/// The ticked lines as form rows, in order. More lines than the form holds is an error that
-/// tells the person what to do; it never silently drops or merges lines.
+/// The ticked lines as form rows, in order. When they are more than the form's 995 rows, the
+/// lines of one (医療を受けた人, 病院・薬局などの名称, 区分) are summed into one row, in order of
+/// first appearance (etax-export.md §2, allowed by the form's sheet 2); only when even the
+/// groups do not fit is it an error that tells the person what to do. Nothing is dropped.
 pub fn form_rows(lines: &[DeductionLine]) -> Result<FormRows, FormError> {
     let ticked: Vec<&DeductionLine> = lines.iter().filter(|l| l.included).collect();
-    if ticked.len() > MAX_ROWS {
-        return Err(FormError::TooManyRows {
-            rows: ticked.len(),
-            max: MAX_ROWS,
-        });
-    }
-    let mut rows = Vec::with_capacity(ticked.len());
-    let mut truncated = Vec::new();
     for (i, l) in ticked.iter().enumerate() {
-        let row = i + 1;
         if l.paid < Yen::ZERO || l.reimbursed < Yen::ZERO {
-            return Err(FormError::Negative { row });
+            return Err(FormError::Negative { row: i + 1 });
         }
-        if l.paid > AMOUNT_MAX {
+    }
+    let grouped = ticked.len() > MAX_ROWS;
+    let entries = if grouped {
+        let groups = group(&ticked)?;
+        if groups.len() > MAX_ROWS {
+            return Err(FormError::TooManyRows {
+                rows: ticked.len(),
+                groups: groups.len(),
+                max: MAX_ROWS,
+            });
+        }
+        groups
+    } else {
+        ticked
+            .iter()
+            .map(|l| Entry {
+                line: *l,
+                paid: l.paid,
+                reimbursed: l.reimbursed.min(l.paid),
+                paid_on: l.paid_on,
+            })
+            .collect()
+    };
+    let mut rows = Vec::with_capacity(entries.len());
+    let mut truncated = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let (row, l) = (i + 1, e.line);
+        if e.paid > AMOUNT_MAX {
             return Err(FormError::AmountTooLarge { row });
         }
         let (person, cut_person) = fit(&l.person_name, PERSON_MAX_CHARS);
@@ -95,12 +123,60 @@ pub fn form_rows(lines: &[DeductionLine]) -> Result<FormRows, FormError> {
             person,
             payee,
             categories,
-            paid: l.paid,
-            reimbursed: l.reimbursed.min(l.paid),
-            paid_on: l.paid_on.map(paid_on_text),
+            paid: e.paid,
+            reimbursed: e.reimbursed,
+            paid_on: e.paid_on.map(paid_on_text),
         });
     }
-    Ok(FormRows { rows, truncated })
+    Ok(FormRows {
+        rows,
+        truncated,
+        grouped,
+    })
+}
+
+/// One row before it is cut to the form: a line, or the sum of a group of lines (named by
+/// its first line). 補填 is capped per line before summing (§1: each 補填 is subtracted only
+/// from its own expense); a group's 支払年月日 is kept only when all its lines share it.
+struct Entry<'a> {
+    line: &'a DeductionLine,
+    paid: Yen,
+    reimbursed: Yen,
+    paid_on: Option<NaiveDate>,
+}
+
+fn group<'a>(ticked: &[&'a DeductionLine]) -> Result<Vec<Entry<'a>>, FormError> {
+    let mut index: std::collections::HashMap<(&str, &str, FormCategory), usize> =
+        std::collections::HashMap::new();
+    let mut out: Vec<Entry<'a>> = Vec::new();
+    for (i, l) in ticked.iter().enumerate() {
+        let key = (l.person_name.trim(), l.payee.trim(), l.category);
+        let add = |a: Yen, b: Yen| {
+            a.0.checked_add(b.0)
+                .map(Yen)
+                .ok_or(FormError::AmountTooLarge { row: i + 1 })
+        };
+        match index.get(&key) {
+            Some(&at) => {
+                let e = &mut out[at];
+                e.paid = add(e.paid, l.paid)?;
+                e.reimbursed = add(e.reimbursed, l.reimbursed.min(l.paid))?;
+                if e.paid_on != l.paid_on {
+                    e.paid_on = None;
+                }
+            }
+            None => {
+                index.insert(key, out.len());
+                out.push(Entry {
+                    line: *l,
+                    paid: l.paid,
+                    reimbursed: l.reimbursed.min(l.paid),
+                    paid_on: l.paid_on,
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The form's column letter of a 区分.
@@ -165,22 +241,56 @@ mod tests {
 
     #[test]
     fn unticked_lines_are_left_out_and_the_limit_is_995() {
-        let mut lines: Vec<_> = (0..MAX_ROWS).map(|_| line("a", "b", 1, 0)).collect();
+        let distinct = |i: usize| line("a", &format!("b{i}"), 1, 0);
+        let mut lines: Vec<_> = (0..MAX_ROWS).map(distinct).collect();
         lines.push(DeductionLine {
             included: false,
-            ..line("a", "b", 1, 0)
+            ..distinct(MAX_ROWS)
         });
-        assert_eq!(form_rows(&lines).unwrap().rows.len(), MAX_ROWS);
-        lines.push(line("a", "b", 1, 0));
+        let f = form_rows(&lines).unwrap();
+        assert_eq!((f.rows.len(), f.grouped), (MAX_ROWS, false));
+        lines.push(distinct(MAX_ROWS + 1));
         let e = form_rows(&lines).unwrap_err();
         assert_eq!(
             e,
             FormError::TooManyRows {
                 rows: 996,
+                groups: 996,
                 max: 995
             }
         );
         assert!(e.to_string().contains("one file per person"), "{e}");
+    }
+
+    /// More than 995 ticked lines are grouped per (人, 名称, 区分) and summed; the totals stay.
+    #[test]
+    fn over_995_lines_are_grouped_and_sums_kept() {
+        let mut lines: Vec<_> = (0..1_200)
+            .map(|i| {
+                let mut l = line(
+                    ["国税　太郎", "国税　花子"][i % 2],
+                    &format!("薬局{}", i % 7),
+                    100 + i as i64,
+                    if i % 5 == 0 { 500 } else { 10 },
+                );
+                l.category = [FormCategory::Treatment, FormCategory::Medicine][i % 3 % 2];
+                l
+            })
+            .collect();
+        lines[3].included = false;
+        let f = form_rows(&lines).unwrap();
+        assert!(f.grouped);
+        assert!(f.rows.len() <= 2 * 7 * 2, "{}", f.rows.len());
+        let ticked = lines.iter().filter(|l| l.included);
+        let paid: i64 = ticked.clone().map(|l| l.paid.0).sum();
+        let reimbursed: i64 = ticked.map(|l| l.reimbursed.min(l.paid).0).sum();
+        assert_eq!(f.rows.iter().map(|r| r.paid.0).sum::<i64>(), paid);
+        assert_eq!(
+            f.rows.iter().map(|r| r.reimbursed.0).sum::<i64>(),
+            reimbursed
+        );
+        assert_eq!(f.rows[0].person, "国税　太郎");
+        assert_eq!(f.rows[0].payee, "薬局0");
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod api_import;
 mod backup;
 mod cli;
 mod etax;
+mod etax_grouping;
 mod fixtures;
 mod helpers;
 mod http;
