@@ -1,10 +1,13 @@
-//! The 医療費集計フォーム's 995-row limit (issue 16): more ticked lines than that are grouped
-//! per (医療を受けた人, 病院・薬局などの名称, 区分) and summed, as the form's sheet 2 allows; the
-//! xlsx, read back by openpyxl, has the grouped rows and the same totals. Only groups that still
-//! do not fit are an error. Both backends.
+//! The 医療費集計フォーム's 995-row limit: 995 rows fill the form exactly; more ticked lines
+//! are grouped per (医療を受けた人, 病院・薬局などの名称, 区分) and summed, as the form's sheet 2
+//! allows (issue 16) — the xlsx, read back by openpyxl, has the grouped rows and the same
+//! totals; only groups that still do not fit are an error, which the page and the API say.
 
 use crate::etax::{expected_rows, hand_line, openpyxl_check, pid, y};
+use crate::helpers::{Backend, TestApp, TestDb};
 use domain::deduction::form::MAX_ROWS;
+use domain::deduction::FormCategory;
+use domain::money::Yen;
 use server::db::Db;
 use server::deduction as etax;
 use server::records::deduction as store;
@@ -72,3 +75,90 @@ crate::both_backends!(
     over_995_lines_are_grouped_with_equal_totals,
     groups_that_still_do_not_fit_are_an_error,
 );
+
+#[test]
+fn the_page_and_the_api_say_when_the_form_is_full() {
+    let mut tdb = TestDb::new(Backend::Sqlite);
+    tdb.settings.today = Some(crate::fixtures::d(2026, 3, 1));
+    let settings = tdb.settings.clone();
+    let app = TestApp::spawn_with(tdb, true);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let db = Db::connect(&settings).await.unwrap();
+        for i in 0..996 {
+            store::add_manual_line(
+                &db,
+                &pid("demo-sato"),
+                y(2025),
+                &hand_line(&format!("薬局{i}"), 100),
+            )
+            .await
+            .unwrap();
+        }
+        db.close().await;
+    });
+    let cookie = app.dev_sign_in("demo-sato");
+    let html = app
+        .get_with("/deduction?year=2025", &cookie)
+        .into_string()
+        .unwrap();
+    assert!(html.contains(r#"data-testid="form-error""#));
+    assert!(html.contains("995行まで"));
+    assert!(
+        !html.contains(r#"data-testid="export-xlsx""#),
+        "no download link for a file that cannot be made"
+    );
+    let r = app.get_with("/api/v1/me/deduction/2025.xlsx", &cookie);
+    assert_eq!(r.status(), 422);
+    let body: serde_json::Value = r.into_json().unwrap();
+    assert_eq!(body["error"]["code"], "form_limit");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("export each person separately"));
+    // The CSV has no row limit.
+    assert_eq!(
+        app.get_with("/api/v1/me/deduction/2025.csv", &cookie)
+            .status(),
+        200
+    );
+}
+
+/// Not a timing assertion (see bench/README.md and `cargo bench --bench etax` for release
+/// numbers): prints how long the debug build takes for a full form, and checks the full form.
+#[test]
+fn a_full_form_of_995_rows() {
+    use domain::deduction::form::form_rows;
+    use domain::deduction::{DeductionLine, LineOrigin};
+    let lines: Vec<DeductionLine> = (0..MAX_ROWS)
+        .map(|i| DeductionLine {
+            origin: LineOrigin::Manual { id: i as i64 },
+            person: None,
+            person_name: "田中　宏".into(),
+            payee: format!("みどり内科クリニック{i}"),
+            category: FormCategory::ALL[i % 4],
+            paid: Yen(1_000 + i as i64),
+            reimbursed: Yen(i as i64 % 3),
+            paid_on: None,
+            self_medication: false,
+            included: true,
+            note: String::new(),
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    let rows = form_rows(&lines).unwrap();
+    let bytes = etax::xlsx::workbook(&rows.rows).unwrap();
+    eprintln!(
+        "995-row 医療費集計フォーム (debug build): {:?}, {} bytes",
+        start.elapsed(),
+        bytes.len()
+    );
+    let got = openpyxl_check(&bytes, None);
+    assert_eq!(got["rows"].as_array().unwrap().len(), MAX_ROWS);
+    assert_eq!(got["rows"][994]["row"], 1003);
+    let total: i64 = (0..MAX_ROWS as i64).map(|i| 1_000 + i).sum();
+    assert_eq!(got["total_paid"], total);
+}
