@@ -41,6 +41,8 @@ pub struct DeductionPage {
     pub form_error: Option<usize>,
     /// Form row numbers whose name or payee is cut to the form's length.
     pub truncated: Vec<usize>,
+    /// More ticked lines than the form holds: its rows sum them per person, payee and 区分.
+    pub grouped: bool,
 }
 
 impl DeductionPage {

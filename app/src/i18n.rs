@@ -422,6 +422,7 @@ messages! {
     DedExportCsv => "医療費通知情報（マイナポータル形式のCSV）をダウンロード", "Download the notices (Mynaportal CSV layout)";
     DedExportCsvHelp => "表示中の人の、この年に数える通知の明細だけが入ります（1ファイル1人、手入力の分は入りません）。", "Holds only the notice lines of the person on screen that count in this year (one file per person; lines added by hand are not in it).";
     DedTooManyRows => "医療費集計フォームに入るのは995行までで、医療を受けた人・名称・区分ごとにまとめても入りきりません。明細を外すか、家族を含めずに1人ずつ書き出して、作成コーナーで順に読み込んでください。", "The 医療費集計フォーム holds at most 995 rows, and the lines do not fit even grouped per person, payee and category. Leave lines out, or export each person separately (without the household) and load the files one after the other.";
+    DedGrouped => "明細が995行を超えるため、フォームには医療を受けた人・病院や薬局の名称・区分ごとに合計して書き出します（合計額は変わりません）。", "There are more than 995 lines, so the form gets one row per person, payee and category with their sum (the totals do not change).";
     DedTruncated => "次の行は、フォームの文字数に合わせて名前を短くして書き出します", "These rows are written with names shortened to the form's length";
     DedSaved => "保存しました。", "Saved.";
     DedAdded => "追加しました。", "Added.";

@@ -426,6 +426,9 @@ fn Exports(page: DeductionPage) -> impl IntoView {
                 }.into_any(),
             }}
             <p class="muted">{lang.t(Msg::DedExportXlsxHelp)}</p>
+            {page.grouped.then(|| view! {
+                <p class="notice" data-testid="form-grouped">{lang.t(Msg::DedGrouped)}</p>
+            })}
             {truncated}
             <p><a href=csv download data-testid="export-csv">{lang.t(Msg::DedExportCsv)}</a></p>
             <p class="muted">{lang.t(Msg::DedExportCsvHelp)}</p>

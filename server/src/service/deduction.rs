@@ -101,10 +101,10 @@ impl DeductionWorkbench for SqlDeduction {
             )
             .await;
             let wb = &v.workbench;
-            let (form_error, truncated) = match wb.form_rows() {
-                Ok(rows) => (None, rows.truncated),
-                Err(FormError::TooManyRows { rows, .. }) => (Some(rows), Vec::new()),
-                Err(_) => (None, Vec::new()),
+            let (form_error, truncated, grouped) = match wb.form_rows() {
+                Ok(rows) => (None, rows.truncated, rows.grouped),
+                Err(FormError::TooManyRows { rows, .. }) => (Some(rows), Vec::new(), false),
+                Err(_) => (None, Vec::new(), false),
             };
             let mut years: Vec<i32> = (today.year() - 3..=today.year()).rev().collect();
             if !years.contains(&year.value()) {
@@ -130,6 +130,7 @@ impl DeductionWorkbench for SqlDeduction {
                 income: wb.income,
                 form_error,
                 truncated,
+                grouped,
             })
         })
     }

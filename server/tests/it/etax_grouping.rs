@@ -76,6 +76,44 @@ crate::both_backends!(
     groups_that_still_do_not_fit_are_an_error,
 );
 
+/// Over the HTTP edge: a grouped form is said on the page and downloads.
+#[test]
+fn the_page_says_when_lines_are_grouped() {
+    let mut tdb = TestDb::new(Backend::Sqlite);
+    tdb.settings.today = Some(crate::fixtures::d(2026, 3, 1));
+    let settings = tdb.settings.clone();
+    let app = TestApp::spawn_with(tdb, true);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let db = Db::connect(&settings).await.unwrap();
+        for i in 0..1_000 {
+            let line = hand_line(&format!("薬局{}", i % 10), 100);
+            store::add_manual_line(&db, &pid("demo-sato"), y(2025), &line)
+                .await
+                .unwrap();
+        }
+        db.close().await;
+    });
+    let cookie = app.dev_sign_in("demo-sato");
+    let html = app
+        .get_with("/deduction?year=2025", &cookie)
+        .into_string()
+        .unwrap();
+    assert!(html.contains(r#"data-testid="form-grouped""#));
+    assert!(!html.contains(r#"data-testid="form-error""#));
+    assert!(html.contains(r#"data-testid="export-xlsx""#));
+    let r = app.get_with("/api/v1/me/deduction/2025.xlsx", &cookie);
+    assert_eq!(r.status(), 200);
+    let small = app
+        .get_with("/deduction?year=2024", &cookie)
+        .into_string()
+        .unwrap();
+    assert!(!small.contains(r#"data-testid="form-grouped""#));
+}
+
 #[test]
 fn the_page_and_the_api_say_when_the_form_is_full() {
     let mut tdb = TestDb::new(Backend::Sqlite);
