@@ -136,3 +136,95 @@ fn inpatient_and_outpatient_receipts_both_count_sqlite() {
 fn inpatient_and_outpatient_receipts_both_count_postgres() {
     both_receipts_show_and_count(Backend::Postgres);
 }
+
+/// Migration 20261204000030 on stored data: lines written before it get the receipt identity
+/// their own fields imply, so a stored 入院 and 入院外 pair of one month both show afterwards,
+/// while an older and a later claim of one receipt still supersede.
+async fn stored_lines_get_their_receipt_identity(backend: Backend) {
+    let tdb = TestDb::new(backend);
+    let db = Db::connect(&tdb.settings).await.unwrap();
+    let dir = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../migrations")
+        .join(dir);
+    let mut before = sqlx::migrate::Migrator::new(path).await.unwrap();
+    before.migrations = std::borrow::Cow::Owned(
+        before
+            .migrations
+            .iter()
+            .filter(|m| m.version < 20261204000030)
+            .cloned()
+            .collect(),
+    );
+    server::with_pool!(&db, pool => before.run(pool).await.unwrap());
+    let statements = [
+        "INSERT INTO people (id, name, birth_date) VALUES ('test-old', '旧　データ', '1970-05-05')",
+        "INSERT INTO import_batches (id, format, source, line_count) VALUES ('old', 'json', 'test', 4)",
+        "INSERT INTO expense_lines (person_id, batch_id, claim_id, institution_id, service_month,
+            accepted_on, sequence, visible_from, category, days, institution_name, total,
+            insurer_paid, public_paid, patient_paid) VALUES
+         ('test-old', 'old', 'in-1', 'h1', '2025-06', '2025-07-08', 0, '2025-08-11', '医科入院', 3, '旧病院', 1000, 700, 0, 300),
+         ('test-old', 'old', 'out-1', 'h1', '2025-06', '2025-07-09', 0, '2025-08-11', '医科外来', 1, '旧病院', 100, 70, 0, 30),
+         ('test-old', 'old', 'out-1-re', 'h1', '2025-06', '2025-09-08', 0, '2025-10-11', '医科外来', 1, '旧病院', 110, 77, 0, 33)",
+        "INSERT INTO drug_lines (person_id, batch_id, claim_id, institution_id, service_month,
+            accepted_on, sequence, visible_from, dispensed_on, dispenser_name, prescriber_id,
+            prescription, usage, drug_name, quantity_amount, quantity_unit) VALUES
+         ('test-old', 'old', 'rx-1', 'ph1', '2025-06', '2025-07-08', 0, '2025-07-11', '2025-06-03', '旧薬局', 'c1', 'out_of_house', 'oral', '薬A', 14, '日分')",
+    ];
+    for sql in statements {
+        server::with_pool!(&db, pool => {
+            sqlx::query(sql).execute(pool).await.unwrap();
+        });
+    }
+    db.migrate().await.unwrap();
+
+    let person = PersonId::parse("test-old").unwrap();
+    let months = domain::period::MonthRange::parse("2025-06", "2025-06").unwrap();
+    let today = "2026-01-01".parse().unwrap();
+    let shown = server::records::lines::visible_expense_lines(&db, &person, months, today)
+        .await
+        .unwrap();
+    let mut paid: Vec<i64> = shown.iter().map(|l| l.patient_paid.value()).collect();
+    paid.sort_unstable();
+    assert_eq!(paid, [33, 300], "入院 kept, 入院外 re-claimed");
+    use domain::claim::{CareSetting, ReceiptKind};
+    let inpatient = shown
+        .iter()
+        .find(|l| l.patient_paid.value() == 300)
+        .unwrap();
+    assert_eq!(
+        (
+            inpatient.claim.receipt.kind,
+            inpatient.claim.receipt.setting
+        ),
+        (ReceiptKind::Medical, CareSetting::Inpatient)
+    );
+    let drugs = server::records::lines::visible_drug_lines(&db, &person, months, today)
+        .await
+        .unwrap();
+    assert_eq!(drugs.len(), 1);
+    assert_eq!(drugs[0].claim.receipt.kind, ReceiptKind::Pharmacy);
+    assert_eq!(
+        drugs[0]
+            .claim
+            .receipt
+            .prescriber
+            .as_ref()
+            .map(|p| p.as_str()),
+        Some("c1")
+    );
+    db.close().await;
+}
+
+#[tokio::test]
+async fn stored_lines_get_their_receipt_identity_sqlite() {
+    stored_lines_get_their_receipt_identity(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn stored_lines_get_their_receipt_identity_postgres() {
+    stored_lines_get_their_receipt_identity(Backend::Postgres).await;
+}
