@@ -76,9 +76,9 @@ crate::both_backends!(
     groups_that_still_do_not_fit_are_an_error,
 );
 
-/// Over the HTTP edge: a grouped form is said on the page and downloads.
-#[test]
-fn the_page_says_when_lines_are_grouped() {
+/// A server on SQLite with the demo and `n` hand lines of 佐藤 for 2025, the i-th paid to
+/// `payee(i)`; signed in as 佐藤.
+fn app_with_2025_hand_lines(n: usize, payee: impl Fn(usize) -> String) -> (TestApp, String) {
     let mut tdb = TestDb::new(Backend::Sqlite);
     tdb.settings.today = Some(crate::fixtures::d(2026, 3, 1));
     let settings = tdb.settings.clone();
@@ -89,15 +89,21 @@ fn the_page_says_when_lines_are_grouped() {
         .unwrap();
     rt.block_on(async {
         let db = Db::connect(&settings).await.unwrap();
-        for i in 0..1_000 {
-            let line = hand_line(&format!("薬局{}", i % 10), 100);
-            store::add_manual_line(&db, &pid("demo-sato"), y(2025), &line)
+        for i in 0..n {
+            store::add_manual_line(&db, &pid("demo-sato"), y(2025), &hand_line(&payee(i), 100))
                 .await
                 .unwrap();
         }
         db.close().await;
     });
     let cookie = app.dev_sign_in("demo-sato");
+    (app, cookie)
+}
+
+/// Over the HTTP edge: a grouped form is said on the page and downloads.
+#[test]
+fn the_page_says_when_lines_are_grouped() {
+    let (app, cookie) = app_with_2025_hand_lines(1_000, |i| format!("薬局{}", i % 10));
     let html = app
         .get_with("/deduction?year=2025", &cookie)
         .into_string()
@@ -116,29 +122,7 @@ fn the_page_says_when_lines_are_grouped() {
 
 #[test]
 fn the_page_and_the_api_say_when_the_form_is_full() {
-    let mut tdb = TestDb::new(Backend::Sqlite);
-    tdb.settings.today = Some(crate::fixtures::d(2026, 3, 1));
-    let settings = tdb.settings.clone();
-    let app = TestApp::spawn_with(tdb, true);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let db = Db::connect(&settings).await.unwrap();
-        for i in 0..996 {
-            store::add_manual_line(
-                &db,
-                &pid("demo-sato"),
-                y(2025),
-                &hand_line(&format!("薬局{i}"), 100),
-            )
-            .await
-            .unwrap();
-        }
-        db.close().await;
-    });
-    let cookie = app.dev_sign_in("demo-sato");
+    let (app, cookie) = app_with_2025_hand_lines(996, |i| format!("薬局{i}"));
     let html = app
         .get_with("/deduction?year=2025", &cookie)
         .into_string()
