@@ -41,6 +41,9 @@ pub struct DeductionPage {
     pub form_error: Option<usize>,
     /// Form row numbers whose name or payee is cut to the form's length.
     pub truncated: Vec<usize>,
+    /// The signed-in person may change this workbench (themselves, or a proxy granted
+    /// 医療費控除の編集); otherwise the page is read-only.
+    pub editable: bool,
 }
 
 impl DeductionPage {
