@@ -107,9 +107,8 @@ fn unusable_codes_all_answer_the_same() {
     assert_eq!(r.header("location"), Some("/signin"));
 }
 
-#[test]
-fn editing_the_deduction_needs_its_own_grant() {
-    let app = TestApp::spawn(Backend::Sqlite, true);
+fn editing_the_deduction_needs_its_own_grant(backend: Backend) {
+    let app = TestApp::spawn(backend, true);
     let sato = app.dev_sign_in("demo-sato");
     let proxy = app.dev_sign_in("demo-takahashi");
     app.grant(&sato, &proxy, &["expenses"], "2099-12-31");
@@ -163,4 +162,14 @@ fn editing_the_deduction_needs_its_own_grant() {
     );
     let history = app.get_with("/access", &sato).into_string().unwrap();
     assert!(history.contains("data-action=\"change\""));
+}
+
+#[test]
+fn editing_the_deduction_needs_its_own_grant_on_sqlite() {
+    editing_the_deduction_needs_its_own_grant(Backend::Sqlite);
+}
+
+#[test]
+fn editing_the_deduction_needs_its_own_grant_on_postgres() {
+    editing_the_deduction_needs_its_own_grant(Backend::Postgres);
 }
