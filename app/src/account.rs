@@ -13,12 +13,32 @@ pub struct GrantView {
     pub valid_until: chrono::NaiveDate,
 }
 
+/// An invitation its grantor made that nobody has accepted yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationView {
+    pub id: i64,
+    pub kinds: Vec<domain::access::AccessKind>,
+    pub valid_until: chrono::NaiveDate,
+    /// The last day it can be accepted (Japanese date).
+    pub expires_on: chrono::NaiveDate,
+}
+
+/// What an invitation offers, shown to whoever holds its code before they accept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferView {
+    pub grantor_name: String,
+    pub kinds: Vec<domain::access::AccessKind>,
+    pub valid_until: chrono::NaiveDate,
+}
+
 /// Who did something, as the person reading their access history sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
     Me,
     Person(String),
     Client(String),
+    /// A sign-in not linked to any person (a failed linking attempt).
+    Unlinked,
     System,
 }
 
@@ -56,6 +76,35 @@ pub async fn load_history(person: String) -> Result<Vec<AccessView>, AppError> {
     #[cfg(not(feature = "ssr"))]
     {
         let _ = person;
+        Err(AppError::Internal)
+    }
+}
+
+/// The invitations `person` made that wait for acceptance.
+pub async fn load_invitations(person: String) -> Result<Vec<InvitationView>, AppError> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::services::services()?
+            .account
+            .invitations(person)
+            .await
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = person;
+        Err(AppError::Internal)
+    }
+}
+
+/// What the invitation with `code` offers; `None` when the code cannot be used.
+pub async fn load_offer(code: String) -> Result<Option<OfferView>, AppError> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::services::services()?.account.offer(code).await
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = code;
         Err(AppError::Internal)
     }
 }

@@ -43,6 +43,9 @@ pub struct DeductionPage {
     pub truncated: Vec<usize>,
     /// More ticked lines than the form holds: its rows sum them per person, payee and 区分.
     pub grouped: bool,
+    /// The signed-in person may change this workbench (themselves, or a proxy granted
+    /// 医療費控除の編集); otherwise the page is read-only.
+    pub editable: bool,
 }
 
 impl DeductionPage {

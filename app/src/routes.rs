@@ -1,12 +1,13 @@
 use crate::components::layout::Frame;
 use crate::i18n::Msg;
-use crate::pages::account::{AccessPage, ProxiesPage};
+use crate::pages::account::AccessPage;
 use crate::pages::checkups::CheckupsPage;
 use crate::pages::deduction::DeductionPage;
 use crate::pages::drugs::DrugsPage;
 use crate::pages::expenses::ExpensesPage;
 use crate::pages::export::ExportPageView;
-use crate::pages::signin::{LinkPage, SignInPage};
+use crate::pages::proxies::{AcceptInvitationPage, ProxiesPage};
+use crate::pages::signin::{AccountPage, LinkPage, SignInPage};
 use crate::pages::{home::HomePage, placeholder::NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
@@ -29,7 +30,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("signin") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("link") view=LinkPage ssr=SsrMode::Async/>
                     <Route path=path!("proxies") view=ProxiesPage ssr=SsrMode::Async/>
+                    <Route path=path!("proxies/accept") view=AcceptInvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("access") view=AccessPage ssr=SsrMode::Async/>
+                    <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("drugs") view=DrugsPage ssr=SsrMode::Async/>
                     <Route path=path!("checkups") view=CheckupsPage ssr=SsrMode::Async/>
                     <Route path=path!("expenses") view=ExpensesPage ssr=SsrMode::Async/>

@@ -1,7 +1,7 @@
 //! The services the UI calls, implemented by the server over its storage.
 //! Plain data in and out; server functions get them from context.
 
-use crate::account::{AccessView, GrantView};
+use crate::account::{AccessView, GrantView, InvitationView, OfferView};
 use crate::error::AppError;
 use domain::people::PersonSummary;
 use std::future::Future;
@@ -20,6 +20,8 @@ pub trait PeopleDirectory: Send + Sync {
 pub trait AccountPages: Send + Sync {
     fn grants(&self, person: String) -> BoxFuture<'_, Result<Vec<GrantView>, AppError>>;
     fn history(&self, person: String) -> BoxFuture<'_, Result<Vec<AccessView>, AppError>>;
+    fn invitations(&self, person: String) -> BoxFuture<'_, Result<Vec<InvitationView>, AppError>>;
+    fn offer(&self, code: String) -> BoxFuture<'_, Result<Option<OfferView>, AppError>>;
 }
 
 /// The signed-in session of the current request.

@@ -33,6 +33,8 @@ pub struct SignInOptions {
     pub oidc: bool,
     /// The loopback-only dev sign-in (pick a demo person) is on.
     pub dev: bool,
+    /// Linking also asks for the one-time code the insurer sent.
+    pub link_code: bool,
 }
 
 pub fn use_viewer() -> Option<Viewer> {

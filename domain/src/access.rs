@@ -1,4 +1,5 @@
-//! What a proxy (代理人: family member, carer) may see: chosen kinds of records, until a date.
+//! What a proxy (代理人: family member, carer) may see: chosen kinds of records, until a date —
+//! and, as a kind of its own, whether they may edit the grantor's 医療費控除 workbench.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -10,13 +11,25 @@ pub enum AccessKind {
     Drugs,
     Checkups,
     Expenses,
+    /// Change the grantor's 医療費控除 workbench (not a kind of record: reading 医療費通知 does
+    /// not allow it).
+    DeductionEdit,
 }
 
 impl AccessKind {
+    /// The kinds of records (what can be seen).
     pub const ALL: [AccessKind; 3] = [
         AccessKind::Drugs,
         AccessKind::Checkups,
         AccessKind::Expenses,
+    ];
+
+    /// Everything a grant can hold: the kinds of records, and editing the deduction workbench.
+    pub const GRANTABLE: [AccessKind; 4] = [
+        AccessKind::Drugs,
+        AccessKind::Checkups,
+        AccessKind::Expenses,
+        AccessKind::DeductionEdit,
     ];
 
     pub fn code(self) -> &'static str {
@@ -24,11 +37,12 @@ impl AccessKind {
             AccessKind::Drugs => "drugs",
             AccessKind::Checkups => "checkups",
             AccessKind::Expenses => "expenses",
+            AccessKind::DeductionEdit => "deduction_edit",
         }
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == code)
+        Self::GRANTABLE.into_iter().find(|k| k.code() == code)
     }
 
     pub fn label_ja(self) -> &'static str {
@@ -36,6 +50,7 @@ impl AccessKind {
             AccessKind::Drugs => "お薬の情報",
             AccessKind::Checkups => "健診結果",
             AccessKind::Expenses => "医療費通知情報",
+            AccessKind::DeductionEdit => "医療費控除の編集",
         }
     }
 
@@ -44,6 +59,7 @@ impl AccessKind {
             AccessKind::Drugs => "Medicines",
             AccessKind::Checkups => "Checkups",
             AccessKind::Expenses => "Medical costs",
+            AccessKind::DeductionEdit => "Editing the deduction workbench",
         }
     }
 }
@@ -126,6 +142,9 @@ mod tests {
         assert_eq!(k.to_list(), "drugs,expenses");
         assert!(k.contains(AccessKind::Drugs) && !k.contains(AccessKind::Checkups));
         assert_eq!(AccessKinds::parse_list("nothing"), None);
+        let edit = AccessKinds::parse_list("deduction_edit,expenses").unwrap();
+        assert!(edit.contains(AccessKind::DeductionEdit));
+        assert_eq!(edit.to_list(), "expenses,deduction_edit");
     }
 
     #[test]

@@ -103,11 +103,12 @@ export async function signInWithOidc(page, server, login, landing = '/link') {
 }
 
 /** 佐藤 健一's insurance card and birth date, as the demo insurer registered them. */
-export const SATO_CARD = { insurer: '01130012', number: '20573', branch: '00', birth: '1974-06-12' };
+export const SATO_CARD = { insurer: '01130012', symbol: '4131', number: '20573', branch: '00', birth: '1974-06-12' };
 
 /** Fills in and sends the linking form; resolves on the home page. */
 export async function linkByCard(page, server, card, beforeSubmit = async () => {}) {
   await page.getByLabel('保険者番号（6桁または8桁）').fill(card.insurer);
+  await page.getByLabel('記号（ない場合は空欄）').fill(card.symbol ?? '');
   await page.getByLabel('被保険者証等の番号').fill(card.number);
   await page.getByLabel('枝番（2桁、ない場合は空欄）').fill(card.branch);
   await page.getByLabel('生年月日').fill(card.birth);

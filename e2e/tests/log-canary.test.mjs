@@ -1,4 +1,4 @@
-// Log canary: drive sign-in (OIDC and dev), proxies, the access history and an import through
+// Log canary: drive sign-in (OIDC and dev), a proxy invitation and its acceptance, the access history and an import through
 // the real server with debug logging on, then search every log line for values that must never
 // be logged: names, birth dates, card numbers, the session cookie, the OIDC client secret, the
 // import token, and a marker planted in an imported record.
@@ -47,18 +47,31 @@ test('no name, health value, credential or cookie reaches the log', async () => 
 
   const b = await launchBrowser();
   const cookies = [];
+  const secretsSeen = [];
   try {
     await signInWithOidc(b.page, server, 'user-sato');
     await linkByCard(b.page, server, SATO_CARD);
     cookies.push(...(await b.context.cookies(server.url)).map((c) => c.value));
     await b.page.goto(server.url + '/proxies');
-    await b.page.fill('#grantee', 'demo-suzuki');
     await b.page.check('input[name=kinds][value=drugs]');
     await b.page.fill('#until', '2099-12-31');
-    await b.page.getByRole('button', { name: '追加する' }).click();
-    await b.page.waitForURL(server.url + '/proxies?ok=granted');
+    await b.page.getByRole('button', { name: '招待コードを作る' }).click();
+    await b.page.waitForURL(/\/proxies\?ok=invited&code=/);
+    const code = await b.page.getByTestId('invite-code').textContent();
+    secretsSeen.push(code);
     await b.page.goto(server.url + '/access');
     await b.page.getByTestId('access-table').waitFor();
+    await b.page.getByTestId('sign-out').click();
+    await b.page.goto(server.url + '/signin');
+    await b.page.locator('tr[data-person-id="demo-suzuki"] button').click();
+    await b.page.waitForURL(server.url + '/');
+    await b.page.goto(server.url + '/proxies');
+    await b.page.fill('#accept-code', code);
+    await b.page.getByRole('button', { name: '内容を確認する' }).click();
+    await b.page.getByTestId('offer').waitFor();
+    await b.page.getByRole('button', { name: '受け入れる' }).click();
+    await b.page.waitForURL(server.url + '/proxies?ok=accepted');
+    cookies.push(...(await b.context.cookies(server.url)).map((c) => c.value));
     await b.page.getByTestId('sign-out').click();
     await b.page.goto(server.url + '/signin');
     await b.page.locator('tr[data-person-id="demo-tanaka-yui"] button').click();
@@ -74,6 +87,7 @@ test('no name, health value, credential or cookie reaches the log', async () => 
     '佐藤', '健一', '鈴木', '田中', '結衣', '1974-06-12', '19740612', '20573',
     RECORD_MARKER, IMPORT_TOKEN, DEFAULT_CLIENT_SECRET,
     ...cookies.filter((v) => v.length >= 20),
+    ...secretsSeen,
   ];
   for (const secret of secrets) {
     const line = log.split('\n').find((l) => l.includes(secret));

@@ -1,6 +1,6 @@
 use clap::Parser;
-use server::settings::{Cli, Command};
 use server::db::Db;
+use server::settings::{Cli, Command};
 use server::startup::Application;
 use server::{demo, records, telemetry};
 
@@ -51,6 +51,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 export.bytes.len()
             );
         }
+        Command::LinkCode(server::settings::LinkCodeCommand::Issue(args)) => {
+            let db = Db::connect(&settings).await?;
+            db.migrate().await?;
+            let valid_for = chrono::Duration::days(i64::from(args.days.max(1)));
+            let code = server::auth::accounts::issue_link_code(
+                &db,
+                &args.person,
+                valid_for,
+                chrono::Utc::now(),
+            )
+            .await?
+            .ok_or_else(|| {
+                anyhow::anyhow!("--person: no person {} (see `karte people`)", args.person)
+            })?;
+            let event = server::audit::Event::new(server::audit::Action::LinkCode)
+                .by_client("cli")
+                .on(&args.person)
+                .detail(format!("valid {} days", args.days.max(1)));
+            server::audit::record_or_log(&db, event).await;
+            println!("{code}");
+        }
         Command::People => {
             let db = Db::connect(&settings).await?;
             db.migrate().await?;
@@ -66,8 +87,8 @@ async fn import(
     settings: &server::settings::Settings,
     args: server::settings::ImportArgs,
 ) -> anyhow::Result<()> {
-    use server::service::import::import_bytes;
     use server::records::import::ImportOutcome;
+    use server::service::import::import_bytes;
     let person = args
         .person
         .as_deref()
@@ -124,8 +145,8 @@ async fn export_etax(
     settings: &server::settings::Settings,
     args: server::settings::EtaxArgs,
 ) -> anyhow::Result<()> {
-    use server::settings::EtaxFormat;
     use server::deduction as etax;
+    use server::settings::EtaxFormat;
     let person = domain::people::PersonId::parse(&args.person)
         .map_err(|e| anyhow::anyhow!("--person: {e}"))?;
     let year = domain::deduction::TaxYear::parse(&args.year)

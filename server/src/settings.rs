@@ -35,6 +35,26 @@ pub enum Command {
     /// Export records to a file.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// One-time linking codes (the insurer's second factor, see KARTE_LINK_CODE_REQUIRED).
+    #[command(subcommand, name = "link-code")]
+    LinkCode(LinkCodeCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum LinkCodeCommand {
+    /// Issue a code for one person and print it (only its hash is stored): the insurer prints
+    /// it on a notice posted to the person's registered address.
+    Issue(LinkCodeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LinkCodeArgs {
+    /// Whose code (a person id, see `karte people`).
+    #[arg(long)]
+    pub person: String,
+    /// Days the code stays valid.
+    #[arg(long, default_value_t = 60)]
+    pub days: u16,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -144,6 +164,20 @@ pub struct AuthSettings {
         default_value_t = 8
     )]
     pub session_absolute_hours: u32,
+    /// Linking also requires a one-time code from the insurer (`karte link-code issue`), on
+    /// top of the card and birth date.
+    #[arg(long, global = true, env = "KARTE_LINK_CODE_REQUIRED", value_parser = clap::builder::BoolishValueParser::new())]
+    pub link_code_required: bool,
+    /// Failed linking attempts one client address may make in 24 hours before it is locked
+    /// out (one account: 5). Behind a reverse proxy every client shares the proxy's address:
+    /// raise it there, or 0 turns this limit off.
+    #[arg(
+        long,
+        global = true,
+        env = "KARTE_LINK_FAILURES_PER_ADDRESS",
+        default_value_t = 20
+    )]
+    pub link_failures_per_address: u32,
 }
 
 impl Default for AuthSettings {
@@ -156,6 +190,8 @@ impl Default for AuthSettings {
             dev_login: false,
             session_idle_minutes: 15,
             session_absolute_hours: 8,
+            link_code_required: false,
+            link_failures_per_address: 20,
         }
     }
 }

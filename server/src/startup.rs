@@ -1,15 +1,15 @@
 //! Builds the application from settings, so `main` and the tests run the same wiring.
 //! Binding to port 0 picks a free port; `port()` says which.
 
-use crate::forms::account::SqlAccount;
 use crate::auth::handlers::{self, AuthState};
 use crate::auth::oidc::Oidc;
 use crate::auth::session::Timeouts;
 use crate::auth::Principal;
-use crate::settings::Settings;
 use crate::db::Db;
-use crate::records::people::SqlPeople;
+use crate::forms::account::SqlAccount;
 use crate::forms::{account, lang};
+use crate::records::people::SqlPeople;
+use crate::settings::Settings;
 use crate::{api, auth, demo, health, telemetry, web};
 use actix_files::Files;
 use actix_web::dev::Server;
@@ -129,7 +129,9 @@ fn run(
     let sign_in = SignInOptions {
         oidc: auth.oidc.enabled(),
         dev: auth.dev_login,
+        link_code: settings.auth.link_code_required,
     };
+    let link_policy = aw::Data::new(auth::linking::LinkPolicy::from_settings(&settings.auth));
     let timeouts = aw::Data::new(auth.timeouts);
     let clock = aw::Data::new(settings.clock());
     let auth = aw::Data::new(auth);
@@ -156,6 +158,7 @@ fn run(
             .app_data(aw::Data::new(import_clients.clone()))
             .app_data(auth.clone())
             .app_data(timeouts.clone())
+            .app_data(link_policy.clone())
             .app_data(clock.clone())
             .service(health::healthz)
             .service(health::readyz)
@@ -163,11 +166,14 @@ fn run(
             .service(handlers::login)
             .service(handlers::callback)
             .service(handlers::dev_sign_in)
-            .service(handlers::link)
+            .service(auth::linking::link)
+            .service(auth::linking::unlink)
             .service(handlers::logout)
             .service(handlers::logout_everywhere)
             .service(account::switch_viewing)
-            .service(account::add_proxy)
+            .service(account::invite_proxy)
+            .service(account::accept_invitation)
+            .service(account::cancel_invitation)
             .service(account::revoke_proxy)
             .service(account::report_access)
             .service(crate::service::deduction::change_workbench)

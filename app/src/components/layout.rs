@@ -71,6 +71,7 @@ fn Header() -> impl IntoView {
                         <nav class="account-nav" aria-label=lang.t(Msg::AccountNavLabel)>
                             <a href="/proxies">{lang.t(Msg::NavProxies)}</a>
                             <a href="/access">{lang.t(Msg::NavAccess)}</a>
+                            <a href="/account">{lang.t(Msg::NavAccount)}</a>
                         </nav>
                         <form method="post" action="/auth/logout" class="signout">
                             <button type="submit" class="link-button" data-testid="sign-out">{lang.t(Msg::SignOut)}</button>

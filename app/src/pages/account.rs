@@ -1,7 +1,8 @@
-//! The person's own pages: proxies (代理人) and access history (アクセス履歴). Plain forms, so
-//! they work without JavaScript; the server checks every submission against the session.
+//! The person's own pages: access history (アクセス履歴), and the notices and sign-in prompt the
+//! proxy pages (pages::proxies) share. Plain forms, so they work without JavaScript; the server
+//! checks every submission against the session.
 
-use crate::account::{load_grants, load_history, AccessView, Actor, GrantView};
+use crate::account::{load_history, AccessView, Actor};
 use crate::components::layout::use_lang;
 use crate::i18n::{Lang, Msg};
 use crate::session::use_viewer;
@@ -10,7 +11,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-fn kind_label(kind: AccessKind, lang: Lang) -> &'static str {
+pub(crate) fn kind_label(kind: AccessKind, lang: Lang) -> &'static str {
     match lang {
         Lang::Ja => kind.label_ja(),
         Lang::En => kind.label_en(),
@@ -19,19 +20,22 @@ fn kind_label(kind: AccessKind, lang: Lang) -> &'static str {
 
 fn notice(code: &str) -> Option<(Msg, bool)> {
     Some(match code {
-        "granted" => (Msg::ProxiesGranted, false),
+        "invited" => (Msg::ProxiesInvited, false),
+        "accepted" => (Msg::ProxiesAccepted, false),
+        "cancelled" => (Msg::ProxiesCancelled, false),
         "revoked" => (Msg::ProxiesRevoked, false),
         "reported" => (Msg::AccessReportedNotice, false),
-        "unknown" => (Msg::ProxiesErrorUnknown, true),
         "kinds" => (Msg::ProxiesErrorKinds, true),
         "until" => (Msg::ProxiesErrorUntil, true),
-        "self" => (Msg::ProxiesErrorSelf, true),
+        "unusable" => (Msg::AcceptErrorUnusable, true),
+        "own" => (Msg::AcceptErrorOwn, true),
+        "unavailable" => (Msg::SignInErrorUnavailable, true),
         _ => return None,
     })
 }
 
 #[component]
-fn Notice() -> impl IntoView {
+pub(crate) fn Notice() -> impl IntoView {
     let lang = use_lang();
     let q = use_query_map().get_untracked();
     let found = q
@@ -49,99 +53,9 @@ fn Notice() -> impl IntoView {
 
 /// Shown instead of a page that needs a signed-in, linked person.
 #[component]
-fn SignInFirst() -> impl IntoView {
+pub(crate) fn SignInFirst() -> impl IntoView {
     let lang = use_lang();
     view! { <p class="card">{lang.t(Msg::HomeSignInPrompt)}" "<a href="/signin">{lang.t(Msg::SignIn)}</a></p> }
-}
-
-#[component]
-pub fn ProxiesPage() -> impl IntoView {
-    let lang = use_lang();
-    let me = use_viewer().and_then(|v| v.person_id);
-    view! {
-        <Title text=lang.t(Msg::ProxiesTitle)/>
-        <h1>{lang.t(Msg::ProxiesTitle)}</h1>
-        <Notice/>
-        {match me {
-            None => view! { <SignInFirst/> }.into_any(),
-            Some(me) => view! { <Proxies me/> }.into_any(),
-        }}
-    }
-}
-
-#[component]
-fn Proxies(me: String) -> impl IntoView {
-    let lang = use_lang();
-    let person = me.clone();
-    let list = Suspend::new(async move {
-        match load_grants(person).await {
-            Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
-            Ok(g) if g.is_empty() => {
-                view! { <p class="empty" data-testid="no-proxies">{lang.t(Msg::ProxiesNone)}</p> }
-                    .into_any()
-            }
-            Ok(g) => grants_table(lang, g).into_any(),
-        }
-    });
-    let kinds = AccessKind::ALL
-        .into_iter()
-        .map(|k| view! { <label><input type="checkbox" name="kinds" value=k.code()/>{kind_label(k, lang)}</label> })
-        .collect_view();
-    view! {
-        <section class="card">
-            <p>{lang.t(Msg::ProxiesIntro)}</p>
-            <p>{lang.t(Msg::ProxiesYourId)}": "<code class="idbox" data-testid="my-karte-id">{me}</code></p>
-            <Suspense fallback=move || view! { <p>{lang.t(Msg::Loading)}</p> }>{list}</Suspense>
-        </section>
-        <form method="post" action="/proxies" class="card form">
-            <h2>{lang.t(Msg::ProxiesAddHeading)}</h2>
-            <label for="grantee">{lang.t(Msg::ProxiesGranteeId)}</label>
-            <input id="grantee" name="grantee" autocomplete="off" required/>
-            <fieldset class="checks">
-                <legend>{lang.t(Msg::ProxiesKinds)}</legend>
-                {kinds}
-            </fieldset>
-            <label for="until">{lang.t(Msg::ProxiesUntil)}</label>
-            <input id="until" name="until" type="date" required/>
-            <button type="submit" class="button">{lang.t(Msg::ProxiesAdd)}</button>
-        </form>
-    }
-}
-
-fn grants_table(lang: Lang, grants: Vec<GrantView>) -> impl IntoView {
-    let rows = grants
-        .into_iter()
-        .map(|g| {
-            let kinds = g.kinds.iter().map(|k| kind_label(*k, lang)).collect::<Vec<_>>().join("・");
-            let action = format!("/proxies/{}/revoke", g.id);
-            let grantee = g.grantee_id.clone();
-            view! {
-                <tr data-grantee=grantee>
-                    <th scope="row">{lang.addressed(&g.grantee_name)}" "<span class="muted">{g.grantee_id}</span></th>
-                    <td>{kinds}</td>
-                    <td>{crate::components::dates::long_date(g.valid_until, lang)}</td>
-                    <td>
-                        <form method="post" action=action class="inline-form">
-                            <button type="submit" class="button">{lang.t(Msg::ProxiesRevoke)}</button>
-                        </form>
-                    </td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <table class="table" data-testid="proxies-table">
-            <thead>
-                <tr>
-                    <th scope="col">{lang.t(Msg::ProxiesColWho)}</th>
-                    <th scope="col">{lang.t(Msg::ProxiesColKinds)}</th>
-                    <th scope="col">{lang.t(Msg::ProxiesColUntil)}</th>
-                    <th scope="col"><span class="visually-hidden">{lang.t(Msg::ProxiesRevoke)}</span></th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
-    }
 }
 
 fn action_label(code: &str) -> Msg {
@@ -150,9 +64,13 @@ fn action_label(code: &str) -> Msg {
         "sign_in_failed" => Msg::ActionSignInFailed,
         "sign_out" | "sign_out_everywhere" => Msg::ActionSignOut,
         "link" => Msg::ActionLink,
+        "link_failed" => Msg::ActionLinkFailed,
+        "unlink" => Msg::ActionUnlink,
+        "link_code" => Msg::ActionLinkCode,
         "view" => Msg::ActionView,
         "export" => Msg::ActionExport,
         "import" => Msg::ActionImport,
+        "invite" => Msg::ActionInvite,
         "grant" => Msg::ActionGrant,
         "revoke" => Msg::ActionRevoke,
         "report" => Msg::ActionReport,
@@ -197,6 +115,7 @@ fn history_table(lang: Lang, entries: Vec<AccessView>) -> impl IntoView {
                 Actor::Me => lang.t(Msg::AccessByYou).to_owned(),
                 Actor::Person(name) => lang.addressed(name),
                 Actor::Client(name) => name.clone(),
+                Actor::Unlinked => lang.t(Msg::AccessByUnlinked).to_owned(),
                 Actor::System => lang.t(Msg::AccessBySystem).to_owned(),
             };
             let report = if e.reported {

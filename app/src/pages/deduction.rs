@@ -83,9 +83,22 @@ fn DeductionBody(page: DeductionPage) -> impl IntoView {
             <p class="muted">{lang.t(Msg::DedYearRule)}</p>
         </section>
         <YearChooser page=page.clone()/>
-        <LinesCard page=page.clone()/>
-        <AddLine page=page.clone()/>
-        <Calculator page=page.clone()/>
+        {if page.editable {
+            view! {
+                <LinesCard page=page.clone()/>
+                <AddLine page=page.clone()/>
+                <Calculator page=page.clone()/>
+            }.into_any()
+        } else {
+            // Read-only for a proxy without 医療費控除の編集: every control is disabled.
+            view! {
+                <p class="notice" role="status" data-testid="read-only">{lang.t(Msg::DedReadOnly)}</p>
+                <fieldset class="ded-readonly" disabled>
+                    <LinesCard page=page.clone()/>
+                    <Calculator page=page.clone()/>
+                </fieldset>
+            }.into_any()
+        }}
         <Exports page/>
     }
 }

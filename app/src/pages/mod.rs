@@ -6,4 +6,5 @@ pub mod expenses;
 pub mod export;
 pub mod home;
 pub mod placeholder;
+pub mod proxies;
 pub mod signin;

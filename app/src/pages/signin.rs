@@ -61,28 +61,93 @@ pub fn SignInPage() -> impl IntoView {
 #[component]
 pub fn LinkPage() -> impl IntoView {
     let lang = use_lang();
+    let options = use_sign_in_options();
     let query = use_query_map().get_untracked();
+    let until = query
+        .get("until")
+        .filter(|u| u.len() == 16 && u.chars().all(|c| c.is_ascii_digit() || "-:T".contains(c)))
+        .map(|u| u.replace('T', " "));
     let error = query.get("error").map(|code| match code.as_str() {
-        "no_match" => lang.t(Msg::LinkErrorNoMatch),
-        "birth_date" => lang.t(Msg::LinkErrorBirthDate),
-        "linked" => lang.t(Msg::SignInErrorLinked),
-        _ => lang.t(Msg::SignInErrorUnavailable),
+        "no_match" => lang.t(Msg::LinkErrorNoMatch).to_owned(),
+        "birth_date" => lang.t(Msg::LinkErrorBirthDate).to_owned(),
+        "card" => lang.t(Msg::LinkErrorCard).to_owned(),
+        "linked" => lang.t(Msg::SignInErrorLinked).to_owned(),
+        "account_linked" => lang.t(Msg::LinkErrorAccountLinked).to_owned(),
+        "locked" => format!(
+            "{} {}",
+            lang.t(Msg::LinkErrorLocked),
+            until.clone().unwrap_or_default()
+        ),
+        _ => lang.t(Msg::SignInErrorUnavailable).to_owned(),
     });
+    let unlinked = query.get("ok").is_some_and(|ok| ok == "unlinked");
     view! {
         <Title text=lang.t(Msg::LinkTitle)/>
         <h1>{lang.t(Msg::LinkTitle)}</h1>
         {error.map(|e| view! { <p class="notice notice--error" role="alert" data-testid="link-error">{e}</p> })}
+        {unlinked.then(|| view! { <p class="notice" role="status" data-testid="link-notice">{lang.t(Msg::LinkUnlinked)}</p> })}
         <form method="post" action="/auth/link" class="card form">
             <p>{lang.t(Msg::LinkIntro)}</p>
             <label for="insurer_number">{lang.t(Msg::LinkInsurerNumber)}</label>
             <input id="insurer_number" name="insurer_number" inputmode="numeric" autocomplete="off" required pattern="[0-9０-９]{6,8}"/>
+            <label for="symbol">{lang.t(Msg::LinkSymbol)}</label>
+            <input id="symbol" name="symbol" autocomplete="off"/>
             <label for="number">{lang.t(Msg::LinkNumber)}</label>
             <input id="number" name="number" autocomplete="off" required/>
             <label for="branch">{lang.t(Msg::LinkBranch)}</label>
             <input id="branch" name="branch" inputmode="numeric" autocomplete="off" pattern="[0-9]{2}"/>
             <label for="birth_date">{lang.t(Msg::LinkBirthDate)}</label>
             <input id="birth_date" name="birth_date" type="date" autocomplete="bday" required/>
+            {options.link_code.then(|| view! {
+                <p class="muted">{lang.t(Msg::LinkCodeNote)}</p>
+                <label for="code">{lang.t(Msg::LinkCode)}</label>
+                <input id="code" name="code" autocomplete="one-time-code" required/>
+            })}
             <button type="submit" class="button">{lang.t(Msg::LinkSubmit)}</button>
         </form>
+    }
+}
+
+/// The account page: who this sign-in is linked to, and removing that link (a separate,
+/// audited step the server allows only shortly after signing in).
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let lang = use_lang();
+    let options = use_sign_in_options();
+    let viewer = crate::session::use_viewer();
+    let query = use_query_map().get_untracked();
+    let again = if options.oidc {
+        "/auth/login?next=/account"
+    } else {
+        "/signin"
+    };
+    let error = query.get("error").map(|code| match code.as_str() {
+        "reauth" => view! {
+            <p class="notice notice--error" role="alert" data-testid="account-error">
+                {lang.t(Msg::AccountErrorReauth)}" "<a href=again>{lang.t(Msg::AccountSignInAgain)}</a>
+            </p>
+        }.into_any(),
+        _ => view! {
+            <p class="notice notice--error" role="alert" data-testid="account-error">{lang.t(Msg::SignInErrorUnavailable)}</p>
+        }.into_any(),
+    });
+    let linked = viewer.and_then(|v| v.name);
+    view! {
+        <Title text=lang.t(Msg::AccountTitle)/>
+        <h1>{lang.t(Msg::AccountTitle)}</h1>
+        {error}
+        {match linked {
+            None => view! { <p class="card">{lang.t(Msg::HomeSignInPrompt)}" "<a href="/signin">{lang.t(Msg::SignIn)}</a></p> }.into_any(),
+            Some(name) => view! {
+                <section class="card">
+                    <p>{lang.t(Msg::AccountLinkedTo)}": "<strong data-testid="account-person">{lang.addressed(&name)}</strong></p>
+                </section>
+                <form method="post" action="/auth/unlink" class="card form">
+                    <h2>{lang.t(Msg::AccountUnlinkHeading)}</h2>
+                    <p>{lang.t(Msg::AccountUnlinkIntro)}</p>
+                    <button type="submit" class="button" data-testid="unlink">{lang.t(Msg::AccountUnlink)}</button>
+                </form>
+            }.into_any(),
+        }}
     }
 }

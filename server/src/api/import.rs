@@ -4,11 +4,11 @@
 //! input is wrong (nothing written), 401 without a valid client credential, 413 when too large.
 
 use crate::audit;
-use crate::settings::ImportClients;
 use crate::db::Db;
-use crate::service::import::{import_bytes, ImportRunError, MAX_IMPORT_BYTES};
 use crate::import::ImportFormat;
 use crate::records::import::ImportOutcome;
+use crate::service::import::{import_bytes, ImportRunError, MAX_IMPORT_BYTES};
+use crate::settings::ImportClients;
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};

@@ -12,7 +12,7 @@ use crate::web::see_other as redirect;
 use crate::with_pool;
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpMessage, HttpRequest, HttpResponse};
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, Utc};
 use serde::Deserialize;
 
 /// How long an authorization request may take before its state is refused.
@@ -225,72 +225,11 @@ pub async fn dev_sign_in(
             };
             sign_in(&db, &req, &state, &account, "/").await
         }
-        Ok((_, Err(LinkError::AlreadyLinked))) => signin_error("linked"),
+        Ok((_, Err(LinkError::AlreadyLinked | LinkError::AccountLinked))) => signin_error("linked"),
         Ok((_, Err(LinkError::NoMatch))) => signin_error("dev"),
         Err(e) => {
             tracing::error!(error = %e, "dev sign-in failed");
             signin_error("unavailable")
-        }
-    }
-}
-
-#[derive(Deserialize)]
-pub struct LinkForm {
-    insurer_number: String,
-    number: String,
-    #[serde(default)]
-    branch: String,
-    birth_date: String,
-}
-
-/// The explicit linking step: the signed-in account proves which insured person it is with
-/// the card and birth date the insurer registered.
-#[post("/auth/link")]
-pub async fn link(req: HttpRequest, form: web::Form<LinkForm>, db: web::Data<Db>) -> HttpResponse {
-    let Some(principal) = req.extensions().get::<Principal>().cloned() else {
-        return redirect("/signin");
-    };
-    let Ok(birth) = NaiveDate::parse_from_str(form.birth_date.trim(), "%Y-%m-%d") else {
-        return redirect("/link?error=birth_date");
-    };
-    let digits = |s: &str| {
-        s.trim()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-    };
-    let outcome = accounts::link_by_card(
-        &db,
-        principal.account_id(),
-        &digits(&form.insurer_number),
-        &digits(&form.number),
-        &digits(&form.branch),
-        birth,
-    )
-    .await;
-    match outcome {
-        Ok(Ok(person)) => {
-            let event = Event::new(Action::Link)
-                .by_account(principal.account_id(), Some(&person))
-                .on(&person)
-                .request(request_id(&req).as_deref());
-            audit::record_or_log(&db, event).await;
-            redirect("/")
-        }
-        Ok(Err(LinkError::NoMatch)) => {
-            audit::record_or_log(
-                &db,
-                Event::new(Action::Link)
-                    .by_account(principal.account_id(), None)
-                    .detail("no match"),
-            )
-            .await;
-            redirect("/link?error=no_match")
-        }
-        Ok(Err(LinkError::AlreadyLinked)) => redirect("/link?error=linked"),
-        Err(e) => {
-            tracing::error!(error = %e, "link failed");
-            redirect("/link?error=unavailable")
         }
     }
 }

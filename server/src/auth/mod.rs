@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod csrf;
 pub mod dev;
 pub mod handlers;
+pub mod linking;
 pub mod oidc;
 pub mod principal;
 pub mod session;

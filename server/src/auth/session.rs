@@ -1,8 +1,8 @@
 //! Sessions in the database: created at sign-in (always a new id), ended at sign-out, idle
 //! after 15 minutes and over after 8 hours (configurable).
 
-use crate::settings::AuthSettings;
 use crate::db::{Db, DbError};
+use crate::settings::AuthSettings;
 use crate::with_pool;
 use actix_web::cookie::{Cookie, SameSite};
 use base64::Engine as _;

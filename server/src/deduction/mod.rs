@@ -26,6 +26,9 @@ use domain::period::YearMonth;
 pub struct Member {
     pub person: PersonId,
     pub name: String,
+    /// A card holder's dependant: only notice months from this day's month on count (see
+    /// `records::access`); `None`: every month.
+    pub since: Option<NaiveDate>,
 }
 
 /// One tax year of one person's workbench.
@@ -60,14 +63,29 @@ pub async fn members(
     household: bool,
     today: NaiveDate,
 ) -> Result<Vec<Member>, DbError> {
+    let viewable = if me == owner.as_str() {
+        Vec::new()
+    } else {
+        access::viewable(db, me, today).await?
+    };
+    let owner_since = viewable
+        .iter()
+        .find(|v| v.person_id == owner.as_str())
+        .and_then(|v| v.since);
     let mut out = vec![Member {
         person: owner.clone(),
         name: owner_name.to_owned(),
+        since: owner_since,
     }];
     if !household {
         return Ok(out);
     }
-    for v in access::viewable(db, me, today).await? {
+    let viewable = if me == owner.as_str() {
+        access::viewable(db, me, today).await?
+    } else {
+        viewable
+    };
+    for v in viewable {
         let sees_expenses = v
             .kinds
             .as_ref()
@@ -79,6 +97,7 @@ pub async fn members(
             out.push(Member {
                 person,
                 name: v.name,
+                since: v.since,
             });
         }
     }
@@ -96,8 +115,11 @@ pub async fn load(
 ) -> Result<Workbench, DbError> {
     let mut notices = Vec::new();
     for m in &members {
+        let first = m.since.map(YearMonth::of);
         for line in deduction::notice_lines(db, &m.person, today).await? {
-            notices.push((m.person.clone(), line));
+            if first.is_none_or(|f| line.service_month >= f) {
+                notices.push((m.person.clone(), line));
+            }
         }
     }
     let adjustments = deduction::adjustments(db, owner).await?;

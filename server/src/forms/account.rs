@@ -1,17 +1,17 @@
-//! The person's own pages on the server side: the person switcher, proxies (grant, revoke)
-//! and the access history with its "this was not me" report. Every handler acts for the
+//! The person's own pages on the server side: the person switcher, proxies (invite, accept,
+//! cancel, revoke) and the access history with its "this was not me" report. Every handler acts for the
 //! signed-in person from the session, never for an id from the URL or the form alone.
 
 use crate::audit::{self, Action, Event};
 use crate::auth::Principal;
-use crate::settings::Clock;
 use crate::db::Db;
-use crate::records::access;
+use crate::records::{access, invitations};
+use crate::settings::Clock;
 use crate::telemetry::request_id;
 use crate::web::see_other as redirect;
 use crate::with_pool;
 use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
-use app::account::{AccessView, Actor, GrantView};
+use app::account::{AccessView, Actor, GrantView, InvitationView, OfferView};
 use app::error::AppError;
 use app::services::{AccountPages, BoxFuture};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
@@ -54,9 +54,10 @@ pub async fn switch_viewing(
     redirect("/")
 }
 
-/// Adds a proxy. The form sends `grantee`, one `kinds` per checked box, and `until`.
+/// Invites a proxy. The form sends one `kinds` per checked box and `until`; no grantee: the
+/// code shown once to the grantor is what they hand to the person they trust, who accepts it.
 #[post("/proxies")]
-pub async fn add_proxy(
+pub async fn invite_proxy(
     req: HttpRequest,
     form: web::Form<Vec<(String, String)>>,
     db: web::Data<Db>,
@@ -71,38 +72,133 @@ pub async fn add_proxy(
             .map(|(_, v)| v.trim().to_owned())
             .unwrap_or_default()
     };
-    let grantee = field("grantee");
-    let kinds = AccessKinds::new(
-        form.iter()
-            .filter(|(k, _)| k == "kinds")
-            .filter_map(|(_, v)| AccessKind::parse(v)),
-    );
+    let chosen: Vec<AccessKind> = form
+        .iter()
+        .filter(|(k, _)| k == "kinds")
+        .filter_map(|(_, v)| AccessKind::parse(v))
+        .collect();
+    // Editing the deduction workbench means seeing it: it brings reading 医療費通知 with it.
+    let reads = chosen
+        .contains(&AccessKind::DeductionEdit)
+        .then_some(AccessKind::Expenses);
+    let kinds = AccessKinds::new(chosen.into_iter().chain(reads));
     let Ok(until) = NaiveDate::parse_from_str(&field("until"), "%Y-%m-%d") else {
         return redirect("/proxies?error=until");
     };
-    match check_grant(kinds.as_ref(), until, clock.today(), grantee == person) {
+    match check_grant(kinds.as_ref(), until, clock.today(), false) {
         Err(GrantError::NoKinds) => return redirect("/proxies?error=kinds"),
         Err(GrantError::EndsInThePast) => return redirect("/proxies?error=until"),
         Err(GrantError::ToSelf) => return redirect("/proxies?error=self"),
         Ok(()) => {}
     }
     let kinds = kinds.expect("checked above");
-    match access::grant(&db, &person, &grantee, &kinds, until).await {
-        Ok(true) => {
-            let detail = format!("{} → {grantee} until {until}", kinds.to_list());
-            let event = Event::new(Action::Grant)
+    match invitations::invite(&db, &person, &kinds, until, Utc::now()).await {
+        Ok(code) => {
+            let event = Event::new(Action::Invite)
                 .by_account(&account, Some(&person))
                 .on(&person)
-                .detail(detail);
+                .detail(format!("{} until {until}", kinds.to_list()));
             audit::record_or_log(&db, event.request(request_id(&req).as_deref())).await;
-            redirect("/proxies?ok=granted")
+            redirect(&format!("/proxies?ok=invited&code={code}"))
         }
-        Ok(false) => redirect("/proxies?error=unknown"),
         Err(e) => {
-            tracing::error!(error = %e, "grant failed");
+            tracing::error!(error = %e, "invitation failed");
             redirect("/proxies?error=unavailable")
         }
     }
+}
+
+#[derive(serde::Deserialize)]
+pub struct CodeForm {
+    code: String,
+}
+
+/// Accepts an invitation: the signed-in person becomes the grantor's proxy. Audited on the
+/// grantor (who now sees who accepted) and on the grantee.
+#[post("/proxies/accept")]
+pub async fn accept_invitation(
+    req: HttpRequest,
+    form: web::Form<CodeForm>,
+    db: web::Data<Db>,
+    clock: web::Data<Clock>,
+) -> HttpResponse {
+    let Some((account, person)) = me(&req) else {
+        return redirect("/signin");
+    };
+    match invitations::accept(&db, form.code.trim(), &person, Utc::now(), clock.today()).await {
+        Ok(Ok(offer)) => {
+            let detail = format!(
+                "{} → {person} until {}",
+                offer.kinds.to_list(),
+                offer.valid_until
+            );
+            for subject in [&offer.grantor_id, &person] {
+                let event = Event::new(Action::Grant)
+                    .by_account(&account, Some(&person))
+                    .on(subject)
+                    .detail(detail.clone());
+                audit::record_or_log(&db, event.request(request_id(&req).as_deref())).await;
+            }
+            redirect("/proxies?ok=accepted")
+        }
+        Ok(Err(invitations::AcceptError::Own)) => redirect("/proxies/accept?error=own"),
+        Ok(Err(invitations::AcceptError::Unusable)) => redirect("/proxies/accept?error=unusable"),
+        Err(e) => {
+            tracing::error!(error = %e, "accepting an invitation failed");
+            redirect("/proxies/accept?error=unavailable")
+        }
+    }
+}
+
+/// What the grantor takes back.
+enum Withdrawn {
+    Grant,
+    Invitation,
+}
+
+/// Revokes a grant or cancels an invitation of the signed-in person, at once, and audits it;
+/// someone else's id changes nothing and says nothing.
+async fn withdraw(req: &HttpRequest, db: &Db, id: i64, what: Withdrawn) -> HttpResponse {
+    let Some((account, person)) = me(req) else {
+        return redirect("/signin");
+    };
+    let (done, detail, ok) = match what {
+        Withdrawn::Grant => (
+            access::revoke(db, &person, id).await,
+            format!("grant {id}"),
+            "revoked",
+        ),
+        Withdrawn::Invitation => (
+            invitations::cancel(db, &person, id, Utc::now()).await,
+            format!("invitation {id}"),
+            "cancelled",
+        ),
+    };
+    match done {
+        Ok(true) => {
+            let event = Event::new(Action::Revoke)
+                .by_account(&account, Some(&person))
+                .on(&person)
+                .detail(detail);
+            audit::record_or_log(db, event.request(request_id(req).as_deref())).await;
+            redirect(&format!("/proxies?ok={ok}"))
+        }
+        Ok(false) => redirect("/proxies"),
+        Err(e) => {
+            tracing::error!(error = %e, "revoke failed");
+            redirect("/proxies?error=unavailable")
+        }
+    }
+}
+
+/// Cancels one of the grantor's invitations that nobody has accepted yet.
+#[post("/proxies/invitations/{id}/cancel")]
+pub async fn cancel_invitation(
+    req: HttpRequest,
+    path: web::Path<i64>,
+    db: web::Data<Db>,
+) -> HttpResponse {
+    withdraw(&req, &db, path.into_inner(), Withdrawn::Invitation).await
 }
 
 #[post("/proxies/{id}/revoke")]
@@ -111,26 +207,7 @@ pub async fn revoke_proxy(
     path: web::Path<i64>,
     db: web::Data<Db>,
 ) -> HttpResponse {
-    let Some((account, person)) = me(&req) else {
-        return redirect("/signin");
-    };
-    let id = path.into_inner();
-    match access::revoke(&db, &person, id).await {
-        Ok(true) => {
-            let event = Event::new(Action::Revoke)
-                .by_account(&account, Some(&person))
-                .on(&person)
-                .detail(format!("grant {id}"));
-            audit::record_or_log(&db, event.request(request_id(&req).as_deref())).await;
-            redirect("/proxies?ok=revoked")
-        }
-        // Not theirs or already revoked: nothing to say about other people's grants.
-        Ok(false) => redirect("/proxies"),
-        Err(e) => {
-            tracing::error!(error = %e, "revoke failed");
-            redirect("/proxies?error=unavailable")
-        }
-    }
+    withdraw(&req, &db, path.into_inner(), Withdrawn::Grant).await
 }
 
 /// "This was not me": recorded against an entry of the person's own history only.
@@ -181,6 +258,7 @@ struct HistoryRow {
     actor_person: Option<String>,
     actor_name: Option<String>,
     actor_client: Option<String>,
+    actor_account: Option<String>,
     detail: String,
     reported: i64,
 }
@@ -208,10 +286,39 @@ impl AccountPages for SqlAccount {
         })
     }
 
+    fn invitations(&self, person: String) -> BoxFuture<'_, Result<Vec<InvitationView>, AppError>> {
+        Box::pin(async move {
+            let jst = FixedOffset::east_opt(9 * 3600).expect("JST");
+            let pending = invitations::pending(&self.db, &person, Utc::now()).await?;
+            Ok(pending
+                .into_iter()
+                .filter_map(|i| {
+                    Some(InvitationView {
+                        id: i.id,
+                        kinds: AccessKinds::parse_list(&i.kinds)?.iter().collect(),
+                        valid_until: i.valid_until,
+                        expires_on: i.expires_at.with_timezone(&jst).date_naive(),
+                    })
+                })
+                .collect())
+        })
+    }
+
+    fn offer(&self, code: String) -> BoxFuture<'_, Result<Option<OfferView>, AppError>> {
+        Box::pin(async move {
+            let offer = invitations::offer(&self.db, &code, Utc::now()).await?;
+            Ok(offer.map(|o| OfferView {
+                grantor_name: o.grantor_name,
+                kinds: o.kinds.iter().collect(),
+                valid_until: o.valid_until,
+            }))
+        })
+    }
+
     fn history(&self, person: String) -> BoxFuture<'_, Result<Vec<AccessView>, AppError>> {
         Box::pin(async move {
             let rows: Vec<HistoryRow> = with_pool!(&self.db, pool => sqlx::query_as(
-                "SELECT a.id, a.at, a.action, a.actor_person, p.name AS actor_name, a.actor_client, a.detail,
+                "SELECT a.id, a.at, a.action, a.actor_person, p.name AS actor_name, a.actor_client, a.actor_account, a.detail,
                         (SELECT COUNT(*) FROM access_reports r WHERE r.audit_id = a.id AND r.person_id = $1) AS reported
                  FROM audit_log a LEFT JOIN people p ON p.id = a.actor_person
                  WHERE a.subject_person = $1 ORDER BY a.at DESC, a.id DESC LIMIT 500",
@@ -234,6 +341,7 @@ impl AccountPages for SqlAccount {
                         (Some(p), _) if p == person => Actor::Me,
                         (Some(_), _) => Actor::Person(r.actor_name.unwrap_or_default()),
                         (None, Some(c)) => Actor::Client(c),
+                        (None, None) if r.actor_account.is_some() => Actor::Unlinked,
                         (None, None) => Actor::System,
                     },
                     action: r.action,

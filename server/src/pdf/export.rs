@@ -103,28 +103,43 @@ pub async fn person_sex(db: &Db, person: &PersonId) -> Result<Option<Sex>, DbErr
         .and_then(|code| serde_json::from_value(serde_json::Value::String(code)).ok()))
 }
 
-/// Reads the records of `kinds` (already access-checked) for `person`.
+/// Reads the records of `kinds` (already access-checked) for `person`, from `since` on when
+/// the requester is a card holder seeing a dependant.
 pub async fn gather(
     db: &Db,
     person: &PersonId,
     kinds: &[AccessKind],
     months: MonthRange,
+    since: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<ReportData, AppError> {
     let mut data = ReportData::default();
+    let clamped = crate::records::access::clamp_months(months, since);
+    let on_or_after = |day: NaiveDate| since.is_none_or(|s| day >= s);
     for kind in kinds {
         match kind {
             AccessKind::Drugs => {
-                data.drugs = Some(lines::visible_drug_lines(db, person, months, today).await?);
+                let mut drugs = match clamped {
+                    Some(m) => lines::visible_drug_lines(db, person, m, today).await?,
+                    None => Vec::new(),
+                };
+                drugs.retain(|l| on_or_after(l.dispensed_on));
+                data.drugs = Some(drugs);
                 data.drugs_as_of = lines::drug_data_as_of(db, person, today).await?;
             }
             AccessKind::Expenses => {
-                data.expenses = Some(lines::visible_expense_lines(db, person, months, today).await?)
+                data.expenses = Some(match clamped {
+                    Some(m) => lines::visible_expense_lines(db, person, m, today).await?,
+                    None => Vec::new(),
+                })
             }
             AccessKind::Checkups => {
-                data.checkups = Some(checkups::checkups_for(db, person).await?);
+                let mut all = checkups::checkups_for(db, person).await?;
+                all.retain(|c| on_or_after(c.performed_on));
+                data.checkups = Some(all);
                 data.sex = person_sex(db, person).await?;
             }
+            AccessKind::DeductionEdit => {}
         }
     }
     Ok(data)
@@ -140,6 +155,8 @@ pub struct ExportRequest<'a> {
     /// The kinds the requester may see (already checked); the others are left out.
     pub kinds: &'a [AccessKind],
     pub months: MonthRange,
+    /// A card holder's dependant: records from this day on only.
+    pub since: Option<NaiveDate>,
     pub today: NaiveDate,
     pub lang: Lang,
 }
@@ -152,13 +169,14 @@ pub async fn export_pdf(db: &Db, req: ExportRequest<'_>) -> Result<Export, AppEr
         kind,
         kinds,
         months,
+        since,
         today,
         lang,
     } = req;
     let header = people::person_header(db, person, as_proxy)
         .await?
         .ok_or(AppError::NotFound)?;
-    let data = gather(db, person, kinds, months, today).await?;
+    let data = gather(db, person, kinds, months, since, today).await?;
     let ctx = ReportContext {
         lang,
         person: header,
@@ -298,6 +316,7 @@ pub async fn run_cli(
             kind: args.kind,
             kinds: args.kind.access_kinds(),
             months,
+            since: None,
             today,
             lang,
         },

@@ -1,6 +1,8 @@
 //! Who may see whose records. The rules live in SQL so every health-data query can be scoped
 //! by the asking person: yourself, or a person who granted you this kind of record, until the
-//! grant's end date, unless revoked.
+//! grant's end date, unless revoked; or a minor dependant on your card while both of your
+//! cards are current, and then only records dated from when the child came onto your card
+//! (see docs/access-rules.md).
 
 use crate::db::{Db, DbError};
 use crate::with_pool;
@@ -14,6 +16,25 @@ pub struct Viewable {
     pub name: String,
     /// `None` for the viewer themselves (everything).
     pub kinds: Option<AccessKinds>,
+    /// The earliest day whose records the viewer may see (a dependant: the day the child came
+    /// onto the viewer's card); `None`: no limit.
+    pub since: Option<NaiveDate>,
+}
+
+/// The months of `months` from `since` on, if any are left: how a card holder's view of a
+/// dependant is cut to the months the dependency covered.
+pub fn clamp_months(
+    months: domain::period::MonthRange,
+    since: Option<NaiveDate>,
+) -> Option<domain::period::MonthRange> {
+    let Some(since) = since else {
+        return Some(months);
+    };
+    let first = domain::period::YearMonth::of(since);
+    if first <= months.from() {
+        return Some(months);
+    }
+    domain::period::MonthRange::new(first, months.to()).ok()
 }
 
 #[derive(sqlx::FromRow)]
@@ -33,51 +54,67 @@ const MINOR_AGE: u32 = 18;
 struct MinorRow {
     person_id: String,
     name: String,
+    holder_from: NaiveDate,
+    dependant_from: NaiveDate,
+}
+
+/// A minor dependant on the viewer's card, and the first day of the dependency.
+struct Minor {
+    person_id: String,
+    name: String,
+    since: NaiveDate,
 }
 
 /// Minor dependants on the viewer's card: a card holder (枝番 00) sees the records of
 /// dependants under 18 on the same card (保険者番号, 記号, 番号) without a grant, because a
-/// child cannot grant one. Adults on the card need a grant like anyone else.
-async fn minor_dependants(
-    db: &Db,
-    viewer: &str,
-    today: NaiveDate,
-) -> Result<Vec<MinorRow>, DbError> {
+/// child cannot grant one — only while both insurance rows are current today, and only
+/// records from the day both began (`since`). Adults on the card need a grant like anyone else.
+async fn minor_dependants(db: &Db, viewer: &str, today: NaiveDate) -> Result<Vec<Minor>, DbError> {
     let cutoff = today
         .checked_sub_months(chrono::Months::new(12 * MINOR_AGE))
         .unwrap_or(today);
-    let rows = with_pool!(db, pool => sqlx::query_as(
-        "SELECT DISTINCT c.id AS person_id, c.name FROM insurances holder
+    let rows: Vec<MinorRow> = with_pool!(db, pool => sqlx::query_as(
+        "SELECT c.id AS person_id, c.name, holder.valid_from AS holder_from, dep.valid_from AS dependant_from
+         FROM insurances holder
          JOIN insurances dep ON dep.insurer_number = holder.insurer_number AND dep.number = holder.number
               AND COALESCE(dep.symbol, '') = COALESCE(holder.symbol, '') AND COALESCE(dep.branch, '') <> '00'
          JOIN people c ON c.id = dep.person_id
          WHERE holder.person_id = $1 AND holder.branch = '00' AND dep.person_id <> $1 AND c.birth_date > $2
+           AND holder.valid_from <= $3 AND (holder.valid_to IS NULL OR holder.valid_to >= $3)
+           AND dep.valid_from <= $3 AND (dep.valid_to IS NULL OR dep.valid_to >= $3)
          ORDER BY c.id",
     )
     .bind(viewer)
     .bind(cutoff)
+    .bind(today)
     .fetch_all(pool)
     .await?);
-    Ok(rows)
+    let mut out: Vec<Minor> = Vec::new();
+    for r in rows {
+        let since = r.holder_from.max(r.dependant_from);
+        match out.iter_mut().find(|m| m.person_id == r.person_id) {
+            Some(m) => m.since = m.since.min(since),
+            None => out.push(Minor {
+                person_id: r.person_id,
+                name: r.name,
+                since,
+            }),
+        }
+    }
+    Ok(out)
 }
 
-/// Whether `viewer` may see `kind` records of `target` on `today`.
-pub async fn may_view(
+/// What `viewer` may see of `target`'s `kind` records on `today`: `None` nothing; `Some(None)`
+/// every date; `Some(Some(day))` records dated from `day` on (a card holder's dependant).
+pub async fn view_scope(
     db: &Db,
     viewer: &str,
     target: &str,
     kind: AccessKind,
     today: NaiveDate,
-) -> Result<bool, DbError> {
+) -> Result<Option<Option<NaiveDate>>, DbError> {
     if viewer == target {
-        return Ok(true);
-    }
-    if minor_dependants(db, viewer, today)
-        .await?
-        .iter()
-        .any(|m| m.person_id == target)
-    {
-        return Ok(true);
+        return Ok(Some(None));
     }
     let rows: Vec<(String,)> = with_pool!(db, pool => sqlx::query_as(
         "SELECT kinds FROM proxies WHERE grantor_id = $1 AND grantee_id = $2 AND revoked_at IS NULL AND valid_until >= $3",
@@ -87,9 +124,28 @@ pub async fn may_view(
     .bind(today)
     .fetch_all(pool)
     .await?);
-    Ok(rows
+    if rows
         .iter()
-        .any(|(k,)| AccessKinds::parse_list(k).is_some_and(|k| k.contains(kind))))
+        .any(|(k,)| AccessKinds::parse_list(k).is_some_and(|k| k.contains(kind)))
+    {
+        return Ok(Some(None));
+    }
+    Ok(minor_dependants(db, viewer, today)
+        .await?
+        .into_iter()
+        .find(|m| m.person_id == target)
+        .map(|m| Some(m.since)))
+}
+
+/// Whether `viewer` may see any `kind` records of `target` on `today`.
+pub async fn may_view(
+    db: &Db,
+    viewer: &str,
+    target: &str,
+    kind: AccessKind,
+    today: NaiveDate,
+) -> Result<bool, DbError> {
+    Ok(view_scope(db, viewer, target, kind, today).await?.is_some())
 }
 
 /// The viewer and everyone whose records they may see today, self first.
@@ -104,13 +160,16 @@ pub async fn viewable(db: &Db, viewer: &str, today: NaiveDate) -> Result<Vec<Vie
             person_id: viewer.to_owned(),
             name,
             kinds: None,
+            since: None,
         })
         .collect();
     for m in minor_dependants(db, viewer, today).await? {
         out.push(Viewable {
             person_id: m.person_id,
             name: m.name,
-            kinds: AccessKinds::new(AccessKind::ALL),
+            // A card holder acts for a minor in everything (a child cannot grant).
+            kinds: AccessKinds::new(AccessKind::GRANTABLE),
+            since: Some(m.since),
         });
     }
     let rows: Vec<GrantRow> = with_pool!(db, pool => sqlx::query_as(
@@ -134,11 +193,16 @@ pub async fn viewable(db: &Db, viewer: &str, today: NaiveDate) -> Result<Vec<Vie
                     .flat_map(|k| k.iter().collect::<Vec<_>>())
                     .chain(kinds.iter());
                 v.kinds = AccessKinds::new(merged);
+                // A grant of every kind covers every date (a narrower one keeps the limit: safe).
+                if AccessKind::ALL.iter().all(|k| kinds.contains(*k)) {
+                    v.since = None;
+                }
             }
             None => out.push(Viewable {
                 person_id: r.grantor_id,
                 name: r.name,
                 kinds: Some(kinds),
+                since: None,
             }),
         }
     }

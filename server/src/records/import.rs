@@ -13,6 +13,7 @@ use crate::db::{Db, DbError};
 use crate::import::{ImportBatch, PersonIdentity, PersonRecords};
 use crate::records::codes::to_code;
 use chrono::NaiveDate;
+use domain::insurance::CardIdentity;
 use domain::people::PersonId;
 
 /// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bind-parameter limits.
@@ -185,25 +186,85 @@ macro_rules! backend {
                 if let Some(card) = &identity.card {
                     let since = identity.insured_since.or_else(|| earliest_date(records)).or(identity.birth_date);
                     if let Some(since) = since {
-                        sqlx::query(
-                            "INSERT INTO insurances (person_id, insurer_number, insurer_name, symbol, number, branch, valid_from)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7)
-                             ON CONFLICT (person_id, insurer_number, valid_from) DO UPDATE SET
-                               insurer_name = excluded.insurer_name, symbol = excluded.symbol,
-                               number = excluded.number, branch = excluded.branch",
-                        )
-                        .bind(id.as_str())
-                        .bind(card.insurer().as_str())
-                        .bind(identity.insurer_name.as_deref().unwrap_or(""))
-                        .bind(card.symbol().map(|s| s.as_str()))
-                        .bind(card.number().as_str())
-                        .bind(card.branch().map(|b| b.as_str()))
-                        .bind(since)
-                        .execute(&mut **tx)
-                        .await?;
+                        store_insurance(tx, &id, card, identity.insurer_name.as_deref().unwrap_or(""), since).await?;
                     }
                 }
                 Ok(id)
+            }
+
+            /// Records that `person` holds `card` from `since`. The same card still open goes on
+            /// (an earlier start widens it); a different card closes the person's older rows
+            /// the day before it starts, and is itself closed by a newer row already stored.
+            async fn store_insurance(
+                tx: &mut Tx<'_>,
+                person: &PersonId,
+                card: &CardIdentity,
+                insurer_name: &str,
+                since: NaiveDate,
+            ) -> Result<(), StoreError> {
+                let open: Option<(i64, NaiveDate)> = sqlx::query_as(
+                    "SELECT id, valid_from FROM insurances WHERE person_id = $1 AND insurer_number = $2
+                       AND COALESCE(symbol, '') = $3 AND number = $4 AND COALESCE(branch, '') = $5 AND valid_to IS NULL",
+                )
+                .bind(person.as_str())
+                .bind(card.insurer().as_str())
+                .bind(card.symbol().map_or("", |s| s.as_str()))
+                .bind(card.number().as_str())
+                .bind(card.branch().map_or("", |b| b.as_str()))
+                .fetch_optional(&mut **tx)
+                .await?;
+                if let Some((row, from)) = open {
+                    sqlx::query("UPDATE insurances SET insurer_name = $1, valid_from = $2 WHERE id = $3")
+                        .bind(insurer_name)
+                        .bind(from.min(since))
+                        .bind(row)
+                        .execute(&mut **tx)
+                        .await?;
+                    return Ok(());
+                }
+                sqlx::query(
+                    "INSERT INTO insurances (person_id, insurer_number, insurer_name, symbol, number, branch, valid_from)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     ON CONFLICT (person_id, insurer_number, valid_from) DO UPDATE SET
+                       insurer_name = excluded.insurer_name, symbol = excluded.symbol,
+                       number = excluded.number, branch = excluded.branch",
+                )
+                .bind(person.as_str())
+                .bind(card.insurer().as_str())
+                .bind(insurer_name)
+                .bind(card.symbol().map(|s| s.as_str()))
+                .bind(card.number().as_str())
+                .bind(card.branch().map(|b| b.as_str()))
+                .bind(since)
+                .execute(&mut **tx)
+                .await?;
+                let day_before = since.pred_opt().unwrap_or(since);
+                sqlx::query(
+                    "UPDATE insurances SET valid_to = $1
+                     WHERE person_id = $2 AND valid_from < $3 AND (valid_to IS NULL OR valid_to >= $3)",
+                )
+                .bind(day_before)
+                .bind(person.as_str())
+                .bind(since)
+                .execute(&mut **tx)
+                .await?;
+                let next: Option<(NaiveDate,)> = sqlx::query_as(
+                    "SELECT valid_from FROM insurances WHERE person_id = $1 AND valid_from > $2 ORDER BY valid_from LIMIT 1",
+                )
+                .bind(person.as_str())
+                .bind(since)
+                .fetch_optional(&mut **tx)
+                .await?;
+                if let Some((next,)) = next {
+                    sqlx::query("UPDATE insurances SET valid_to = $1 WHERE person_id = $2 AND insurer_number = $3 AND valid_from = $4")
+                        .bind(next.pred_opt().unwrap_or(next))
+                        .bind(person.as_str())
+                        .bind(card.insurer().as_str())
+                        .bind(since)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
             }
 
             async fn delete_claims(tx: &mut Tx<'_>, table: &str, person: &PersonId, claims: Vec<&str>) -> Result<(), StoreError> {

@@ -6,5 +6,6 @@ pub mod checkups;
 pub mod codes;
 pub mod deduction;
 pub mod import;
+pub mod invitations;
 pub mod lines;
 pub mod people;

@@ -3,9 +3,9 @@
 use super::{log_access, on_screen, render_context};
 use crate::audit::Action;
 use crate::auth::Principal;
-use crate::settings::Clock;
 use crate::db::Db;
 use crate::records::{checkups, people};
+use crate::settings::Clock;
 use app::checkups::{build_view, CheckupPage, CheckupsView, Insurer, Subject};
 use app::error::AppError;
 use app::services::{BoxFuture, CheckupResults};
@@ -24,7 +24,10 @@ pub async fn viewed_checkups(
     log_view: Option<(&str, Option<&str>)>,
 ) -> Result<(PersonId, bool, CheckupsView), AppError> {
     let on = on_screen(db, principal, AccessKind::Checkups, today).await?;
-    let all = checkups::checkups_for(db, &on.person).await?;
+    let mut all = checkups::checkups_for(db, &on.person).await?;
+    if let Some(since) = on.since {
+        all.retain(|c| c.performed_on >= since);
+    }
     let insurers = checkups::checkup_status(db, &on.person).await?;
     let (birth_date, sex) = checkups::checkup_subject(db, &on.person)
         .await?

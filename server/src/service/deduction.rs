@@ -6,11 +6,11 @@
 use super::{log_access, on_screen, render_context, OnScreen};
 use crate::audit::{self, Action, Event};
 use crate::auth::Principal;
-use crate::settings::Clock;
 use crate::db::Db;
 use crate::deduction::{self, Workbench};
 use crate::records::deduction::{self as store, NewManualLine, NoticeChange};
 use crate::records::{access, people};
+use crate::settings::Clock;
 use crate::telemetry::request_id;
 use crate::web::see_other;
 use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
@@ -131,9 +131,27 @@ impl DeductionWorkbench for SqlDeduction {
                 form_error,
                 truncated,
                 grouped,
+                editable: may_edit(&self.db, &v.on, today).await?,
             })
         })
     }
+}
+
+/// Whether the signed-in person may change the on-screen person's workbench: their own, or
+/// with a grant of 医療費控除の編集 (a card holder has it for a minor dependant). Reading
+/// 医療費通知 alone does not allow it.
+async fn may_edit(db: &Db, on: &OnScreen, today: NaiveDate) -> Result<bool, crate::db::DbError> {
+    if !on.as_proxy {
+        return Ok(true);
+    }
+    access::may_view(
+        db,
+        &on.me,
+        on.person.as_str(),
+        AccessKind::DeductionEdit,
+        today,
+    )
+    .await
 }
 
 /// Which line a change is for.
@@ -351,6 +369,13 @@ pub async fn change_workbench(
         Err(AppError::NotFound) => return see_other("/deduction"),
         Err(_) => return back("error=unavailable"),
     };
+    // Reading a person's 医療費通知 does not allow changing their workbench: a proxy needs the
+    // deduction_edit grant (a card holder has it for a minor dependant).
+    match may_edit(&db, &on, today).await {
+        Ok(true) => {}
+        Ok(false) => return actix_web::HttpResponse::NotFound().finish(),
+        Err(_) => return back("error=unavailable"),
+    }
     let edit = match parse_edit(&field, year) {
         Ok(e) => e,
         Err(code) => return back(&format!("error={code}")),

@@ -3,9 +3,9 @@
 use super::{log_access, on_screen, period_with_days, render_context, Period};
 use crate::audit::Action;
 use crate::auth::Principal;
-use crate::settings::Clock;
 use crate::db::Db;
 use crate::records::{lines, people};
+use crate::settings::Clock;
 use app::drugs::{DrugPage, PeriodQuery};
 use app::error::AppError;
 use app::services::{BoxFuture, DrugHistory};
@@ -26,9 +26,15 @@ pub async fn viewed_drug_lines(
     log_view: Option<(&str, Option<&str>)>,
 ) -> Result<(PersonId, bool, Vec<DrugLine>), AppError> {
     let on = on_screen(db, principal, AccessKind::Drugs, today).await?;
-    let mut drug_lines = lines::visible_drug_lines(db, &on.person, period.months, today).await?;
+    let mut drug_lines = match crate::records::access::clamp_months(period.months, on.since) {
+        Some(months) => lines::visible_drug_lines(db, &on.person, months, today).await?,
+        None => Vec::new(),
+    };
     if period.days.is_some() {
         drug_lines.retain(|l| period.contains(l.dispensed_on));
+    }
+    if let Some(since) = on.since {
+        drug_lines.retain(|l| l.dispensed_on >= since);
     }
     if let Some((channel, request_id)) = log_view {
         let detail = match period.days {

@@ -5,9 +5,9 @@
 use super::{log_access, on_screen, period, render_context, OnScreen};
 use crate::audit::Action;
 use crate::auth::Principal;
-use crate::settings::Clock;
 use crate::db::Db;
 use crate::records::{access, lines, people};
+use crate::settings::Clock;
 use app::error::AppError;
 use app::expenses::{ExpensePage, ExpenseQuery, Member};
 use app::services::{BoxFuture, ExpenseNotices};
@@ -37,21 +37,24 @@ async fn household(
     db: &Db,
     on: &OnScreen,
     today: chrono::NaiveDate,
-) -> Result<Vec<Member>, AppError> {
+) -> Result<Vec<(Member, Option<chrono::NaiveDate>)>, AppError> {
     let viewable = access::viewable(db, &on.me, today).await?;
     let may_see_expenses = |v: &access::Viewable| {
         v.kinds
             .as_ref()
             .is_none_or(|k| k.contains(AccessKind::Expenses))
     };
-    let member = |v: &access::Viewable| Member {
-        person_id: v.person_id.clone(),
-        name: v.name.clone(),
+    let member = |v: &access::Viewable| {
+        let m = Member {
+            person_id: v.person_id.clone(),
+            name: v.name.clone(),
+        };
+        (m, v.since)
     };
-    let mut out: Vec<Member> = viewable
+    let mut out: Vec<(Member, Option<chrono::NaiveDate>)> = viewable
         .iter()
         .filter(|v| v.person_id == on.person.as_str())
-        .map(member)
+        .map(|v| (member(v).0, on.since))
         .collect();
     out.extend(
         viewable
@@ -78,21 +81,25 @@ pub async fn viewed_expenses(
     let on = on_screen(db, principal, AccessKind::Expenses, today).await?;
     let members = household(db, &on, today).await?;
     let household_size = members.len();
-    let shown: Vec<Member> = if with_household {
+    let shown: Vec<(Member, Option<chrono::NaiveDate>)> = if with_household {
         members
     } else {
         members.into_iter().take(1).collect()
     };
-    if shown.first().map(|m| m.person_id.as_str()) != Some(on.person.as_str()) {
+    if shown.first().map(|(m, _)| m.person_id.as_str()) != Some(on.person.as_str()) {
         // The person on screen passed `on_screen`, so the access rule lists them; anything else
         // is the two rules disagreeing, and showing nothing is the safe answer.
         return Err(AppError::NotFound);
     }
     let mut all = Vec::new();
-    for member in &shown {
+    for (member, since) in &shown {
         let person = PersonId::parse(&member.person_id).map_err(|_| AppError::NotFound)?;
-        all.extend(lines::visible_expense_lines(db, &person, months, today).await?);
+        // A card holder sees a dependant's months from the month the child came onto the card.
+        if let Some(months) = access::clamp_months(months, *since) {
+            all.extend(lines::visible_expense_lines(db, &person, months, today).await?);
+        }
     }
+    let shown: Vec<Member> = shown.into_iter().map(|(m, _)| m).collect();
     // Stable: within a month the people keep their order, each already sorted by institution.
     all.sort_by_key(|l| std::cmp::Reverse(l.service_month));
     let summary = summarize(&all, months, today).map_err(|e| {
@@ -114,6 +121,7 @@ pub async fn viewed_expenses(
                 me: on.me.clone(),
                 as_proxy: member.person_id != on.me,
                 person,
+                since: None,
             };
             log_access(
                 db,

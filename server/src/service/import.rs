@@ -1,8 +1,8 @@
 //! One import from bytes to tables: parse (format given or detected), then store as one batch.
 //! Shared by `karte import` and `POST /api/v1/import`.
 
-use crate::import::{parse_any, ImportError, ImportFormat, ImportWarning, ParseOptions};
 use crate::db::Db;
+use crate::import::{parse_any, ImportError, ImportFormat, ImportWarning, ParseOptions};
 use crate::records::import::{store_batch, ImportOutcome, StoreError};
 use domain::people::PersonId;
 

@@ -114,6 +114,9 @@ pub struct OnScreen {
     pub person: PersonId,
     /// Shown through a grant or as a card holder's dependant, not the person themselves.
     pub as_proxy: bool,
+    /// The earliest day whose records may be shown (a card holder's dependant: from when the
+    /// child came onto the card); `None`: no limit.
+    pub since: Option<chrono::NaiveDate>,
 }
 
 /// The person on screen if the signed-in person may see their `kind` records today; otherwise
@@ -130,14 +133,15 @@ pub async fn on_screen(
         .ok_or(AppError::NotFound)?
         .person_id
         .clone();
-    if !access::may_view(db, &me, &viewing, kind, today).await? {
-        return Err(AppError::NotFound);
-    }
+    let since = access::view_scope(db, &me, &viewing, kind, today)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let person = PersonId::parse(&viewing).map_err(|_| AppError::NotFound)?;
     Ok(OnScreen {
         as_proxy: viewing != me,
         me,
         person,
+        since,
     })
 }
 

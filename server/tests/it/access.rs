@@ -142,40 +142,34 @@ fn grant_switch_revoke_and_report_through_the_pages() {
     let proxy = app.dev_sign_in("demo-takahashi");
 
     let page = app.get_with("/proxies", &sato).into_string().unwrap();
-    assert!(
-        page.contains("demo-sato"),
-        "the page shows the person's own Karte id"
-    );
     assert!(page.contains("data-testid=\"no-proxies\""));
-    let r = app.post_form(
-        "/proxies",
-        &[
-            ("grantee", "demo-takahashi"),
-            ("kinds", "drugs"),
-            ("kinds", "checkups"),
-            ("until", "2099-12-31"),
-        ],
-        Some(&sato),
+    assert!(
+        !page.contains("name=\"grantee\""),
+        "nobody is named to grant"
     );
-    assert_eq!(r.header("location"), Some("/proxies?ok=granted"));
-    let r = app.post_form(
-        "/proxies",
-        &[("grantee", "demo-takahashi"), ("until", "2099-12-31")],
-        Some(&sato),
-    );
+    let code = app.invite(&sato, &["drugs", "checkups"], "2099-12-31");
+    let r = app.post_form("/proxies", &[("until", "2099-12-31")], Some(&sato));
     assert_eq!(r.header("location"), Some("/proxies?error=kinds"));
-    let r = app.post_form(
-        "/proxies",
-        &[
-            ("grantee", "demo-sato"),
-            ("kinds", "drugs"),
-            ("until", "2099-12-31"),
-        ],
-        Some(&sato),
-    );
-    assert_eq!(r.header("location"), Some("/proxies?error=self"));
+    let page = app
+        .get_with(&format!("/proxies?ok=invited&code={code}"), &sato)
+        .into_string()
+        .unwrap();
+    assert!(page.contains(&code) && page.contains("data-testid=\"invitations-table\""));
+    let r = app.post_form("/proxies/accept", &[("code", &code)], Some(&sato));
+    assert_eq!(r.header("location"), Some("/proxies/accept?error=own"));
+    let offer = app
+        .get_with(&format!("/proxies/accept?code={code}"), &proxy)
+        .into_string()
+        .unwrap();
+    assert!(offer.contains("佐藤　健一さん") && offer.contains("data-testid=\"offer\""));
+    let r = app.post_form("/proxies/accept", &[("code", &code)], Some(&proxy));
+    assert_eq!(r.header("location"), Some("/proxies?ok=accepted"));
     let page = app.get_with("/proxies", &sato).into_string().unwrap();
     assert!(page.contains("data-grantee=\"demo-takahashi\""));
+    assert!(
+        !page.contains("data-testid=\"invitations-table\""),
+        "used up"
+    );
 
     // The proxy can switch to sato; the header says so.
     let home = app.get_with("/", &proxy).into_string().unwrap();
@@ -221,7 +215,7 @@ fn grant_switch_revoke_and_report_through_the_pages() {
 
     // Access history: sato sees her sign-in, the grant and the revocation, and can report one.
     let history = app.get_with("/access", &sato).into_string().unwrap();
-    for action in ["sign_in", "grant", "revoke"] {
+    for action in ["sign_in", "invite", "grant", "revoke"] {
         assert!(
             history.contains(&format!("data-action=\"{action}\"")),
             "{action} missing"
@@ -325,6 +319,7 @@ fn person_b_gets_nothing_of_person_a_on_any_route() {
     // Actions aimed at A's things by id change nothing and reveal nothing.
     for path in [
         "/proxies/1/revoke".to_owned(),
+        "/proxies/invitations/1/cancel".to_owned(),
         format!("/access/{a_entry}/report"),
     ] {
         let r = app.post_form(&path, &[], Some(&b_cookie));

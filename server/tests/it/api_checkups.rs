@@ -197,15 +197,7 @@ fn checkups_need_a_checkups_grant_and_each_view_is_logged() {
     let app = TestApp::spawn(Backend::Sqlite, true);
     let sato = app.dev_sign_in("demo-sato");
     let proxy = app.dev_sign_in("demo-takahashi");
-    app.post_form(
-        "/proxies",
-        &[
-            ("grantee", "demo-takahashi"),
-            ("kinds", "drugs"),
-            ("until", "2099-12-31"),
-        ],
-        Some(&sato),
-    );
+    app.grant(&sato, &proxy, &["drugs"], "2099-12-31");
     app.post_form("/viewing", &[("person", "demo-sato")], Some(&proxy));
     let (status, body, _) = json(&app, "/api/v1/me/checkups", &proxy);
     assert_eq!(status, 404, "drugs were granted, not checkups");
@@ -216,15 +208,7 @@ fn checkups_need_a_checkups_grant_and_each_view_is_logged() {
         "the page shows nothing of sato's either"
     );
 
-    app.post_form(
-        "/proxies",
-        &[
-            ("grantee", "demo-takahashi"),
-            ("kinds", "checkups"),
-            ("until", "2099-12-31"),
-        ],
-        Some(&sato),
-    );
+    app.grant(&sato, &proxy, &["checkups"], "2099-12-31");
     let (status, body, _) = json(&app, "/api/v1/me/checkups", &proxy);
     assert_eq!(status, 200);
     assert_eq!(body["person_id"], "demo-sato");

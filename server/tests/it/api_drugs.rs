@@ -83,28 +83,12 @@ fn a_proxy_sees_drugs_only_when_granted_drugs_and_it_is_logged() {
     let app = TestApp::spawn(Backend::Sqlite, true);
     let sato = app.dev_sign_in("demo-sato");
     let proxy = app.dev_sign_in("demo-takahashi");
-    app.post_form(
-        "/proxies",
-        &[
-            ("grantee", "demo-takahashi"),
-            ("kinds", "checkups"),
-            ("until", "2099-12-31"),
-        ],
-        Some(&sato),
-    );
+    app.grant(&sato, &proxy, &["checkups"], "2099-12-31");
     app.post_form("/viewing", &[("person", "demo-sato")], Some(&proxy));
     let (status, _, _) = json(&app, "/api/v1/me/drugs", &proxy);
     assert_eq!(status, 404, "checkups were granted, not drugs");
 
-    app.post_form(
-        "/proxies",
-        &[
-            ("grantee", "demo-takahashi"),
-            ("kinds", "drugs"),
-            ("until", "2099-12-31"),
-        ],
-        Some(&sato),
-    );
+    app.grant(&sato, &proxy, &["drugs"], "2099-12-31");
     let (status, body, _) = json(&app, "/api/v1/me/drugs", &proxy);
     assert_eq!(status, 200);
     assert_eq!(body["person_id"], "demo-sato");

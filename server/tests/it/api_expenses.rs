@@ -245,17 +245,7 @@ fn household(backend: Backend) {
     // switched to him.
     let sato = app.dev_sign_in("demo-sato");
     let proxy = app.dev_sign_in("demo-takahashi");
-    let grant = |kinds: &str| {
-        app.post_form(
-            "/proxies",
-            &[
-                ("grantee", "demo-takahashi"),
-                ("kinds", kinds),
-                ("until", "2099-12-31"),
-            ],
-            Some(&sato),
-        )
-    };
+    let grant = |kinds: &str| app.grant(&sato, &proxy, &[kinds], "2099-12-31");
     grant("drugs");
     let (_, alone, _) = json(&app, "/api/v1/me/expenses?household=1", &proxy);
     assert_eq!(persons(&alone), ["demo-takahashi"]);

@@ -67,15 +67,8 @@ fn page_without_nonce(app: &TestApp, path: &str, cookie: &str) -> String {
 fn pg_dump_and_restore_give_the_same_records_and_pages() {
     let original = TestApp::spawn(Backend::Postgres, true);
     let cookie = original.dev_sign_in("demo-sato");
-    original.post_form(
-        "/proxies",
-        &[
-            ("grantee", "demo-suzuki"),
-            ("kinds", "drugs"),
-            ("until", "2099-12-31"),
-        ],
-        Some(&cookie),
-    );
+    let suzuki = original.dev_sign_in("demo-suzuki");
+    original.grant(&cookie, &suzuki, &["drugs"], "2099-12-31");
     let page_before = page_without_nonce(&original, "/proxies", &cookie);
     let source_url = original.database_url().expect("postgres");
 

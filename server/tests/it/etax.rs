@@ -227,6 +227,7 @@ async fn csv_round_trips_through_the_importer(db: &Db) {
         vec![etax::Member {
             person: person.clone(),
             name: "山田　花子".into(),
+            since: None,
         }],
         y(2025),
         today,
@@ -276,6 +277,7 @@ async fn csv_round_trips_through_the_importer(db: &Db) {
         vec![etax::Member {
             person: person.clone(),
             name: String::new(),
+            since: None,
         }],
         y(2025),
         today,
@@ -738,17 +740,8 @@ fn a_proxy_without_expenses_gets_not_found() {
     assert_eq!(app.get("/api/v1/me/deduction/2025.pdf").status(), 401);
     // 佐藤 lets 鈴木 see his drugs only.
     let sato = app.dev_sign_in("demo-sato");
-    let grant = app.post_form(
-        "/proxies",
-        &[
-            ("grantee", "demo-suzuki"),
-            ("kinds", "drugs"),
-            ("until", "2099-01-01"),
-        ],
-        Some(&sato),
-    );
-    assert_eq!(grant.header("location"), Some("/proxies?ok=granted"));
     let suzuki = app.dev_sign_in("demo-suzuki");
+    app.grant(&sato, &suzuki, &["drugs"], "2099-01-01");
     assert_eq!(
         app.get_with("/api/v1/me/deduction/2025.xlsx", &suzuki)
             .status(),

@@ -25,6 +25,7 @@ async fn sato_2023_with(db: &Db, n: i64, payee: impl Fn(i64) -> String) -> etax:
     let members = vec![etax::Member {
         person: sato.clone(),
         name: "佐藤　健一".into(),
+        since: None,
     }];
     etax::load(db, &sato, members, y(2023), today)
         .await

@@ -1,5 +1,5 @@
-use server::settings::Settings;
 use server::db::Db;
+use server::settings::Settings;
 use server::startup::Application;
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -216,6 +216,25 @@ impl TestApp {
         assert_eq!(r.status(), 303, "dev sign-in answers with a redirect");
         let set = r.header("set-cookie").expect("session cookie").to_owned();
         set.split(';').next().unwrap().to_owned()
+    }
+
+    /// A proxy grant made as people make one: the grantor creates an invitation of `kinds`
+    /// until `until`, the grantee accepts its code.
+    pub fn grant(&self, grantor: &str, grantee: &str, kinds: &[&str], until: &str) {
+        let code = self.invite(grantor, kinds, until);
+        let r = self.post_form("/proxies/accept", &[("code", &code)], Some(grantee));
+        assert_eq!(r.header("location"), Some("/proxies?ok=accepted"));
+    }
+
+    /// Creates an invitation; returns its code.
+    pub fn invite(&self, grantor: &str, kinds: &[&str], until: &str) -> String {
+        let mut form = vec![("until", until)];
+        form.extend(kinds.iter().map(|k| ("kinds", *k)));
+        let r = self.post_form("/proxies", &form, Some(grantor));
+        let to = r.header("location").unwrap_or_default();
+        to.strip_prefix("/proxies?ok=invited&code=")
+            .unwrap_or_else(|| panic!("an invitation, not {to}"))
+            .to_owned()
     }
 
     pub fn get_with(&self, path: &str, cookie: &str) -> ureq::Response {

@@ -427,15 +427,7 @@ fn the_combined_report_in_english_and_for_a_proxy_shows_only_granted_kinds() {
 
     // A proxy granted checkups only: no drug PDF (404, never 403), and a report of checkups.
     let proxy = app.dev_sign_in("demo-takahashi");
-    app.post_form(
-        "/proxies",
-        &[
-            ("grantee", "demo-takahashi"),
-            ("kinds", "checkups"),
-            ("until", "2099-12-31"),
-        ],
-        Some(&sato),
-    );
+    app.grant(&sato, &proxy, &["checkups"], "2099-12-31");
     app.post_form("/viewing", &[("person", "demo-sato")], Some(&proxy));
     assert_eq!(get(&app, "/api/v1/me/drugs/pdf", &proxy).status, 404);
     assert_eq!(get(&app, "/api/v1/me/expenses/pdf", &proxy).status, 404);
@@ -585,15 +577,7 @@ fn the_export_page_links_each_pdf_for_the_chosen_period() {
 
     // A proxy sees links only for what was granted (and the report).
     let proxy = app.dev_sign_in("demo-takahashi");
-    app.post_form(
-        "/proxies",
-        &[
-            ("grantee", "demo-takahashi"),
-            ("kinds", "checkups"),
-            ("until", "2099-12-31"),
-        ],
-        Some(&sato),
-    );
+    app.grant(&sato, &proxy, &["checkups"], "2099-12-31");
     app.post_form("/viewing", &[("person", "demo-sato")], Some(&proxy));
     let page = app.get_with("/export", &proxy).into_string().unwrap();
     assert!(page.contains("/api/v1/me/checkups/pdf") && page.contains("/api/v1/me/report/pdf"));

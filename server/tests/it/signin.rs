@@ -172,6 +172,7 @@ fn oidc_sign_in_link_and_sign_out() {
         "/auth/link",
         &[
             ("insurer_number", "01130012"),
+            ("symbol", "4131"),
             ("number", "20573"),
             ("branch", "00"),
             ("birth_date", "1974-06-13"),
@@ -183,6 +184,7 @@ fn oidc_sign_in_link_and_sign_out() {
         "/auth/link",
         &[
             ("insurer_number", "01130012"),
+            ("symbol", "4131"),
             ("number", "20573"),
             ("branch", "00"),
             ("birth_date", "1974-06-12"),

@@ -1,0 +1,16 @@
+-- Proxy grants by invitation (issue 14): the grantor creates an invitation (kinds, end date)
+-- and hands its one-time code to the person they trust, who accepts it signed in. Nothing
+-- about the grantee is known before that. Only a hash of each code is kept.
+CREATE TABLE proxy_invitations (
+    id           INTEGER PRIMARY KEY,
+    grantor_id   TEXT NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+    code_hash    TEXT NOT NULL UNIQUE,
+    kinds        TEXT NOT NULL,
+    valid_until  TEXT NOT NULL,
+    expires_at   TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    accepted_at  TEXT,
+    accepted_by  TEXT REFERENCES people (id) ON DELETE SET NULL,
+    revoked_at   TEXT
+) STRICT;
+CREATE INDEX proxy_invitations_grantor ON proxy_invitations (grantor_id);
