@@ -56,6 +56,7 @@ async fn deduction_paid(db: &Db, today: chrono::NaiveDate) -> Yen {
     let members = vec![etax::Member {
         person: sato.clone(),
         name: "佐藤　健一".into(),
+        since: None,
     }];
     let wb = etax::load(db, &sato, members, TaxYear::new(2025).unwrap(), today)
         .await
