@@ -131,12 +131,14 @@ pub fn AccountPage() -> impl IntoView {
             <p class="notice notice--error" role="alert" data-testid="account-error">{lang.t(Msg::SignInErrorUnavailable)}</p>
         }.into_any(),
     });
+    let signed_in = viewer.is_some();
     let linked = viewer.and_then(|v| v.name);
     view! {
         <Title text=lang.t(Msg::AccountTitle)/>
         <h1>{lang.t(Msg::AccountTitle)}</h1>
         {error}
         {match linked {
+            None if signed_in => view! { <p class="card"><a href="/link">{lang.t(Msg::LinkTitle)}</a></p> }.into_any(),
             None => view! { <p class="card">{lang.t(Msg::HomeSignInPrompt)}" "<a href="/signin">{lang.t(Msg::SignIn)}</a></p> }.into_any(),
             Some(name) => view! {
                 <section class="card">

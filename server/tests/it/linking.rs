@@ -208,6 +208,11 @@ fn unlinking_needs_a_fresh_sign_in_and_is_audited() {
         .into_string()
         .unwrap()
         .contains("佐藤　健一さん"));
+    let page = app.get_with("/account", &stale).into_string().unwrap();
+    assert!(
+        page.contains("href=\"/link\"") && !page.contains("data-testid=\"unlink\""),
+        "an unlinked sign-in is sent to the linking step"
+    );
     let sato = app.dev_sign_in("demo-sato");
     let history = app.get_with("/access", &sato).into_string().unwrap();
     assert!(history.contains("data-action=\"unlink\""));
