@@ -682,6 +682,30 @@ mod tests {
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     }
 
+    /// The page shows the band the checkup is judged on: blood pressure on the mean of two
+    /// readings (142 and 136 → 139, 保健指導, not the first reading's 受診勧奨), 尿蛋白 by its
+    /// code (± → 保健指導), 腹囲 by sex (90 cm for a woman).
+    #[test]
+    fn bands_follow_the_mean_of_two_readings_and_coded_urine_protein() {
+        let c = checkup(
+            d(2025, 6, 3),
+            CheckupKind::SpecificHealthCheckup,
+            vec![
+                num("9A751000000000001", "142"),
+                num("9A752000000000001", "136"),
+                coded("1A010000000191111", "2"),
+                num("9N016160100000001", "89.9"),
+                num("3F070000002327101", "34"),
+            ],
+        );
+        let v = build_view(&[&c], subject(), vec![], d(2026, 11, 26));
+        let band = |item| row(&v, item).unwrap().values[0].band;
+        assert_eq!(band(KnownItem::Systolic), Some(Band::Guidance));
+        assert_eq!(band(KnownItem::UrineProtein), Some(Band::Guidance));
+        assert_eq!(band(KnownItem::Waist), Some(Band::Normal));
+        assert_eq!(band(KnownItem::Hdl), Some(Band::Referral));
+    }
+
     #[test]
     fn only_late_stage_checkups_have_no_judgement_rows() {
         let late = checkup(

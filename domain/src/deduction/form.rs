@@ -98,7 +98,7 @@ pub fn form_rows(lines: &[DeductionLine]) -> Result<FormRows, FormError> {
         ticked
             .iter()
             .map(|l| Entry {
-                line: *l,
+                line: l,
                 paid: l.paid,
                 reimbursed: l.reimbursed.min(l.paid),
                 paid_on: l.paid_on,
@@ -168,7 +168,7 @@ fn group<'a>(ticked: &[&'a DeductionLine]) -> Result<Vec<Entry<'a>>, FormError> 
             None => {
                 index.insert(key, out.len());
                 out.push(Entry {
-                    line: *l,
+                    line: l,
                     paid: l.paid,
                     reimbursed: l.reimbursed.min(l.paid),
                     paid_on: l.paid_on,
