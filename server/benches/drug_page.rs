@@ -6,11 +6,11 @@
 
 use chrono::NaiveDate;
 use domain::people::PersonId;
-use server::settings::Settings;
 use server::db::Db;
 use server::demo::records::{demo_identity, scaled_drug_lines};
 use server::import::{BatchId, ImportBatch, ImportFormat, PersonRecords};
 use server::records::import::store_batch;
+use server::settings::Settings;
 use server::startup::Application;
 use std::time::{Duration, Instant};
 

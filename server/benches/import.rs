@@ -6,12 +6,12 @@
 use chrono::NaiveDate;
 use domain::people::PersonId;
 use domain::period::MonthRange;
-use server::settings::Settings;
 use server::db::Db;
 use server::demo::records::{demo_identity, scaled_drug_lines};
 use server::import::{BatchId, ImportBatch, ImportFormat, PersonRecords};
 use server::records::import::store_batch;
 use server::records::lines::visible_drug_lines;
+use server::settings::Settings;
 use std::time::Instant;
 
 const TODAY: (i32, u32, u32) = (2026, 11, 26);

@@ -1,6 +1,6 @@
 use clap::Parser;
-use server::settings::{Cli, Command};
 use server::db::Db;
+use server::settings::{Cli, Command};
 use server::startup::Application;
 use server::{demo, records, telemetry};
 
@@ -66,8 +66,8 @@ async fn import(
     settings: &server::settings::Settings,
     args: server::settings::ImportArgs,
 ) -> anyhow::Result<()> {
-    use server::service::import::import_bytes;
     use server::records::import::ImportOutcome;
+    use server::service::import::import_bytes;
     let person = args
         .person
         .as_deref()
@@ -124,8 +124,8 @@ async fn export_etax(
     settings: &server::settings::Settings,
     args: server::settings::EtaxArgs,
 ) -> anyhow::Result<()> {
-    use server::settings::EtaxFormat;
     use server::deduction as etax;
+    use server::settings::EtaxFormat;
     let person = domain::people::PersonId::parse(&args.person)
         .map_err(|e| anyhow::anyhow!("--person: {e}"))?;
     let year = domain::deduction::TaxYear::parse(&args.year)

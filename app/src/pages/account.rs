@@ -26,6 +26,7 @@ fn notice(code: &str) -> Option<(Msg, bool)> {
         "kinds" => (Msg::ProxiesErrorKinds, true),
         "until" => (Msg::ProxiesErrorUntil, true),
         "self" => (Msg::ProxiesErrorSelf, true),
+        "unavailable" => (Msg::ErrorUnavailable, true),
         _ => return None,
     })
 }

@@ -7,8 +7,8 @@
 
 use super::{error_response, problem};
 use crate::auth::Principal;
-use crate::settings::Clock;
 use crate::db::Db;
+use crate::settings::Clock;
 use crate::telemetry::request_id;
 use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
 use app::checkups::CheckupsView;

@@ -9,12 +9,12 @@
 use super::{error_response, problem};
 use crate::audit::Action;
 use crate::auth::Principal;
-use crate::settings::Clock;
 use crate::db::Db;
 use crate::deduction::{self, xlsx, ExportError};
+use crate::pdf::export::deduction_pdf;
 use crate::service::deduction::{tax_year, viewed_workbench};
 use crate::service::log_access;
-use crate::pdf::export::deduction_pdf;
+use crate::settings::Clock;
 use crate::telemetry::request_id;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION};
 use actix_web::http::StatusCode;

@@ -9,10 +9,10 @@
 use super::{error_response, problem};
 use crate::audit::Action;
 use crate::auth::Principal;
-use crate::settings::Clock;
 use crate::db::Db;
-use crate::service::{log_access, on_screen, OnScreen};
 use crate::pdf::export::{audit_detail, export_pdf, ExportKind, ExportRequest};
+use crate::service::{log_access, on_screen, OnScreen};
+use crate::settings::Clock;
 use crate::telemetry::request_id;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::http::StatusCode;

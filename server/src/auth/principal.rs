@@ -2,9 +2,9 @@
 //! by handlers and handed to the pages through Leptos context.
 
 use super::session::{self, Session, Timeouts};
-use crate::settings::Clock;
 use crate::db::Db;
 use crate::records::access::{self, Viewable};
+use crate::settings::Clock;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;

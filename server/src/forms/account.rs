@@ -4,9 +4,9 @@
 
 use crate::audit::{self, Action, Event};
 use crate::auth::Principal;
-use crate::settings::Clock;
 use crate::db::Db;
 use crate::records::access;
+use crate::settings::Clock;
 use crate::telemetry::request_id;
 use crate::web::see_other as redirect;
 use crate::with_pool;

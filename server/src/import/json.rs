@@ -323,6 +323,12 @@ impl Converter<'_> {
         YearMonth::parse(&s).map_err(|e| self.err(path, e.to_string()))
     }
 
+    /// A 診療年月 ([`domain::visibility::claim_month`]: its publication must be datable).
+    fn claim_month(&self, leaf: &Leaf, path: &str) -> Res<YearMonth> {
+        domain::visibility::claim_month(self.month(leaf, path)?)
+            .map_err(|e| self.err(path, e.to_string()))
+    }
+
     fn uint(&self, leaf: &Leaf, path: &str) -> Res<u64> {
         match leaf {
             Leaf::Number(n) => n
@@ -531,7 +537,7 @@ impl Converter<'_> {
             person: owner.clone(),
             institution: InstitutionId::parse(&self.text(&w.institution_id, &inst_path)?)
                 .map_err(|e| self.err(&inst_path, e.to_string()))?,
-            service_month: self.month(&w.service_month, &join(path, "service_month"))?,
+            service_month: self.claim_month(&w.service_month, &join(path, "service_month"))?,
             accepted_on: self.date(&w.accepted_on, &join(path, "accepted_on"))?,
             sequence: self.uint(&w.sequence, &join(path, "sequence"))?,
         })
@@ -900,6 +906,13 @@ mod tests {
 
         let e = example_with(|v| v["format_version"] = 2.into()).unwrap_err();
         assert_eq!(e.at.field, "format_version");
+
+        // 9999-12 is a month, but its publication (two months on) is not; no panic.
+        let e = example_with(|v| {
+            v["people"][0]["expenses"][0]["claim"]["service_month"] = "9999-12".into()
+        })
+        .unwrap_err();
+        assert_eq!(e.at.field, "people[0].expenses[0].claim.service_month");
     }
 
     #[test]

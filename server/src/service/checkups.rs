@@ -3,9 +3,9 @@
 use super::{log_access, on_screen, render_context};
 use crate::audit::Action;
 use crate::auth::Principal;
-use crate::settings::Clock;
 use crate::db::Db;
 use crate::records::{checkups, people};
+use crate::settings::Clock;
 use app::checkups::{build_view, CheckupPage, CheckupsView, Insurer, Subject};
 use app::error::AppError;
 use app::services::{BoxFuture, CheckupResults};

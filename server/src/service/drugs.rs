@@ -3,9 +3,9 @@
 use super::{log_access, on_screen, period_with_days, render_context, Period};
 use crate::audit::Action;
 use crate::auth::Principal;
-use crate::settings::Clock;
 use crate::db::Db;
 use crate::records::{lines, people};
+use crate::settings::Clock;
 use app::drugs::{DrugPage, PeriodQuery};
 use app::error::AppError;
 use app::services::{BoxFuture, DrugHistory};

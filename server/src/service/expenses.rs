@@ -5,9 +5,9 @@
 use super::{log_access, on_screen, period, render_context, OnScreen};
 use crate::audit::Action;
 use crate::auth::Principal;
-use crate::settings::Clock;
 use crate::db::Db;
 use crate::records::{access, lines, people};
+use crate::settings::Clock;
 use app::error::AppError;
 use app::expenses::{ExpensePage, ExpenseQuery, Member};
 use app::services::{BoxFuture, ExpenseNotices};

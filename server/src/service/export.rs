@@ -2,9 +2,9 @@
 //! log; each download does (see `api::pdf`).
 
 use super::{on_screen, period, render_context, OnScreen};
-use crate::settings::Clock;
 use crate::db::Db;
 use crate::records::people;
+use crate::settings::Clock;
 use app::error::AppError;
 use app::export::ExportPage;
 use app::record::PeriodQuery;
