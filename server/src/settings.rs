@@ -334,16 +334,17 @@ pub fn token_bits(token: &str) -> f64 {
     if counts.len() < 10 || most * 4 > chars.len() || periodic {
         return 0.0;
     }
-    let kinds: [(fn(&char) -> bool, f64); 3] = [
-        (char::is_ascii_digit, 10.0),
+    let has = |kind: fn(&char) -> bool| chars.iter().any(kind);
+    let mut alphabet = 0.0f64;
+    for (kind, size) in [
+        (char::is_ascii_digit as fn(&char) -> bool, 10.0),
         (char::is_ascii_lowercase, 26.0),
         (char::is_ascii_uppercase, 26.0),
-    ];
-    let mut alphabet: f64 = kinds
-        .iter()
-        .filter(|(is, _)| chars.iter().any(is))
-        .map(|(_, n)| n)
-        .sum();
+    ] {
+        if has(kind) {
+            alphabet += size;
+        }
+    }
     if chars.iter().any(|c| !c.is_ascii_alphanumeric()) {
         alphabet += 32.0;
     }
