@@ -91,7 +91,7 @@ pub struct Cell {
     pub state: CellState,
     /// The number, for numeric values.
     pub number: Option<Decimal>,
-    /// The value as shown: the number (with ≥/≤ when beyond the analyser's range), the
+    /// The value as shown: the number (with ≧/≦ when beyond the analyser's range, see `RangeFlag::show`), the
     /// answer, the text, the judgement, or why it was not measured.
     pub text_ja: Option<String>,
     pub text_en: Option<String>,
@@ -176,11 +176,7 @@ fn value_cell(checkup: &Checkup, result: &CheckupResult, sex: Option<Sex>) -> Ce
             unit,
             out_of_range,
         } => {
-            let shown = match out_of_range {
-                Some(RangeFlag::Above) => format!("≥{value}"),
-                Some(RangeFlag::Below) => format!("≤{value}"),
-                None => value.to_string(),
-            };
+            let shown = RangeFlag::show(*out_of_range, value);
             cell.number = Some(*value);
             cell.text_ja = Some(shown.clone());
             cell.text_en = Some(shown);
@@ -587,6 +583,19 @@ mod tests {
                 out_of_range: None,
             },
         }
+    }
+
+    #[test]
+    fn beyond_range_values_read_as_in_the_pdf() {
+        let mut above = num("3D046000001906202", "120");
+        if let CheckupValue::Numeric { out_of_range, .. } = &mut above.value {
+            *out_of_range = Some(RangeFlag::Above);
+        }
+        let on = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+        let c = checkup(on, CheckupKind::SpecificHealthCheckup, vec![above.clone()]);
+        let cell = value_cell(&c, &above, None);
+        assert_eq!(cell.text_ja.as_deref(), Some("≧120"));
+        assert_eq!(cell.text_en.as_deref(), Some("≧120"));
     }
 
     fn coded(code: &str, v: &str) -> CheckupResult {

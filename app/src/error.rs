@@ -32,6 +32,56 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// The HTTP status a page or server function answers with when it ends in this error.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            AppError::Unavailable => 503,
+            AppError::BadInput(_) => 400,
+            AppError::NotFound => 404,
+            AppError::Internal | AppError::ServerFn(_) => 500,
+        }
+    }
+
+    /// What exactly was wrong with the input (the field and the rule), for bad input.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            AppError::BadInput(why) => Some(why),
+            _ => None,
+        }
+    }
+}
+
+/// Sets the HTTP status of the response being rendered (on the server; nothing in the browser).
+/// Take it where the page or server function starts, before any `Suspend`.
+#[derive(Clone, Default)]
+pub struct PageStatus {
+    #[cfg(feature = "ssr")]
+    response: Option<leptos_actix::ResponseOptions>,
+}
+
+impl PageStatus {
+    pub fn here() -> Self {
+        Self {
+            #[cfg(feature = "ssr")]
+            response: leptos::prelude::use_context(),
+        }
+    }
+
+    pub fn set(&self, code: u16) {
+        #[cfg(feature = "ssr")]
+        if let (Some(r), Ok(s)) = (&self.response, actix_web::http::StatusCode::from_u16(code)) {
+            r.set_status(s);
+        }
+        #[cfg(not(feature = "ssr"))]
+        let _ = code;
+    }
+
+    pub fn set_for(&self, error: &AppError) {
+        self.set(error.http_status());
+    }
+}
+
 impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

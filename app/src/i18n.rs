@@ -125,6 +125,7 @@ messages! {
     PeopleCount => "人", " people";
     ListSeparator => "、", ", ";
     ErrorUnavailable => "ただいま情報を読み込めません。しばらくしてからもう一度お試しください。", "We cannot load your information right now. Please try again in a moment.";
+    ErrorTooManyRequests => "短い時間に多くのリクエストがありました。しばらく待ってからもう一度お試しください。", "Too many requests in a short time. Please wait a little and try again.";
     ErrorGeneric => "問題が発生しました。もう一度お試しください。", "Something went wrong. Please try again.";
     ErrorBadInput => "入力内容を確認してください。", "Please check what you entered.";
     NotFoundTitle => "ページが見つかりません", "Page not found";

@@ -41,6 +41,11 @@ pub fn use_viewer() -> Option<Viewer> {
     leptos::prelude::use_context::<Option<Viewer>>().flatten()
 }
 
+/// Whether someone linked to a person is signed in (read outside any `Suspend`).
+pub fn is_signed_in() -> bool {
+    use_viewer().is_some_and(|v| v.person_id.is_some())
+}
+
 pub fn use_sign_in_options() -> SignInOptions {
     leptos::prelude::use_context::<SignInOptions>().unwrap_or_default()
 }

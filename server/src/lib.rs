@@ -7,13 +7,16 @@
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod catch_panic;
 pub mod db;
 pub mod deduction;
 pub mod demo;
 pub mod forms;
 pub mod health;
 pub mod import;
+pub mod origin;
 pub mod pdf;
+pub mod rate_limit;
 pub mod records;
 pub mod service;
 pub mod settings;

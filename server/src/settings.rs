@@ -267,6 +267,8 @@ pub struct Settings {
     pub today: Option<chrono::NaiveDate>,
     #[command(flatten)]
     pub auth: AuthSettings,
+    #[command(flatten)]
+    pub rate_limits: crate::rate_limit::RateLimits,
     /// Log filter (tracing `EnvFilter` syntax).
     #[arg(long, global = true, env = "KARTE_LOG", default_value = "info")]
     pub log: String,
@@ -317,23 +319,88 @@ impl fmt::Debug for DatabaseUrl {
     }
 }
 
+/// One machine client of the import API.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ImportClient {
+    name: String,
+    token: String,
+    /// The insurer numbers (保険者番号) it may import for; `None`: any.
+    insurers: Option<Vec<String>>,
+}
+
+impl ImportClient {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether this client may send records of people insured by `insurer`.
+    pub fn may_import_for(&self, insurer: &str) -> bool {
+        self.insurers
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|i| i == insurer))
+    }
+
+    /// Whether the client is limited to some insurers.
+    pub fn is_scoped(&self) -> bool {
+        self.insurers.is_some()
+    }
+}
+
 /// Import clients and their bearer tokens. `Debug` shows only the names.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct ImportClients(Vec<(String, String)>);
+pub struct ImportClients(Vec<ImportClient>);
+
+/// Entropy a token must carry, estimated from its length and the kinds of characters in it.
+const MIN_TOKEN_BITS: f64 = 128.0;
+
+/// A rough estimate of a token's entropy: its length times log2 of the alphabet its character
+/// kinds span (digits 10, lower 26, upper 26, others 32), and zero unless it uses at least
+/// 10 distinct characters, no one of them more than a quarter of the time, and is no short
+/// pattern repeated (so `aaaa…`, `abab…` or `0123456789…` are refused however long).
+pub fn token_bits(token: &str) -> f64 {
+    let chars: Vec<char> = token.chars().collect();
+    let mut counts = std::collections::HashMap::new();
+    for c in &chars {
+        *counts.entry(*c).or_insert(0usize) += 1;
+    }
+    let most = counts.values().copied().max().unwrap_or(0);
+    // A short pattern repeated ("0123456789" four times) is as weak as the pattern.
+    let periodic =
+        (1..=chars.len() / 2).any(|p| chars.iter().zip(&chars[p..]).all(|(a, b)| a == b));
+    if counts.len() < 10 || most * 4 > chars.len() || periodic {
+        return 0.0;
+    }
+    let has = |kind: fn(&char) -> bool| chars.iter().any(kind);
+    let mut alphabet = 0.0f64;
+    for (kind, size) in [
+        (char::is_ascii_digit as fn(&char) -> bool, 10.0),
+        (char::is_ascii_lowercase, 26.0),
+        (char::is_ascii_uppercase, 26.0),
+    ] {
+        if has(kind) {
+            alphabet += size;
+        }
+    }
+    if chars.iter().any(|c| !c.is_ascii_alphanumeric()) {
+        alphabet += 32.0;
+    }
+    chars.len() as f64 * alphabet.log2()
+}
 
 impl ImportClients {
     /// The client whose token this is. Compares every token in full, in constant time per byte,
     /// so timing does not tell how much of a guess was right.
-    pub fn client_for(&self, token: &str) -> Option<&str> {
+    pub fn client_for(&self, token: &str) -> Option<&ImportClient> {
         let mut found = None;
-        for (name, expected) in &self.0 {
+        for client in &self.0 {
+            let expected = &client.token;
             let same_len = expected.len() == token.len();
             let diff = expected
                 .bytes()
                 .zip(token.bytes())
                 .fold(0u8, |acc, (a, b)| acc | (a ^ b));
             if same_len && diff == 0 {
-                found = Some(name.as_str());
+                found = Some(client);
             }
         }
         found
@@ -343,12 +410,29 @@ impl ImportClients {
 impl std::str::FromStr for ImportClients {
     type Err = String;
 
+    /// `name=token` pairs separated by commas; `name@01130012+06139992=token` limits the
+    /// client to those insurer numbers.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let mut clients = Vec::new();
         for pair in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (name, token) = pair
+            let (label, token) = pair
                 .split_once('=')
                 .ok_or("KARTE_IMPORT_CLIENTS entries look like name=token")?;
+            let (name, insurers) = match label.split_once('@') {
+                Some((name, list)) => {
+                    let list: Vec<String> = list.split('+').map(str::to_owned).collect();
+                    if list
+                        .iter()
+                        .any(|i| domain::insurance::InsurerNumber::parse(i).is_err())
+                    {
+                        return Err(format!(
+                            "import client {name}: insurer numbers are 6 or 8 digits, joined by '+'"
+                        ));
+                    }
+                    (name, Some(list))
+                }
+                None => (label, None),
+            };
             if name.is_empty()
                 || !name
                     .bytes()
@@ -361,7 +445,16 @@ impl std::str::FromStr for ImportClients {
                     "the token of import client {name} is shorter than 32 characters"
                 ));
             }
-            clients.push((name.to_owned(), token.to_owned()));
+            if token_bits(token) < MIN_TOKEN_BITS {
+                return Err(format!(
+                    "the token of import client {name} is too easy to guess; use a random one, e.g. `openssl rand -hex 32`"
+                ));
+            }
+            clients.push(ImportClient {
+                name: name.to_owned(),
+                token: token.to_owned(),
+                insurers,
+            });
         }
         Ok(Self(clients))
     }
@@ -370,7 +463,7 @@ impl std::str::FromStr for ImportClients {
 impl fmt::Debug for ImportClients {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list()
-            .entries(self.0.iter().map(|(name, _)| name))
+            .entries(self.0.iter().map(|c| &c.name))
             .finish()
     }
 }
@@ -407,6 +500,7 @@ impl Settings {
             import_clients: None,
             today: None,
             auth: AuthSettings::default(),
+            rate_limits: crate::rate_limit::RateLimits::default(),
             log: "info".into(),
             log_format: LogFormat::Text,
         }
@@ -439,17 +533,49 @@ mod tests {
 
     #[test]
     fn import_clients_parse_and_hide_tokens() {
-        let token = "t".repeat(40);
-        let clients: ImportClients = format!("kyokai={token}, kokuho-yokohama={}", "u".repeat(32))
-            .parse()
-            .unwrap();
-        assert_eq!(clients.client_for(&token), Some("kyokai"));
-        assert_eq!(clients.client_for(&"u".repeat(32)), Some("kokuho-yokohama"));
-        assert_eq!(clients.client_for(&"t".repeat(39)), None);
-        assert_eq!(clients.client_for(""), None);
-        assert!(!format!("{clients:?}").contains(&token));
+        let token = "c0ffee5e-d00d-4a1b-9e2f-7b3c8d6a5f41";
+        let other = "Zq8xW2nV5rT9yK3mP7sL1dH6gF4jB0cA";
+        let clients: ImportClients =
+            format!("kyokai={token}, kokuho-yokohama@01130012+010017={other}")
+                .parse()
+                .unwrap();
+        let kyokai = clients.client_for(token).unwrap();
+        assert_eq!(kyokai.name(), "kyokai");
+        assert!(!kyokai.is_scoped() && kyokai.may_import_for("06139992"));
+        let kokuho = clients.client_for(other).unwrap();
+        assert_eq!(kokuho.name(), "kokuho-yokohama");
+        assert!(kokuho.may_import_for("01130012") && kokuho.may_import_for("010017"));
+        assert!(!kokuho.may_import_for("06139992"));
+        assert!(clients.client_for(&token[1..]).is_none());
+        assert!(clients.client_for("").is_none());
+        assert!(!format!("{clients:?}").contains(token));
         assert!("short=abc".parse::<ImportClients>().is_err());
         assert!("no-token".parse::<ImportClients>().is_err());
+        assert!(format!("x@12={token}").parse::<ImportClients>().is_err());
+    }
+
+    #[test]
+    fn import_tokens_need_real_entropy() {
+        for weak in [
+            "t".repeat(40),
+            "u".repeat(32),
+            "ab".repeat(20),
+            "0123456789".repeat(4),
+            "1234567890123456789012345678901234".to_owned(),
+        ] {
+            assert!(
+                format!("weak={weak}").parse::<ImportClients>().is_err(),
+                "{weak}"
+            );
+        }
+        // `openssl rand -hex 32` and `-base64 32`.
+        for strong in [
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "q3Jv0bHn8R+2Zt/5kWc7YxL1mEa9sUdPf4Gi6oNhTjQ=",
+        ] {
+            assert!(token_bits(strong) >= MIN_TOKEN_BITS, "{strong}");
+            assert!(format!("ok={strong}").parse::<ImportClients>().is_ok());
+        }
     }
 
     #[test]

@@ -8,9 +8,11 @@ use crate::auth::Principal;
 use crate::db::Db;
 use crate::forms::account::SqlAccount;
 use crate::forms::{account, lang};
+use crate::origin::PublicOrigin;
+use crate::rate_limit::{self, RateLimiter};
 use crate::records::people::SqlPeople;
 use crate::settings::Settings;
-use crate::{api, auth, demo, health, telemetry, web};
+use crate::{api, auth, catch_panic, demo, health, telemetry, web};
 use actix_files::Files;
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress};
@@ -53,12 +55,13 @@ impl Application {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{}:{port}", addr.ip()));
+        let origin = PublicOrigin::for_listener(settings.auth.public_url.as_deref(), addr, port)?;
         let auth = AuthState {
             oidc: Oidc::new(&settings.auth, &public_url)?,
             timeouts: Timeouts::from_settings(&settings.auth),
             dev_login,
         };
-        let server = run(listener, db.clone(), settings, auth)?;
+        let server = run(listener, db.clone(), settings, auth, origin)?;
         Ok(Self { port, server, db })
     }
 
@@ -84,6 +87,7 @@ fn run(
     db: Db,
     settings: &Settings,
     auth: AuthState,
+    origin: PublicOrigin,
 ) -> std::io::Result<Server> {
     let options = LeptosOptions::builder()
         .output_name("karte")
@@ -135,6 +139,9 @@ fn run(
     let timeouts = aw::Data::new(auth.timeouts);
     let clock = aw::Data::new(settings.clock());
     let auth = aw::Data::new(auth);
+    let origin = aw::Data::new(origin);
+    let upload_slots = aw::Data::new(api::import::UploadSlots::default());
+    let limiter = aw::Data::new(RateLimiter::new(settings.rate_limits));
     let import_clients = settings.import_clients.clone().unwrap_or_default();
 
     let server = HttpServer::new(move || {
@@ -148,15 +155,24 @@ fn run(
         let shell_options = options.clone();
         let page_shell = move || app::shell::shell(shell_options.clone());
         App::new()
+            // Inner to outer: the security headers wrap everything that can answer on its
+            // own (the CSRF refusal, the unknown server function, the last-resort 500).
             .wrap(Compress::default())
-            .wrap(web::security_headers())
+            .wrap(from_fn(rate_limit::limit))
             .wrap(from_fn(auth::principal::resolve))
+            .wrap(from_fn(web::unknown_server_fns))
+            .wrap(from_fn(auth::dev::refuse_forwarded))
             .wrap(from_fn(auth::csrf::check))
+            .wrap(from_fn(catch_panic::catch_panic))
+            .wrap(web::security_headers())
             .wrap(from_fn(telemetry::request_span))
             .app_data(aw::Data::new(db.clone()))
             .app_data(aw::Data::new(options.clone()))
             .app_data(aw::Data::new(import_clients.clone()))
             .app_data(auth.clone())
+            .app_data(origin.clone())
+            .app_data(upload_slots.clone())
+            .app_data(limiter.clone())
             .app_data(timeouts.clone())
             .app_data(link_policy.clone())
             .app_data(clock.clone())
@@ -179,7 +195,7 @@ fn run(
             .service(crate::service::deduction::change_workbench)
             .service(
                 aw::scope("/api/v1")
-                    .app_data(api::import::payload_config())
+                    .app_data(api::query_config())
                     .service(api::import::import)
                     // PDF exports before the other /me/... services.
                     .service(api::pdf::drugs_pdf)

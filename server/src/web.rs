@@ -24,6 +24,8 @@ pub fn security_headers() -> DefaultHeaders {
             "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
         ))
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        // No other site may embed our responses (images, scripts, PDFs) either.
+        .add(("Cross-Origin-Resource-Policy", "same-origin"))
         .add((CACHE_CONTROL, "no-store"))
 }
 
@@ -111,4 +113,26 @@ pub fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, to))
         .finish()
+}
+
+/// Middleware: a `/fn/…` path that is no server function (or the wrong method for one) is a
+/// plain 404, not Leptos's developer text about registering server functions.
+pub async fn unknown_server_fns(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<
+    actix_web::dev::ServiceResponse<actix_web::body::EitherBody<impl actix_web::body::MessageBody>>,
+    actix_web::Error,
+> {
+    let path = req.path();
+    let known = !path.starts_with("/fn/")
+        || leptos::server_fn::actix::server_fn_paths()
+            .any(|(p, m)| p == path && m.as_str() == req.method().as_str());
+    if known {
+        return Ok(next.call(req).await?.map_into_left_body());
+    }
+    let res = HttpResponse::NotFound().json(serde_json::json!({
+        "error": { "code": "not_found", "message": "no such server function" }
+    }));
+    Ok(req.into_response(res).map_into_right_body())
 }

@@ -1,11 +1,31 @@
 //! Parts every record page shows: the person header and the period chooser.
 
 use crate::components::layout::use_lang;
+use crate::error::PageStatus;
 use crate::i18n::{Lang, Msg};
 use crate::record::{PeriodQuery, PersonHeader};
 use domain::money::Yen;
 use domain::period::Preset;
 use leptos::prelude::*;
+
+/// A record page the person on screen may not show (or nobody signed in): the 404 page when
+/// signed in — the API answers 404 too, and neither says whether records exist — and the
+/// sign-in prompt when signed out.
+pub fn not_shown(lang: Lang, signed_in: bool, status: &PageStatus) -> AnyView {
+    if signed_in {
+        status.set(404);
+        view! {
+            <section class="card" data-testid="not-found">
+                <h2>{lang.t(Msg::NotFoundTitle)}</h2>
+                <p>{lang.t(Msg::NotFoundBody)}</p>
+            </section>
+        }
+        .into_any()
+    } else {
+        view! { <p class="card">{lang.t(Msg::HomeSignInPrompt)}" "<a href="/signin">{lang.t(Msg::SignIn)}</a></p> }
+            .into_any()
+    }
+}
 
 /// An amount as the pages show it: 1,234円.
 pub fn yen(y: Yen) -> String {

@@ -29,7 +29,7 @@ fn notice(code: &str) -> Option<(Msg, bool)> {
         "until" => (Msg::ProxiesErrorUntil, true),
         "unusable" => (Msg::AcceptErrorUnusable, true),
         "own" => (Msg::AcceptErrorOwn, true),
-        "unavailable" => (Msg::SignInErrorUnavailable, true),
+        "unavailable" => (Msg::ErrorUnavailable, true),
         _ => return None,
     })
 }

@@ -11,7 +11,7 @@ use crate::checkups::{
 use crate::components::dates::long_date;
 use crate::components::export::{PdfKind, PdfLink};
 use crate::components::layout::use_lang;
-use crate::components::record::PersonCard;
+use crate::components::record::{not_shown, PersonCard};
 use crate::i18n::{Lang, Msg};
 use domain::checkups::{Band, CheckupKind, CheckupRegistration, ItemGroup};
 use leptos::prelude::*;
@@ -20,6 +20,8 @@ use leptos_meta::Title;
 #[component]
 pub fn CheckupsPage() -> impl IntoView {
     let lang = use_lang();
+    let status = crate::error::PageStatus::here();
+    let signed_in = crate::session::is_signed_in();
     view! {
         <Title text=lang.t(Msg::CheckupsTitle)/>
         <h1>{lang.t(Msg::CheckupsTitle)}</h1>
@@ -27,10 +29,8 @@ pub fn CheckupsPage() -> impl IntoView {
             {Suspend::new(async move {
                 match load_checkup_page().await {
                     Ok(page) => view! { <CheckupsBody page/> }.into_any(),
-                    Err(crate::error::AppError::NotFound) => view! {
-                        <p class="card">{lang.t(Msg::HomeSignInPrompt)}" "<a href="/signin">{lang.t(Msg::SignIn)}</a></p>
-                    }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
+                    Err(crate::error::AppError::NotFound) => not_shown(lang, signed_in, &status),
+                    Err(e) => { status.set_for(&e); view! { <p class="error" role="alert">{e.message(lang)}</p>{e.detail().map(|d| view! { <p class="muted" data-testid="error-detail">{d.to_owned()}</p> })} }.into_any() }
                 }
             })}
         </Suspense>

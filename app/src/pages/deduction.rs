@@ -4,7 +4,7 @@
 //! JavaScript; the back button and reload never re-send a change).
 
 use crate::components::layout::use_lang;
-use crate::components::record::{yen, PersonCard};
+use crate::components::record::{not_shown, yen, PersonCard};
 use crate::deduction::{load_deduction_page, DeductionPage, DeductionQuery};
 use crate::i18n::{Lang, Msg};
 use domain::deduction::{DeductionChoice, DeductionLine, FormCategory, LineOrigin};
@@ -39,6 +39,8 @@ fn category_label(c: FormCategory, lang: Lang) -> &'static str {
 #[component]
 pub fn DeductionPage() -> impl IntoView {
     let lang = use_lang();
+    let status = crate::error::PageStatus::here();
+    let signed_in = crate::session::is_signed_in();
     let q = use_query_map().get_untracked();
     let query = DeductionQuery {
         year: q.get("year"),
@@ -63,10 +65,8 @@ pub fn DeductionPage() -> impl IntoView {
             {Suspend::new(async move {
                 match load_deduction_page(query).await {
                     Ok(page) => view! { <DeductionBody page/> }.into_any(),
-                    Err(crate::error::AppError::NotFound) => view! {
-                        <p class="card">{lang.t(Msg::HomeSignInPrompt)}" "<a href="/signin">{lang.t(Msg::SignIn)}</a></p>
-                    }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
+                    Err(crate::error::AppError::NotFound) => not_shown(lang, signed_in, &status),
+                    Err(e) => { status.set_for(&e); view! { <p class="error" role="alert">{e.message(lang)}</p>{e.detail().map(|d| view! { <p class="muted" data-testid="error-detail">{d.to_owned()}</p> })} }.into_any() }
                 }
             })}
         </Suspense>

@@ -7,7 +7,7 @@ use crate::components::dates::long_date;
 use crate::components::drug_filter::DrugFilter as DrugFilterIsland;
 use crate::components::export::{PdfKind, PdfLink};
 use crate::components::layout::use_lang;
-use crate::components::record::{yen, PeriodChooser, PersonCard};
+use crate::components::record::{not_shown, yen, PeriodChooser, PersonCard};
 use crate::drugs::{load_drug_page, usage_code, DrugFilter, DrugPage, DrugView, PeriodQuery};
 use crate::i18n::{Lang, Msg};
 use chrono::NaiveDate;
@@ -19,6 +19,8 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn DrugsPage() -> impl IntoView {
     let lang = use_lang();
+    let status = crate::error::PageStatus::here();
+    let signed_in = crate::session::is_signed_in();
     let q = use_query_map().get_untracked();
     let query = PeriodQuery {
         preset: q.get("preset"),
@@ -35,15 +37,13 @@ pub fn DrugsPage() -> impl IntoView {
             {Suspend::new(async move {
                 match load_drug_page(query).await {
                     Ok(page) => view! { <DrugsBody page chosen=chosen.clone() filter=filter.clone() view/> }.into_any(),
-                    Err(crate::error::AppError::NotFound) => view! {
-                        <p class="card">{lang.t(Msg::HomeSignInPrompt)}" "<a href="/signin">{lang.t(Msg::SignIn)}</a></p>
-                    }.into_any(),
-                    Err(e) => view! {
+                    Err(crate::error::AppError::NotFound) => not_shown(lang, signed_in, &status),
+                    Err(e) => { status.set_for(&e); view! {
                         <div class="card notice notice--error" role="alert" data-testid="drugs-error">
-                            <p>{e.message(lang)}</p>
+                            <p>{e.message(lang)}</p>{e.detail().map(|d| view! { <p class="muted" data-testid="error-detail">{d.to_owned()}</p> })}
                             <p><a href="/drugs">{lang.t(Msg::DrugsBackToDefault)}</a></p>
                         </div>
-                    }.into_any(),
+                    }.into_any() }
                 }
             })}
         </Suspense>

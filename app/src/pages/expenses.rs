@@ -7,7 +7,7 @@
 use crate::components::dates::long_date;
 use crate::components::export::{PdfKind, PdfLink};
 use crate::components::layout::use_lang;
-use crate::components::record::{yen, PeriodChooser, PersonCard};
+use crate::components::record::{not_shown, yen, PeriodChooser, PersonCard};
 use crate::error::AppError;
 use crate::expenses::{load_expense_page, BarChart, ExpensePage, ExpenseQuery, PeriodQuery};
 use crate::i18n::{Lang, Msg};
@@ -55,7 +55,8 @@ pub fn ExpensesPage() -> impl IntoView {
         period: period.clone(),
         household,
     };
-    let signed_in = crate::session::use_viewer().is_some_and(|v| v.person_id.is_some());
+    let signed_in = crate::session::is_signed_in();
+    let status = crate::error::PageStatus::here();
     view! {
         <Title text=lang.t(Msg::ExpensesTitle)/>
         <h1>{lang.t(Msg::ExpensesTitle)}</h1>
@@ -64,24 +65,29 @@ pub fn ExpensesPage() -> impl IntoView {
             {Suspend::new(async move {
                 match load_expense_page(query).await {
                     Ok(page) => view! { <ExpensesBody page=page chosen=period.clone()/> }.into_any(),
-                    Err(AppError::NotFound) if signed_in => view! {
-                        <p class="card notice" data-testid="expenses-no-access">{lang.t(Msg::ExpensesNoAccess)}</p>
-                    }.into_any(),
-                    Err(AppError::NotFound) => view! {
-                        <p class="card">{lang.t(Msg::HomeSignInPrompt)}" "<a href="/signin">{lang.t(Msg::SignIn)}</a></p>
-                    }.into_any(),
-                    Err(AppError::BadInput(_)) => view! {
-                        <div class="card notice notice--error" role="alert" data-testid="expenses-error">
-                            <p>{lang.t(Msg::ExpensesBadPeriod)}</p>
-                            <p><a href="/expenses">{lang.t(Msg::ExpensesStartOver)}</a></p>
-                        </div>
-                    }.into_any(),
-                    Err(e) => view! {
+                    Err(AppError::NotFound) if signed_in => {
+                        status.set(404);
+                        view! {
+                            <p class="card notice" data-testid="expenses-no-access">{lang.t(Msg::ExpensesNoAccess)}</p>
+                        }.into_any()
+                    }
+                    Err(AppError::NotFound) => not_shown(lang, false, &status),
+                    Err(AppError::BadInput(why)) => {
+                        status.set(400);
+                        view! {
+                            <div class="card notice notice--error" role="alert" data-testid="expenses-error">
+                                <p>{lang.t(Msg::ExpensesBadPeriod)}</p>
+                                <p class="muted" data-testid="error-detail">{why}</p>
+                                <p><a href="/expenses">{lang.t(Msg::ExpensesStartOver)}</a></p>
+                            </div>
+                        }.into_any()
+                    }
+                    Err(e) => { status.set_for(&e); view! {
                         <div class="card notice notice--error" role="alert" data-testid="expenses-error">
                             <p>{e.message(lang)}</p>
                             <p><a href="">{lang.t(Msg::ExpensesRetry)}</a></p>
                         </div>
-                    }.into_any(),
+                    }.into_any() }
                 }
             })}
         </Suspense>

@@ -3,7 +3,7 @@
 
 use crate::components::export::{PdfKind, PdfLink};
 use crate::components::layout::use_lang;
-use crate::components::record::{PeriodChooser, PersonCard};
+use crate::components::record::{not_shown, PeriodChooser, PersonCard};
 use crate::export::{load_export_page, ExportPage, PeriodQuery};
 use crate::i18n::{Lang, Msg};
 use domain::access::AccessKind;
@@ -14,6 +14,8 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn ExportPageView() -> impl IntoView {
     let lang = use_lang();
+    let status = crate::error::PageStatus::here();
+    let signed_in = crate::session::is_signed_in();
     let q = use_query_map().get_untracked();
     let query = PeriodQuery {
         preset: q.get("preset"),
@@ -28,10 +30,8 @@ pub fn ExportPageView() -> impl IntoView {
             {Suspend::new(async move {
                 match load_export_page(query).await {
                     Ok(page) => view! { <ExportBody page chosen=chosen.clone()/> }.into_any(),
-                    Err(crate::error::AppError::NotFound) => view! {
-                        <p class="card">{lang.t(Msg::HomeSignInPrompt)}" "<a href="/signin">{lang.t(Msg::SignIn)}</a></p>
-                    }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
+                    Err(crate::error::AppError::NotFound) => not_shown(lang, signed_in, &status),
+                    Err(e) => { status.set_for(&e); view! { <p class="error" role="alert">{e.message(lang)}</p>{e.detail().map(|d| view! { <p class="muted" data-testid="error-detail">{d.to_owned()}</p> })} }.into_any() }
                 }
             })}
         </Suspense>

@@ -10,6 +10,19 @@ pub enum RangeFlag {
     Below,
 }
 
+impl RangeFlag {
+    /// A measured number as every output shows it (page and PDF): "≧120" above the analyser's
+    /// range, "≦0.1" below, the bare number otherwise. The one formatter for it. ≧/≦ (not
+    /// ≥/≤): the forms Japanese reports print, and the ones the PDF font has glyphs for.
+    pub fn show(flag: Option<RangeFlag>, value: &Decimal) -> String {
+        match flag {
+            Some(RangeFlag::Above) => format!("≧{value}"),
+            Some(RangeFlag::Below) => format!("≦{value}"),
+            None => value.to_string(),
+        }
+    }
+}
+
 /// Why an item has no value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -14,6 +14,8 @@ pub const PERSON_MAX_CHARS: usize = 10;
 pub const PAYEE_MAX_CHARS: usize = 20;
 /// H and I: 半角数字９桁以内.
 pub const AMOUNT_MAX: Yen = Yen(999_999_999);
+/// The largest 総所得金額等 the workbench takes (1兆円); anything above is a typing slip.
+pub const INCOME_MAX: Yen = Yen(1_000_000_000_000);
 
 /// One data row, ready to write.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -18,6 +18,10 @@ pub enum PeriodError {
     MonthOutOfRange(u32),
     #[error("year {0} is outside 1900–9999")]
     YearOutOfRange(i32),
+    #[error("{0} is too late for a claim: its publication month would be past 9999-12")]
+    TooLateForClaim(String),
+    #[error("the period spans {months} months; choose at most {max} (the months Karte keeps)")]
+    TooLong { months: usize, max: usize },
     #[error("the start ({from}) is after the end ({to}); swap them")]
     Reversed { from: String, to: String },
 }

@@ -13,6 +13,17 @@ pub struct YearMonth {
 }
 
 impl YearMonth {
+    /// The first month Karte accepts.
+    pub const MIN: Self = Self {
+        year: 1900,
+        month: 1,
+    };
+    /// The last month Karte accepts.
+    pub const MAX: Self = Self {
+        year: 9999,
+        month: 12,
+    };
+
     /// Years outside 1900–9999 are refused so every month has a valid first and last day.
     pub fn new(year: i32, month: u32) -> Result<Self, PeriodError> {
         if !(1..=12).contains(&month) {
@@ -44,11 +55,19 @@ impl YearMonth {
         Self::new(year, month)
     }
 
+    /// The month of a date; a date before 1900 or after 9999 gives the nearest end (a bound
+    /// typed by a person goes through [`YearMonth::of_checked`] instead).
     pub fn of(date: NaiveDate) -> Self {
-        Self {
-            year: date.year(),
-            month: date.month(),
-        }
+        Self::of_checked(date).unwrap_or(if date.year() < 1900 {
+            Self::MIN
+        } else {
+            Self::MAX
+        })
+    }
+
+    /// The month of a date, refusing years outside 1900–9999 as [`YearMonth::new`] does.
+    pub fn of_checked(date: NaiveDate) -> Result<Self, PeriodError> {
+        Self::new(date.year(), date.month())
     }
 
     pub fn year(self) -> i32 {
@@ -63,11 +82,17 @@ impl YearMonth {
         self.day(1).expect("day 1 exists")
     }
 
+    /// Total: 9999-12 ends on 9999-12-31 (the day after is a date chrono knows, even though
+    /// it is not a month Karte accepts).
     pub fn last_day(self) -> NaiveDate {
-        self.add_months(1)
-            .first_day()
-            .pred_opt()
-            .expect("valid year range")
+        let (year, month) = if self.month == 12 {
+            (self.year + 1, 1)
+        } else {
+            (self.year, self.month + 1)
+        };
+        NaiveDate::from_ymd_opt(year, month, 1)
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(NaiveDate::MAX)
     }
 
     /// The given day of this month, if it exists (Feb 30 does not).
@@ -75,17 +100,25 @@ impl YearMonth {
         NaiveDate::from_ymd_opt(self.year, self.month, day)
     }
 
-    /// Month arithmetic. Panics only past year 9999 / before 1900, which no rule reaches
-    /// (rules move at most a few years from "today").
-    pub fn add_months(self, n: i32) -> Self {
-        let index = self.index() + i64::from(n);
-        Self::from_index(index)
+    /// Month arithmetic, `None` past 9999-12 or before 1900-01.
+    pub fn checked_add_months(self, n: i32) -> Option<Self> {
+        Self::from_index(self.index() + i64::from(n))
     }
 
+    /// Month arithmetic, total: it stops at 1900-01 and 9999-12 (rules move at most a few
+    /// years from "today"; the user's periods are refused long before the ends, see
+    /// [`YearMonth::checked_add_months`] where reaching an end matters).
+    pub fn add_months(self, n: i32) -> Self {
+        let index = (self.index() + i64::from(n)).clamp(Self::MIN.index(), Self::MAX.index());
+        Self::from_index(index).unwrap_or(if n < 0 { Self::MIN } else { Self::MAX })
+    }
+
+    /// The month after (9999-12 stays 9999-12; see [`YearMonth::checked_add_months`]).
     pub fn next(self) -> Self {
         self.add_months(1)
     }
 
+    /// The month before (1900-01 stays 1900-01).
     pub fn prev(self) -> Self {
         self.add_months(-1)
     }
@@ -109,10 +142,10 @@ impl YearMonth {
         i64::from(self.year) * 12 + i64::from(self.month) - 1
     }
 
-    fn from_index(index: i64) -> Self {
-        let year = i32::try_from(index.div_euclid(12)).expect("year fits in i32");
-        let month = u32::try_from(index.rem_euclid(12) + 1).expect("month is 1..=12");
-        Self::new(year, month).expect("month arithmetic stayed within 1900–9999")
+    fn from_index(index: i64) -> Option<Self> {
+        let year = i32::try_from(index.div_euclid(12)).ok()?;
+        let month = u32::try_from(index.rem_euclid(12) + 1).ok()?;
+        Self::new(year, month).ok()
     }
 }
 
@@ -193,6 +226,26 @@ mod tests {
     }
 
     #[test]
+    fn the_ends_do_not_panic() {
+        let last = ym(9999, 12);
+        assert_eq!(
+            last.last_day(),
+            NaiveDate::from_ymd_opt(9999, 12, 31).unwrap()
+        );
+        assert_eq!(last.next(), last);
+        assert_eq!(last.checked_add_months(1), None);
+        assert_eq!(ym(1900, 1).prev(), ym(1900, 1));
+        assert_eq!(ym(1900, 1).checked_add_months(-1), None);
+        assert_eq!(last.add_months(i32::MIN), ym(1900, 1));
+        let ancient = NaiveDate::from_ymd_opt(1, 1, 1).unwrap();
+        assert_eq!(YearMonth::of(ancient), ym(1900, 1));
+        assert_eq!(
+            YearMonth::of_checked(ancient),
+            Err(PeriodError::YearOutOfRange(1))
+        );
+    }
+
+    #[test]
     fn serializes_as_text() {
         let json = serde_json_like(ym(2025, 4));
         assert_eq!(json, "2025-04");
@@ -208,6 +261,16 @@ mod tests {
         fn display_parse_round_trip(y in 1900i32..=9999, m in 1u32..=12) {
             let v = ym(y, m);
             prop_assert_eq!(YearMonth::parse(&v.to_string()), Ok(v));
+        }
+
+        #[test]
+        fn arithmetic_is_total(y in 1900i32..=9999, m in 1u32..=12, n in any::<i32>()) {
+            let v = ym(y, m);
+            let moved = v.add_months(n);
+            prop_assert!(YearMonth::MIN <= moved && moved <= YearMonth::MAX);
+            prop_assert!(v.last_day() >= v.first_day());
+            prop_assert_eq!(v.checked_add_months(n).is_some(), moved.months_until(v) == -i64::from(n));
+            let _ = (v.next(), v.prev());
         }
 
         #[test]

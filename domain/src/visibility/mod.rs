@@ -13,8 +13,8 @@ mod supersession;
 pub use completeness::{incomplete_months, RecordKind};
 pub use main_view::{into_main_view, main_view};
 pub use publication::{
-    batch_visible_from, drug_visible_from, expense_claim_visible_from, expense_visible_from,
-    is_visible,
+    batch_visible_from, claim_month, drug_visible_from, expense_claim_visible_from,
+    expense_visible_from, is_visible,
 };
-pub use retention::{retention_window, within_retention, RETENTION_MONTHS};
+pub use retention::{retention_window, within_retention, within_retention_span, RETENTION_MONTHS};
 pub use supersession::{current_lines, is_superseded};

@@ -1,6 +1,15 @@
 use crate::claim::ClaimedLine;
-use crate::period::YearMonth;
+use crate::period::{PeriodError, YearMonth};
 use chrono::{Datelike, NaiveDate};
+
+/// A 診療年月 as a claim gives it: a month whose publication (two months later, see
+/// [`expense_visible_from`]) Karte can still date. Importers check every claim's month here.
+pub fn claim_month(month: YearMonth) -> Result<YearMonth, PeriodError> {
+    match month.checked_add_months(2) {
+        Some(_) => Ok(month),
+        None => Err(PeriodError::TooLateForClaim(month.to_string())),
+    }
+}
 
 /// 医療費通知情報: visible from the 11th of the second month after the visit month
 /// (Sep → Nov 11). December visits come early, on Feb 9 of the next year, so they are there
@@ -68,6 +77,15 @@ mod tests {
 
     fn ym(y: i32, m: u32) -> YearMonth {
         YearMonth::new(y, m).unwrap()
+    }
+
+    #[test]
+    fn claim_months_leave_room_for_publication() {
+        assert_eq!(claim_month(ym(9999, 10)), Ok(ym(9999, 10)));
+        assert_eq!(
+            claim_month(ym(9999, 12)),
+            Err(PeriodError::TooLateForClaim("9999-12".into()))
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-use crate::period::{MonthRange, YearMonth};
+use crate::period::{MonthRange, PeriodError, YearMonth};
 use chrono::NaiveDate;
 
 /// How many months the main views keep: 3 years, counted in whole months ending with today's
@@ -10,6 +10,19 @@ pub fn retention_window(today: NaiveDate) -> MonthRange {
     let this_month = YearMonth::of(today);
     MonthRange::new(this_month.add_months(-(RETENTION_MONTHS - 1)), this_month)
         .expect("window is ordered")
+}
+
+/// A period a person asked for, refused when it spans more months than Karte keeps (a longer
+/// one shows nothing more, and only costs the server work).
+pub fn within_retention_span(range: MonthRange) -> Result<MonthRange, PeriodError> {
+    let max = RETENTION_MONTHS.unsigned_abs() as usize;
+    if range.len() > max {
+        return Err(PeriodError::TooLong {
+            months: range.len(),
+            max,
+        });
+    }
+    Ok(range)
 }
 
 /// Whether a record of `month` still belongs in the main views. Future months count as inside
@@ -35,6 +48,20 @@ mod tests {
         assert_eq!(w.len(), 36);
         assert!(within_retention(YearMonth::new(2022, 3).unwrap(), today));
         assert!(!within_retention(YearMonth::new(2022, 2).unwrap(), today));
+    }
+
+    #[test]
+    fn periods_longer_than_kept_are_refused() {
+        let ok = MonthRange::parse("2023-01", "2025-12").unwrap();
+        assert_eq!(within_retention_span(ok), Ok(ok));
+        let long = MonthRange::parse("1900-01", "9999-10").unwrap();
+        assert_eq!(
+            within_retention_span(long),
+            Err(PeriodError::TooLong {
+                months: 97_198,
+                max: 36
+            })
+        );
     }
 
     proptest! {

@@ -76,16 +76,17 @@ pub async fn my_drugs(
         Ok(m) => m,
         Err(e) => return error_response(&e),
     };
+    let bad_cursor = || {
+        problem(
+            StatusCode::BAD_REQUEST,
+            "bad_cursor",
+            "cursor: use the next_cursor of the previous page",
+        )
+    };
     let offset = match q.cursor.as_deref().map(decode_cursor) {
         None => 0,
         Some(Some(o)) => o,
-        Some(None) => {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "bad_cursor",
-                "cursor: use the next_cursor of the previous page",
-            )
-        }
+        Some(None) => return bad_cursor(),
     };
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     // The first page of a listing is the view that goes to the access log.
@@ -96,11 +97,14 @@ pub async fn my_drugs(
             Ok(v) => v,
             Err(e) => return error_response(&e),
         };
+    // A cursor we wrote points inside the listing (or at its end); anything else is crafted.
+    if offset > all.len() {
+        return bad_cursor();
+    }
     let viewing = person.to_string();
-    let page = all
-        .get(offset.min(all.len())..(offset + limit).min(all.len()))
-        .unwrap_or_default();
-    let next = (offset + limit < all.len()).then(|| encode_cursor(offset + limit));
+    let end = offset.saturating_add(limit).min(all.len());
+    let page = all.get(offset..end).unwrap_or_default();
+    let next = (end < all.len()).then(|| encode_cursor(end));
     HttpResponse::Ok().json(DrugsPage {
         person_id: &viewing,
         from: period.days.map_or_else(

@@ -1,17 +1,21 @@
 //! `POST /api/v1/import[?format=json|cda|mynaportal-csv]`: one batch per request body.
 //!
 //! 201 imported, 200 already imported (nothing changed), 400 with file/line/field when the
-//! input is wrong (nothing written), 401 without a valid client credential, 413 when too large.
+//! input is wrong (nothing written), 401 without a valid client credential (answered from the
+//! headers, before any of the body is read), 413 when too large (the format's own cap when
+//! `format` is given, else 16 MiB), 429 past two uploads in flight per client.
 
 use crate::audit;
 use crate::db::Db;
-use crate::import::ImportFormat;
+use crate::import::{ImportBatch, ImportError, ImportFormat};
 use crate::records::import::ImportOutcome;
-use crate::service::import::{import_bytes, ImportRunError, MAX_IMPORT_BYTES};
-use crate::settings::ImportClients;
+use crate::service::import::{parse_bytes, store_parsed, ImportRunError, MAX_IMPORT_BYTES};
+use crate::settings::{ImportClient, ImportClients};
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 #[derive(Deserialize)]
 pub struct ImportQuery {
@@ -53,22 +57,143 @@ fn error(
 }
 
 /// The client named by a valid `Authorization: Bearer …`, if any.
-fn authenticate<'a>(req: &HttpRequest, clients: &'a ImportClients) -> Option<&'a str> {
+fn authenticate<'a>(req: &HttpRequest, clients: &'a ImportClients) -> Option<&'a ImportClient> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let token = value.strip_prefix("Bearer ")?;
     clients.client_for(token)
 }
 
+/// How many uploads one client may have in flight at once.
+pub const UPLOADS_PER_CLIENT: usize = 2;
+
+/// Uploads in flight per client: a client past [`UPLOADS_PER_CLIENT`] gets 429, so one client
+/// cannot hold every worker and megabytes of memory at once.
+#[derive(Debug, Default)]
+pub struct UploadSlots(Mutex<HashMap<String, usize>>);
+
+/// One upload in flight; the slot is given back when it is dropped.
+struct Slot<'a> {
+    slots: &'a UploadSlots,
+    client: String,
+}
+
+impl UploadSlots {
+    fn take(&self, client: &str) -> Option<Slot<'_>> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let n = map.entry(client.to_owned()).or_default();
+        if *n >= UPLOADS_PER_CLIENT {
+            return None;
+        }
+        *n += 1;
+        Some(Slot {
+            slots: self,
+            client: client.to_owned(),
+        })
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        let mut map = self.slots.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = map.get_mut(&self.client) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                map.remove(&self.client);
+            }
+        }
+    }
+}
+
+/// The body, read only after the client is known and only up to `cap` bytes (an announced
+/// `Content-Length` over the cap is refused before reading anything).
+async fn read_body(
+    req: &HttpRequest,
+    payload: web::Payload,
+    cap: usize,
+) -> Result<web::Bytes, HttpResponse> {
+    use actix_web::http::StatusCode;
+    let too_large = || {
+        error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the body is larger than {cap} bytes; split the batch"),
+        )
+    };
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > cap as u64) {
+        return Err(too_large());
+    }
+    match payload.to_bytes_limited(cap).await {
+        Ok(Ok(body)) => Ok(body),
+        Ok(Err(_)) => Err(error(
+            StatusCode::BAD_REQUEST,
+            "incomplete_body",
+            "the body did not arrive whole; send it again",
+        )),
+        Err(_) => Err(too_large()),
+    }
+}
+
+/// Why a client limited to some insurers may not send this batch: a person without a card,
+/// or with a card (or an insurer entry) of an insurer outside its list. Nothing is stored then.
+fn out_of_scope(client: &ImportClient, batch: &ImportBatch) -> Option<ImportError> {
+    if !client.is_scoped() {
+        return None;
+    }
+    let refuse =
+        |field: String, message: String| Some(ImportError::new("upload", None, &field, message));
+    for (i, p) in batch.people.iter().enumerate() {
+        match &p.person.card {
+            None => {
+                return refuse(
+                    format!("people[{i}].card"),
+                    "this client may send only people whose card it issued; the card is missing"
+                        .into(),
+                )
+            }
+            Some(card) if !client.may_import_for(card.insurer().as_str()) => {
+                return refuse(
+                    format!("people[{i}].card.insurer_number"),
+                    format!(
+                        "{} is not an insurer this client imports for",
+                        card.insurer().as_str()
+                    ),
+                )
+            }
+            Some(_) => {}
+        }
+    }
+    for (i, insurer) in batch.insurers.iter().enumerate() {
+        if !client.may_import_for(insurer.number.as_str()) {
+            return refuse(
+                format!("insurers[{i}].number"),
+                format!(
+                    "{} is not an insurer this client imports for",
+                    insurer.number.as_str()
+                ),
+            );
+        }
+    }
+    None
+}
+
+/// Authenticates from the headers alone, then reads the body: nobody without a credential
+/// makes the server read (or hold) a byte of theirs.
 #[post("/import")]
 pub async fn import(
     req: HttpRequest,
     query: web::Query<ImportQuery>,
-    body: web::Bytes,
+    payload: web::Payload,
     db: web::Data<Db>,
     clients: web::Data<ImportClients>,
+    slots: web::Data<UploadSlots>,
 ) -> HttpResponse {
     use actix_web::http::StatusCode;
-    let Some(client) = authenticate(&req, &clients) else {
+    let Some(account) = authenticate(&req, &clients) else {
         return HttpResponse::Unauthorized()
             .insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"karte-import\""))
             .json(ErrorBody {
@@ -78,9 +203,36 @@ pub async fn import(
                 },
             });
     };
+    let client = account.name();
+    let Some(_slot) = slots.take(client) else {
+        return HttpResponse::TooManyRequests()
+            .insert_header((header::RETRY_AFTER, "5"))
+            .json(ErrorBody {
+                error: ErrorDetail {
+                    code: "too_many_uploads",
+                    message: format!(
+                        "at most {UPLOADS_PER_CLIENT} uploads at once per client; wait for one to finish"
+                    ),
+                },
+            });
+    };
+    let cap = query
+        .format
+        .map_or(MAX_IMPORT_BYTES, ImportFormat::max_bytes);
+    let body = match read_body(&req, payload, cap).await {
+        Ok(b) => b,
+        Err(res) => return res,
+    };
     tracing::info!(client, bytes = body.len(), "import upload");
     let source = format!("api:{client}");
-    match import_bytes(&db, query.format, "upload", &body, None, &source).await {
+    let parsed = parse_bytes(query.format, "upload", &body, None).and_then(|batch| {
+        out_of_scope(account, &batch).map_or(Ok(batch), |why| Err(ImportRunError::Invalid(why)))
+    });
+    let stored = match parsed {
+        Ok(batch) => store_parsed(&db, batch, "upload", &source).await,
+        Err(e) => Err(e),
+    };
+    match stored {
         Ok(report) => {
             if let ImportOutcome::Imported { people, lines } = &report.outcome {
                 for person in people {
@@ -130,9 +282,4 @@ pub async fn import(
             )
         }
     }
-}
-
-/// The body limit for imports (the default 256 KiB is far too small for a batch).
-pub fn payload_config() -> web::PayloadConfig {
-    web::PayloadConfig::new(MAX_IMPORT_BYTES)
 }

@@ -31,3 +31,12 @@ pub fn error_response(e: &AppError) -> HttpResponse {
         ),
     }
 }
+
+/// Query strings the API cannot read answer with problem JSON like every other API error
+/// (actix's default is a plain-text 400).
+pub fn query_config() -> actix_web::web::QueryConfig {
+    actix_web::web::QueryConfig::default().error_handler(|err, _req| {
+        let res = problem(StatusCode::BAD_REQUEST, "bad_query", &err.to_string());
+        actix_web::error::InternalError::from_response(err, res).into()
+    })
+}

@@ -18,6 +18,40 @@ pub fn check(enabled: bool, addr: SocketAddr) -> Result<bool, DevLoginOnPublicAd
     Ok(enabled)
 }
 
+/// Headers a reverse proxy adds. A request carrying any of them came through a proxy, so it may
+/// come from anywhere: the dev sign-in (and its people list) is refused then, whatever the
+/// listen address.
+const FORWARDING_HEADERS: [&str; 5] = [
+    "forwarded",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "x-real-ip",
+];
+
+/// The routes that exist only for the dev sign-in.
+const DEV_ONLY: [&str; 2] = ["/auth/dev", "/fn/people"];
+
+pub fn forwarded(headers: &actix_web::http::header::HeaderMap) -> bool {
+    FORWARDING_HEADERS.iter().any(|h| headers.contains_key(*h))
+}
+
+/// Middleware: the dev-only routes answer 404 to a forwarded request.
+pub async fn refuse_forwarded(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<
+    actix_web::dev::ServiceResponse<actix_web::body::EitherBody<impl actix_web::body::MessageBody>>,
+    actix_web::Error,
+> {
+    if DEV_ONLY.contains(&req.path()) && forwarded(req.headers()) {
+        tracing::warn!("dev sign-in refused: the request came through a proxy");
+        let res = actix_web::HttpResponse::NotFound().finish();
+        return Ok(req.into_response(res).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

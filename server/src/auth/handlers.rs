@@ -28,14 +28,6 @@ fn signin_error(code: &str) -> HttpResponse {
     redirect(&format!("/signin?error={code}"))
 }
 
-/// Only same-site paths are followed after sign-in.
-fn safe_return(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/".to_owned(),
-    }
-}
-
 /// Starts a session for the account (a new id every time: rotation at sign-in) and ends the
 /// one the browser came with, if any.
 async fn sign_in(
@@ -89,6 +81,7 @@ pub async fn login(
     q: web::Query<LoginQuery>,
     db: web::Data<Db>,
     state: web::Data<AuthState>,
+    origin: web::Data<crate::origin::PublicOrigin>,
 ) -> HttpResponse {
     if !state.oidc.enabled() {
         return signin_error("not_configured");
@@ -100,13 +93,22 @@ pub async fn login(
             return signin_error("provider");
         }
     };
+    // Requests never finished expire here: every new one sweeps the stale ones.
+    let swept = with_pool!(db.get_ref(), pool => sqlx::query("DELETE FROM login_states WHERE created_at < $1")
+        .bind(Utc::now() - LOGIN_TTL)
+        .execute(pool)
+        .await
+        .map(|_| ()));
+    if let Err(e) = swept {
+        tracing::warn!(error = %e, "login state sweep failed");
+    }
     let stored = with_pool!(db.get_ref(), pool => sqlx::query(
         "INSERT INTO login_states (state_hash, nonce, pkce, return_to, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(session::hash(&request.state))
     .bind(&request.nonce)
     .bind(&request.pkce_verifier)
-    .bind(safe_return(q.next.as_deref()))
+    .bind(origin.local_path(q.next.as_deref()))
     .bind(Utc::now())
     .execute(pool)
     .await
@@ -168,13 +170,23 @@ pub async fn callback(
             signin_error(why)
         }
     };
+    // Only a callback for a sign-in we started is audited: junk calls (no state, or not
+    // ours) are refused without writing to the insert-only log.
+    let pending = match q.state.as_deref() {
+        Some(st) => take_login_state(&db, st).await,
+        None => None,
+    };
+    let Some(pending) = pending else {
+        return signin_error(if q.error.is_some() {
+            "cancelled"
+        } else {
+            "state"
+        });
+    };
     if q.error.is_some() {
         return failed("cancelled").await;
     }
-    let (Some(code), Some(st)) = (q.code.clone(), q.state.clone()) else {
-        return failed("state").await;
-    };
-    let Some(pending) = take_login_state(&db, &st).await else {
+    let Some(code) = q.code.clone() else {
         return failed("state").await;
     };
     let identity = match state.oidc.finish(code, pending.pkce, pending.nonce).await {

@@ -11,9 +11,6 @@ use sha2::{Digest, Sha256};
 
 pub const COOKIE: &str = "__Host-karte_session";
 
-/// Only touch `last_seen_at` when it is this old: one write a minute per session, not one a request.
-const TOUCH_AFTER: Duration = Duration::seconds(60);
-
 #[derive(Debug, Clone, Copy)]
 pub struct Timeouts {
     pub idle: Duration,
@@ -129,16 +126,10 @@ pub async fn load(
         delete(db, &session.id_hash).await?;
         return Ok(None);
     }
-    if now - session.last_seen_at >= TOUCH_AFTER {
-        with_pool!(db, pool => {
-            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
-                .bind(now)
-                .bind(&session.id_hash)
-                .execute(pool)
-                .await?;
-        });
-        session.last_seen_at = now;
-    }
+    // Every request counts as activity, so the idle limit runs from the last request exactly
+    // (one small write per signed-in request).
+    touch(db, &session.id_hash, now).await?;
+    session.last_seen_at = now;
     Ok(Some(session))
 }
 

@@ -25,7 +25,23 @@ pub struct CsvPerson {
     pub insurer_name: Option<String>,
 }
 
+/// A cell a spreadsheet would read as a formula (`= + - @`, or TAB/CR before one) gets a
+/// leading `'`, so opening the file never runs anything. Our own amounts ("-1,000") stay as
+/// they are: a plain number is no formula.
+fn neutralise(value: &str) -> std::borrow::Cow<'_, str> {
+    let risky = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = value.strip_prefix('-').is_some_and(|rest| {
+        !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || c == ',')
+    });
+    if risky && !number {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
 fn field(out: &mut String, value: &str) {
+    let value = &*neutralise(value);
     if value.contains([',', '"', '\r', '\n']) {
         out.push('"');
         out.push_str(&value.replace('"', "\"\""));
@@ -185,6 +201,28 @@ mod tests {
         );
         let expected = String::from_utf8(original).unwrap();
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        let mut out = String::new();
+        line(
+            &mut out,
+            &[
+                "=HYPERLINK(\"http://evil.example\")",
+                "+1",
+                "@SUM(A1)",
+                "\t=1",
+                "\r=1",
+                "-1+1",
+                "-1,000",
+                "山田",
+            ],
+        );
+        assert_eq!(
+            out,
+            "\"'=HYPERLINK(\"\"http://evil.example\"\")\",'+1,'@SUM(A1),'\t=1,\"'\r=1\",'-1+1,\"-1,000\",山田\r\n"
+        );
     }
 
     #[test]

@@ -369,6 +369,8 @@ impl Parser<'_> {
                     format!("{value:?} is not a month like 2025年1月"),
                 )
             })?;
+            let month = domain::visibility::claim_month(month)
+                .map_err(|e| self.err(line, key, e.to_string()))?;
             *open = Some(OpenRecord {
                 line,
                 month,
@@ -805,6 +807,16 @@ mod tests {
         let e = parse("broken.csv", broken.as_bytes(), &ParseOptions::default()).unwrap_err();
         assert_eq!((e.at.field.as_str(), e.at.line), (KEY_TOTAL, Some(line)));
         assert!(e.message.contains("\"2,760\""), "{e}");
+    }
+
+    #[test]
+    fn a_month_too_late_to_publish_names_the_field() {
+        let text = String::from_utf8(fixture("mynaportal-a.csv"))
+            .unwrap()
+            .replacen("診療年月,2025年1月", "診療年月,9999年12月", 1);
+        let e = parse("late.csv", text.as_bytes(), &ParseOptions::default()).unwrap_err();
+        assert_eq!((e.at.field.as_str(), e.at.line), (KEY_MONTH, Some(31)));
+        assert!(e.to_string().contains("9999-12"), "{e}");
     }
 
     #[test]

@@ -277,15 +277,11 @@ fn value_text(lang: Lang, result: &domain::checkups::CheckupResult) -> String {
             unit,
             out_of_range,
         } => {
-            let prefix = match out_of_range {
-                Some(RangeFlag::Above) => "> ",
-                Some(RangeFlag::Below) => "< ",
-                None => "",
-            };
+            let shown = RangeFlag::show(*out_of_range, value);
             if unit.is_empty() {
-                format!("{prefix}{value}")
+                shown
             } else {
-                format!("{prefix}{value} {unit}")
+                format!("{shown} {unit}")
             }
         }
         // The answer in words (as the page shows it), else what the file said, else the code.
@@ -956,6 +952,28 @@ mod tests {
         summarize, DeductionChoice, DeductionLine, FormCategory, LineOrigin, NoticeKey,
     };
     use domain::expenses::ServiceCategory;
+
+    #[test]
+    fn beyond_range_values_read_as_on_the_page() {
+        // The page's cell text comes from the same `RangeFlag::show`.
+        let result = |flag| domain::checkups::CheckupResult {
+            code: domain::checkups::ItemCode::parse("3D046000001906202").unwrap(),
+            value: CheckupValue::Numeric {
+                value: domain::checkups::Decimal::parse("120").unwrap(),
+                unit: "mg/dL".into(),
+                out_of_range: flag,
+            },
+        };
+        assert_eq!(
+            value_text(Lang::Ja, &result(Some(RangeFlag::Above))),
+            "≧120 mg/dL"
+        );
+        assert_eq!(
+            value_text(Lang::En, &result(Some(RangeFlag::Below))),
+            "≦120 mg/dL"
+        );
+        assert_eq!(value_text(Lang::Ja, &result(None)), "120 mg/dL");
+    }
 
     fn line(who: &str, payee: &str, paid: i64, reimbursed: i64, by_hand: bool) -> DeductionLine {
         let month = YearMonth::new(2025, 3).unwrap();

@@ -20,7 +20,7 @@ use app::record::PersonHeader;
 use app::services::{BoxFuture, DeductionWorkbench};
 use chrono::{Datelike, NaiveDate};
 use domain::access::AccessKind;
-use domain::deduction::form::{FormError, AMOUNT_MAX};
+use domain::deduction::form::{FormError, AMOUNT_MAX, INCOME_MAX};
 use domain::deduction::year::check_move;
 use domain::deduction::{FormCategory, NoticeKey, TaxYear};
 use domain::money::Yen;
@@ -284,7 +284,12 @@ fn parse_edit(field: &dyn Fn(&str) -> String, year: TaxYear) -> Result<Edit, &'s
             }
             Target::Manual(_) => return Err("line"),
         },
-        "income" => Edit::Income(Yen::parse(&field("income")).map_err(|_| "amount")?),
+        "income" => Edit::Income(
+            Yen::parse(&field("income"))
+                .ok()
+                .filter(|y| *y >= Yen::ZERO && *y <= INCOME_MAX)
+                .ok_or("amount")?,
+        ),
         _ => return Err("line"),
     })
 }

@@ -2,12 +2,15 @@
 //! Shared by `karte import` and `POST /api/v1/import`.
 
 use crate::db::Db;
-use crate::import::{parse_any, ImportError, ImportFormat, ImportWarning, ParseOptions};
+use crate::import::{
+    parse_any, ImportBatch, ImportError, ImportFormat, ImportWarning, ParseOptions,
+};
 use crate::records::import::{store_batch, ImportOutcome, StoreError};
 use domain::people::PersonId;
 
-/// Largest input accepted from a file or an upload.
-pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+/// Largest input accepted from a file or an upload: the largest any format takes (a JSON
+/// batch); each format's parser has its own, smaller or equal, cap.
+pub const MAX_IMPORT_BYTES: usize = crate::import::json::MAX_BYTES;
 
 #[derive(Debug)]
 pub struct ImportReport {
@@ -48,12 +51,37 @@ pub async fn import_bytes(
     person: Option<PersonId>,
     source: &str,
 ) -> Result<ImportReport, ImportRunError> {
+    let batch = parse_bytes(format, file_name, bytes, person)?;
+    store_parsed(db, batch, file_name, source).await
+}
+
+/// The parse half of [`import_bytes`], for callers that check the batch before storing it.
+pub fn parse_bytes(
+    format: Option<ImportFormat>,
+    file_name: &str,
+    bytes: &[u8],
+    person: Option<PersonId>,
+) -> Result<ImportBatch, ImportRunError> {
     if bytes.len() > MAX_IMPORT_BYTES {
         return Err(ImportRunError::TooLarge {
             file: file_name.to_owned(),
         });
     }
-    let batch = parse_any(format, file_name, bytes, &ParseOptions { person })?;
+    Ok(parse_any(
+        format,
+        file_name,
+        bytes,
+        &ParseOptions { person },
+    )?)
+}
+
+/// The store half of [`import_bytes`]: the whole batch, or nothing.
+pub async fn store_parsed(
+    db: &Db,
+    batch: ImportBatch,
+    file_name: &str,
+    source: &str,
+) -> Result<ImportReport, ImportRunError> {
     let batch_id = batch.batch_id.to_string();
     let format = batch.format;
     let warnings = batch.warnings.clone();

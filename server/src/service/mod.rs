@@ -59,7 +59,10 @@ fn bound(raw: &str) -> Result<(YearMonth, Option<chrono::NaiveDate>), AppError> 
         let day = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
             AppError::BadInput(format!("{raw:?} is not a day; write it as YYYY-MM-DD"))
         })?;
-        return Ok((YearMonth::of(day), Some(day)));
+        // A day goes through the month's checks too (0001-01-01 is a date, not a month we keep).
+        let month =
+            YearMonth::of_checked(day).map_err(|e| AppError::BadInput(format!("from/to: {e}")))?;
+        return Ok((month, Some(day)));
     }
     YearMonth::parse(raw)
         .map(|m| (m, None))
@@ -82,8 +85,9 @@ pub fn period_with_days(
             Some(raw) => bound(raw)?,
             None => (window.to(), None),
         };
-        let months =
-            MonthRange::new(from, to).map_err(|e| AppError::BadInput(format!("from/to: {e}")))?;
+        let months = MonthRange::new(from, to)
+            .and_then(domain::visibility::within_retention_span)
+            .map_err(|e| AppError::BadInput(format!("from/to: {e}")))?;
         let days = if from_day.is_some() || to_day.is_some() {
             let first = from_day.unwrap_or_else(|| from.first_day());
             let last = to_day.unwrap_or_else(|| to.last_day());
@@ -222,6 +226,69 @@ mod tests {
         assert_eq!(days.to(), NaiveDate::from_ymd_opt(2025, 6, 30).unwrap());
         assert!(!p.contains(NaiveDate::from_ymd_opt(2025, 4, 14).unwrap()));
         assert!(p.contains(NaiveDate::from_ymd_opt(2025, 4, 15).unwrap()));
+    }
+
+    #[test]
+    fn far_and_ancient_bounds_are_bad_input_not_panics() {
+        for (f, t) in [
+            (None, Some("9999-12")),
+            (Some("0001-01-01"), Some("0001-02-01")),
+            (Some("1900-01"), Some("9999-10")),
+            (Some("9999-12-31"), None),
+        ] {
+            let err = period_with_days(&q(f, t), today(), Preset::Last3Months).unwrap_err();
+            assert!(
+                matches!(err, AppError::BadInput(_)),
+                "{f:?}..{t:?}: {err:?}"
+            );
+        }
+        let err =
+            period_with_days(&q(None, Some("9999-12")), today(), Preset::Last3Months).unwrap_err();
+        assert!(err.to_string().contains("at most 36"), "{err}");
+    }
+
+    /// A bound as a person or a script might type it: mostly month- and day-shaped text with
+    /// any digits, sometimes anything at all.
+    fn bound_text() -> impl proptest::strategy::Strategy<Value = Option<String>> {
+        use proptest::prelude::*;
+        proptest::option::of(prop_oneof![
+            "[0-9]{4}-[0-9]{1,2}",
+            "[0-9]{4}-[0-9]{2}-[0-9]{2}",
+            "(0001|1899|1900|2026|9998|9999)-(01|02|11|12)(-(01|28|29|30|31))?",
+            any::<String>(),
+        ])
+    }
+
+    proptest::proptest! {
+        /// Every query string gives a period or a 400 with a reason — never a panic — and any
+        /// period it gives can be walked month by month and day by day.
+        #[test]
+        fn any_query_is_a_period_or_bad_input(
+            from in bound_text(),
+            to in bound_text(),
+            preset in proptest::option::of("[a-z_0-9]{0,16}"),
+            days in 0i64..80_000,
+        ) {
+            let today = NaiveDate::from_ymd_opt(1950, 1, 1).unwrap() + chrono::Duration::days(days);
+            let query = PeriodQuery { preset, from, to };
+            match period_with_days(&query, today, Preset::Last3Months) {
+                Ok(p) => {
+                    proptest::prop_assert!(p.months.len() <= 36);
+                    let span = p.months.to_date_range();
+                    proptest::prop_assert!(span.days() > 0);
+                    for month in p.months {
+                        let _ = (month.next(), month.prev(), month.last_day());
+                        let _ = domain::visibility::expense_visible_from(month);
+                        let _ = domain::visibility::drug_visible_from(month, None);
+                    }
+                    if let Some(days) = p.days {
+                        proptest::prop_assert!(p.contains(days.from()) && p.contains(days.to()));
+                    }
+                }
+                Err(AppError::BadInput(why)) => proptest::prop_assert!(!why.is_empty()),
+                Err(other) => proptest::prop_assert!(false, "{other:?}"),
+            }
+        }
     }
 
     #[test]

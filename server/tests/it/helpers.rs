@@ -69,6 +69,12 @@ impl TestDb {
         // database can take more than a second; tests that need the 503 set their own.
         settings.db_timeout_secs = 10;
         settings.site_root = site_root();
+        // Budgets no ordinary test reaches; the rate-limit tests set their own.
+        settings.rate_limits = server::rate_limit::RateLimits {
+            auth_per_minute: 100_000,
+            import_per_minute: 100_000,
+            export_per_minute: 100_000,
+        };
         // The dev sign-in (loopback only) lets tests sign in as a demo person.
         settings.auth.dev_login = true;
         let pg_name = match backend {

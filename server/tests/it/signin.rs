@@ -12,13 +12,13 @@ const CLIENT_ID: &str = "karte-test";
 const CLIENT_SECRET: &str = "karte-test-secret-0123456789abcdefghijkl";
 
 /// The test identity provider, stopped when dropped.
-struct Provider {
-    issuer: String,
+pub(crate) struct Provider {
+    pub(crate) issuer: String,
     child: Child,
 }
 
 impl Provider {
-    fn start() -> Self {
+    pub(crate) fn start() -> Self {
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../e2e/oidc/provider.mjs");
         let mut child = Command::new("node")
             .arg(script)
@@ -127,7 +127,7 @@ fn browse(jar: &mut Jar, mut url: String, stop: impl Fn(&str) -> bool) -> (Strin
     panic!("too many redirects");
 }
 
-fn app_with(provider: &Provider) -> TestApp {
+pub(crate) fn app_with(provider: &Provider) -> TestApp {
     let mut db = TestDb::new(Backend::Sqlite);
     db.settings.auth.oidc_issuer = Some(provider.issuer.clone());
     db.settings.auth.oidc_client_id = CLIENT_ID.into();

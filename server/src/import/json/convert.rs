@@ -109,6 +109,12 @@ impl Converter<'_> {
         YearMonth::parse(&s).map_err(|e| self.err(path, e.to_string()))
     }
 
+    /// A 診療年月 ([`domain::visibility::claim_month`]: its publication must be datable).
+    fn claim_month(&self, leaf: &Leaf, path: &str) -> Res<YearMonth> {
+        domain::visibility::claim_month(self.month(leaf, path)?)
+            .map_err(|e| self.err(path, e.to_string()))
+    }
+
     fn uint(&self, leaf: &Leaf, path: &str) -> Res<u64> {
         match leaf {
             Leaf::Number(n) => n
@@ -325,7 +331,7 @@ impl Converter<'_> {
             person: owner.clone(),
             institution: InstitutionId::parse(&self.text(&w.institution_id, &inst_path)?)
                 .map_err(|e| self.err(&inst_path, e.to_string()))?,
-            service_month: self.month(&w.service_month, &join(path, "service_month"))?,
+            service_month: self.claim_month(&w.service_month, &join(path, "service_month"))?,
             receipt: self.receipt(&w, path, default)?,
             accepted_on: self.date(&w.accepted_on, &join(path, "accepted_on"))?,
             sequence: self.uint(&w.sequence, &join(path, "sequence"))?,

@@ -166,6 +166,13 @@ fn errors_name_the_json_path() {
 
     let e = example_with(|v| v["format_version"] = 2.into()).unwrap_err();
     assert_eq!(e.at.field, "format_version");
+
+    // 9999-12 is a month, but its publication (two months on) is not; no panic.
+    let e = example_with(|v| {
+        v["people"][0]["expenses"][0]["claim"]["service_month"] = "9999-12".into()
+    })
+    .unwrap_err();
+    assert_eq!(e.at.field, "people[0].expenses[0].claim.service_month");
 }
 
 #[test]

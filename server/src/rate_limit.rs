@@ -1,0 +1,270 @@
+//! Rate limits: an in-process token bucket per (kind of route, client address) and per
+//! (kind of route, signed-in account). Sign-in routes, the import API and the exports (PDF,
+//! CSV, xlsx) each have their own budget; past it the answer is 429 with `Retry-After`.
+//!
+//! The client address is the TCP peer (a forwarding header can be forged, so it is not read);
+//! behind a reverse proxy every request shares the proxy's address, and the per-account
+//! budget is the one that tells people apart.
+
+use crate::auth::Principal;
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpResponse};
+use app::i18n::{Lang, Msg};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Requests per minute each client may make, per kind of route (a burst of the same size).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Args)]
+pub struct RateLimits {
+    /// Requests per minute to `/auth/…` per client address and per account.
+    #[arg(
+        long,
+        global = true,
+        env = "KARTE_RATE_AUTH_PER_MINUTE",
+        default_value_t = 30
+    )]
+    pub auth_per_minute: u32,
+    /// Requests per minute to `POST /api/v1/import` per client address.
+    #[arg(
+        long,
+        global = true,
+        env = "KARTE_RATE_IMPORT_PER_MINUTE",
+        default_value_t = 60
+    )]
+    pub import_per_minute: u32,
+    /// Exports (PDF, CSV, xlsx) per minute per client address and per account.
+    #[arg(
+        long,
+        global = true,
+        env = "KARTE_RATE_EXPORT_PER_MINUTE",
+        default_value_t = 20
+    )]
+    pub export_per_minute: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self {
+            auth_per_minute: 30,
+            import_per_minute: 60,
+            export_per_minute: 20,
+        }
+    }
+}
+
+/// The kinds of route with a budget of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Auth,
+    Import,
+    Export,
+}
+
+impl Scope {
+    /// The budgeted kind a path belongs to, if any.
+    pub fn of(path: &str) -> Option<Self> {
+        if path.starts_with("/auth/") {
+            Some(Self::Auth)
+        } else if path == "/api/v1/import" {
+            Some(Self::Import)
+        } else if path.starts_with("/api/v1/me/")
+            && (path.ends_with("/pdf") || path.starts_with("/api/v1/me/deduction/"))
+        {
+            Some(Self::Export)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+/// Buckets beyond this many are swept of the full (idle) ones, so memory stays bounded.
+const SWEEP_ABOVE: usize = 10_000;
+
+#[derive(Debug)]
+pub struct RateLimiter {
+    limits: RateLimits,
+    buckets: Mutex<HashMap<(Scope, String), Bucket>>,
+}
+
+impl RateLimiter {
+    pub fn new(limits: RateLimits) -> Self {
+        Self {
+            limits,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn per_minute(&self, scope: Scope) -> f64 {
+        f64::from(match scope {
+            Scope::Auth => self.limits.auth_per_minute,
+            Scope::Import => self.limits.import_per_minute,
+            Scope::Export => self.limits.export_per_minute,
+        })
+        .max(1.0)
+    }
+
+    /// Takes one request from each key's bucket, or says how long until all have one again
+    /// (nothing is taken then).
+    pub fn check(&self, scope: Scope, keys: &[String], now: Instant) -> Result<(), Duration> {
+        let capacity = self.per_minute(scope);
+        let per_sec = capacity / 60.0;
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        if buckets.len() > SWEEP_ABOVE {
+            buckets.retain(|(s, _), b| {
+                let cap = self.per_minute(*s);
+                b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * cap / 60.0 < cap
+            });
+        }
+        let mut wait = 0.0f64;
+        let mut refreshed = Vec::with_capacity(keys.len());
+        for key in keys {
+            let b = buckets
+                .get(&(scope, key.clone()))
+                .copied()
+                .unwrap_or(Bucket {
+                    tokens: capacity,
+                    at: now,
+                });
+            let elapsed = now.saturating_duration_since(b.at).as_secs_f64();
+            let tokens = (b.tokens + elapsed * per_sec).min(capacity);
+            if tokens < 1.0 {
+                wait = wait.max((1.0 - tokens) / per_sec);
+            }
+            refreshed.push((key, tokens));
+        }
+        if wait > 0.0 {
+            return Err(Duration::from_secs_f64(wait.ceil().max(1.0)));
+        }
+        for (key, tokens) in refreshed {
+            buckets.insert(
+                (scope, key.clone()),
+                Bucket {
+                    tokens: tokens - 1.0,
+                    at: now,
+                },
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Middleware: budgets `/auth/…`, the import API and the exports. Sits inside the principal
+/// middleware, so a signed-in account is known.
+pub async fn limit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let scope = Scope::of(req.path());
+    let limiter = req.app_data::<actix_web::web::Data<RateLimiter>>().cloned();
+    let (Some(scope), Some(limiter)) = (scope, limiter) else {
+        return Ok(next.call(req).await?.map_into_left_body());
+    };
+    let mut keys = Vec::with_capacity(2);
+    if let Some(peer) = req.peer_addr() {
+        keys.push(format!("ip:{}", peer.ip()));
+    }
+    if let Some(account) = req
+        .extensions()
+        .get::<Principal>()
+        .map(|p| p.account_id().to_owned())
+    {
+        keys.push(format!("account:{account}"));
+    }
+    match limiter.check(scope, &keys, Instant::now()) {
+        Ok(()) => Ok(next.call(req).await?.map_into_left_body()),
+        Err(wait) => {
+            tracing::warn!(?scope, "rate limit reached");
+            let secs = wait.as_secs().to_string();
+            let said = |lang: Lang| lang.t(Msg::ErrorTooManyRequests);
+            let text = format!("{} {}", said(Lang::Ja), said(Lang::En));
+            let mut res = HttpResponse::TooManyRequests();
+            res.insert_header((header::RETRY_AFTER, secs));
+            let res = if req.path().starts_with("/api/") {
+                res.json(serde_json::json!({
+                    "error": { "code": "too_many_requests", "message": text }
+                }))
+            } else {
+                res.content_type("text/plain; charset=utf-8").body(text)
+            };
+            Ok(req.into_response(res).map_into_right_body())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(k: &[&str]) -> Vec<String> {
+        k.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn paths_fall_in_their_budget() {
+        assert_eq!(Scope::of("/auth/callback"), Some(Scope::Auth));
+        assert_eq!(Scope::of("/api/v1/import"), Some(Scope::Import));
+        assert_eq!(Scope::of("/api/v1/me/drugs/pdf"), Some(Scope::Export));
+        assert_eq!(
+            Scope::of("/api/v1/me/deduction/2025.csv"),
+            Some(Scope::Export)
+        );
+        assert_eq!(Scope::of("/api/v1/me/drugs"), None);
+        assert_eq!(Scope::of("/drugs"), None);
+    }
+
+    #[test]
+    fn a_burst_then_refill_per_key() {
+        let limiter = RateLimiter::new(RateLimits {
+            auth_per_minute: 3,
+            ..RateLimits::default()
+        });
+        let t0 = Instant::now();
+        let a = keys(&["ip:192.0.2.1"]);
+        for _ in 0..3 {
+            assert_eq!(limiter.check(Scope::Auth, &a, t0), Ok(()));
+        }
+        assert_eq!(
+            limiter.check(Scope::Auth, &a, t0),
+            Err(Duration::from_secs(20))
+        );
+        // Another address and another kind of route have budgets of their own.
+        assert_eq!(
+            limiter.check(Scope::Auth, &keys(&["ip:192.0.2.2"]), t0),
+            Ok(())
+        );
+        assert_eq!(limiter.check(Scope::Export, &a, t0), Ok(()));
+        // 20 s later one request more.
+        let t1 = t0 + Duration::from_secs(20);
+        assert_eq!(limiter.check(Scope::Auth, &a, t1), Ok(()));
+        assert!(limiter.check(Scope::Auth, &a, t1).is_err());
+    }
+
+    #[test]
+    fn an_exhausted_account_is_refused_from_any_address() {
+        let limiter = RateLimiter::new(RateLimits {
+            export_per_minute: 2,
+            ..RateLimits::default()
+        });
+        let t0 = Instant::now();
+        assert!(limiter
+            .check(Scope::Export, &keys(&["ip:a", "account:1"]), t0)
+            .is_ok());
+        assert!(limiter
+            .check(Scope::Export, &keys(&["ip:b", "account:1"]), t0)
+            .is_ok());
+        assert!(limiter
+            .check(Scope::Export, &keys(&["ip:c", "account:1"]), t0)
+            .is_err());
+        assert!(limiter.check(Scope::Export, &keys(&["ip:c"]), t0).is_ok());
+    }
+}

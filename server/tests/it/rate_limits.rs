@@ -1,0 +1,144 @@
+//! Rate limits on sign-in, the import API and the exports (429 with Retry-After), junk sign-in
+//! callbacks kept out of the audit log, and stale sign-in requests swept.
+
+use crate::helpers::{Backend, TestApp, TestDb};
+use crate::redirects::block_on_db;
+use crate::signin::{app_with, Provider};
+use server::rate_limit::RateLimits;
+
+fn app(limits: RateLimits, demo: bool) -> TestApp {
+    let mut db = TestDb::new(Backend::Sqlite);
+    db.settings.rate_limits = limits;
+    db.settings.import_clients = Some(
+        "test-insurer=test-import-token-0123456789abcdefghij"
+            .parse()
+            .unwrap(),
+    );
+    TestApp::spawn_with(db, demo)
+}
+
+fn status_and_retry(r: Result<ureq::Response, ureq::Error>) -> (u16, Option<String>) {
+    match r {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => {
+            (r.status(), r.header("retry-after").map(str::to_owned))
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn sign_in_routes_are_limited_and_junk_callbacks_are_not_audited() {
+    let app = app(
+        RateLimits {
+            auth_per_minute: 5,
+            ..RateLimits::default()
+        },
+        false,
+    );
+    for _ in 0..5 {
+        let r = app.get("/auth/callback?state=junk&code=junk");
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.header("location"), Some("/signin?error=state"));
+    }
+    let (status, retry) = status_and_retry(
+        TestApp::agent()
+            .get(&app.url("/auth/callback?state=junk"))
+            .call(),
+    );
+    assert_eq!(status, 429);
+    let secs: u64 = retry.expect("Retry-After").parse().unwrap();
+    assert!((1..=60).contains(&secs), "{secs}");
+    let failures: i64 = block_on_db(&app, |pool| async move {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(
+        failures, 0,
+        "callbacks for states we never issued write nothing"
+    );
+}
+
+#[test]
+fn wrong_import_tokens_meet_a_429() {
+    let app = app(
+        RateLimits {
+            import_per_minute: 3,
+            ..RateLimits::default()
+        },
+        false,
+    );
+    let post = || {
+        status_and_retry(
+            TestApp::agent()
+                .post(&app.url("/api/v1/import"))
+                .set(
+                    "Authorization",
+                    "Bearer wrong-token-wrong-token-wrong-token",
+                )
+                .send_bytes(b"{}"),
+        )
+    };
+    for _ in 0..3 {
+        assert_eq!(post().0, 401);
+    }
+    let (status, retry) = post();
+    assert_eq!(status, 429);
+    assert!(retry.is_some());
+}
+
+#[test]
+fn exports_are_limited_per_account() {
+    let app = app(
+        RateLimits {
+            export_per_minute: 2,
+            ..RateLimits::default()
+        },
+        true,
+    );
+    let cookie = app.dev_sign_in("demo-sato");
+    let get = |path: &str| {
+        status_and_retry(
+            TestApp::agent()
+                .get(&app.url(path))
+                .set("Cookie", &cookie)
+                .call(),
+        )
+    };
+    assert_eq!(get("/api/v1/me/drugs/pdf").0, 200);
+    assert_eq!(get("/api/v1/me/checkups/pdf").0, 200);
+    let (status, retry) = get("/api/v1/me/expenses/pdf");
+    assert_eq!(status, 429);
+    assert!(retry.is_some());
+    // Listing the records is not an export and stays open.
+    assert_eq!(get("/api/v1/me/drugs").0, 200);
+}
+
+#[test]
+fn stale_sign_in_requests_are_swept() {
+    let provider = Provider::start();
+    let app = app_with(&provider);
+    block_on_db(&app, |pool| async move {
+        sqlx::query(
+            "INSERT INTO login_states (state_hash, nonce, pkce, return_to, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind("stale")
+        .bind("n")
+        .bind("p")
+        .bind("/")
+        .bind(chrono::Utc::now() - chrono::Duration::hours(2))
+        .execute(&pool)
+        .await
+        .unwrap();
+    });
+    assert_eq!(app.get("/auth/login").status(), 303);
+    let hashes: Vec<String> = block_on_db(&app, |pool| async move {
+        sqlx::query_scalar("SELECT state_hash FROM login_states")
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(hashes.len(), 1);
+    assert_ne!(hashes[0], "stale");
+}
