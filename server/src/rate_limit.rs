@@ -67,7 +67,8 @@ pub enum Scope {
 impl Scope {
     /// The budgeted kind a path belongs to, if any.
     pub fn of(path: &str) -> Option<Self> {
-        if path.starts_with("/auth/") {
+        // Accepting a proxy invitation is guessing a code, as linking is guessing a card.
+        if path.starts_with("/auth/") || path == "/proxies/accept" {
             Some(Self::Auth)
         } else if path == "/api/v1/import" {
             Some(Self::Import)
@@ -212,6 +213,8 @@ mod tests {
     #[test]
     fn paths_fall_in_their_budget() {
         assert_eq!(Scope::of("/auth/callback"), Some(Scope::Auth));
+        assert_eq!(Scope::of("/proxies/accept"), Some(Scope::Auth));
+        assert_eq!(Scope::of("/proxies"), None);
         assert_eq!(Scope::of("/api/v1/import"), Some(Scope::Import));
         assert_eq!(Scope::of("/api/v1/me/drugs/pdf"), Some(Scope::Export));
         assert_eq!(

@@ -60,6 +60,45 @@ fn sign_in_routes_are_limited_and_junk_callbacks_are_not_audited() {
     );
 }
 
+/// Guessing invitation codes is budgeted like sign-in: a signed-in account trying codes meets
+/// a 429 (GET shows an offer, POST accepts one; both count).
+#[test]
+fn guessing_invitation_codes_meets_a_429() {
+    let app = app(
+        RateLimits {
+            auth_per_minute: 6,
+            ..RateLimits::default()
+        },
+        true,
+    );
+    let cookie = app.dev_sign_in("demo-suzuki");
+    let mut answers = Vec::new();
+    for i in 0..8 {
+        let code = format!("guess-{i:04}");
+        let r = if i % 2 == 0 {
+            TestApp::agent()
+                .get(&app.url(&format!("/proxies/accept?code={code}")))
+                .set("cookie", &cookie)
+                .call()
+        } else {
+            TestApp::agent()
+                .post(&app.url("/proxies/accept"))
+                .set("cookie", &cookie)
+                .set("origin", &app.url(""))
+                .send_form(&[("code", &code)])
+        };
+        answers.push(status_and_retry(r));
+    }
+    let first_429 = answers.iter().position(|(s, _)| *s == 429);
+    let first_429 = first_429.unwrap_or_else(|| panic!("no 429 in {answers:?}"));
+    assert!(
+        first_429 >= 1,
+        "some guesses are answered before the limit: {answers:?}"
+    );
+    assert!(answers[..first_429].iter().all(|(s, _)| *s != 429));
+    assert!(answers[first_429].1.is_some(), "Retry-After: {answers:?}");
+}
+
 #[test]
 fn wrong_import_tokens_meet_a_429() {
     let app = app(
