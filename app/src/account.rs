@@ -50,7 +50,7 @@ pub struct AccessView {
     pub at: String,
     pub action: String,
     pub actor: Actor,
-    pub detail: String,
+    pub detail: crate::audit::Detail,
     pub reported: bool,
 }
 

@@ -130,7 +130,10 @@ messages! {
     ErrorBadInput => "入力内容を確認してください。", "Please check what you entered.";
     NotFoundTitle => "ページが見つかりません", "Page not found";
     NotFoundBody => "アドレスが正しいか確認するか、メニューから選んでください。", "Check the address, or choose a page from the menu.";
-    ComingSoon => "この画面は準備中です。", "This page is being prepared.";
+    AuditReport => "まとめてPDF", "Full report";
+    AuditHousehold => "（世帯）", "(household)";
+    AuditViaApi => "連携アプリ経由", "via the API";
+    AuditViaCli => "コマンド経由", "via the command line";
     Loading => "読み込み中…", "Loading…";
     SignIn => "サインイン", "Sign in";
     SignOut => "サインアウト", "Sign out";

@@ -6,6 +6,7 @@
 //! bundle stays small. Components take view models; no SQL and no business rule lives here.
 
 pub mod account;
+pub mod audit;
 pub mod checkups;
 pub mod components;
 pub mod deduction;

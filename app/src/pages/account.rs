@@ -133,7 +133,7 @@ fn history_table(lang: Lang, entries: Vec<AccessView>) -> impl IntoView {
                 <tr data-action=e.action.clone()>
                     <td>{e.at}</td>
                     <td>{who}</td>
-                    <td>{lang.t(action_label(&e.action))}" "<span class="muted">{e.detail}</span></td>
+                    <td>{lang.t(action_label(&e.action))}" "<span class="muted">{e.detail.render(lang)}</span></td>
                     <td>{report}</td>
                 </tr>
             }

@@ -1,19 +1,9 @@
-//! Pages whose features are still to come, and the not-found page.
+//! The not-found page.
 
 use crate::components::layout::use_lang;
 use crate::i18n::Msg;
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-#[component]
-pub fn ComingSoon(title: Msg) -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <Title text=lang.t(title)/>
-        <h1>{lang.t(title)}</h1>
-        <p>{lang.t(Msg::ComingSoon)}</p>
-    }
-}
 
 #[component]
 pub fn NotFound() -> impl IntoView {

@@ -181,11 +181,6 @@ fn group<'a>(ticked: &[&'a DeductionLine]) -> Result<Vec<Entry<'a>>, FormError> 
     Ok(out)
 }
 
-/// The form's column letter of a 区分.
-pub fn category_column(c: FormCategory) -> char {
-    ['D', 'E', 'F', 'G'][c.column()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::lines::LineOrigin;

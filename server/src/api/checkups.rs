@@ -37,7 +37,7 @@ pub async fn my_checkups(
         &db,
         &p,
         clock.today(),
-        Some((" (api)", rid.as_deref())),
+        Some((Some(app::audit::Channel::Api), rid.as_deref())),
     )
     .await
     {

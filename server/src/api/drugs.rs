@@ -91,7 +91,7 @@ pub async fn my_drugs(
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     // The first page of a listing is the view that goes to the access log.
     let rid = request_id(&req);
-    let log_view = (offset == 0).then_some((" (api)", rid.as_deref()));
+    let log_view = (offset == 0).then_some((Some(app::audit::Channel::Api), rid.as_deref()));
     let (person, _, all) =
         match crate::service::viewed_drug_lines(&db, &p, period, today, log_view).await {
             Ok(v) => v,

@@ -86,7 +86,7 @@ pub async fn my_expenses(
         months,
         today,
         household,
-        Some((" (api)", rid.as_deref())),
+        Some((Some(app::audit::Channel::Api), rid.as_deref())),
     )
     .await
     {

@@ -345,7 +345,7 @@ impl AccountPages for SqlAccount {
                         (None, None) => Actor::System,
                     },
                     action: r.action,
-                    detail: r.detail,
+                    detail: app::audit::Detail::from_stored(r.detail),
                     reported: r.reported > 0,
                 })
                 .collect())

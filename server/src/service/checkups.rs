@@ -6,6 +6,7 @@ use crate::auth::Principal;
 use crate::db::Db;
 use crate::records::{checkups, people};
 use crate::settings::Clock;
+use app::audit::AuditDetail;
 use app::checkups::{build_view, CheckupPage, CheckupsView, Insurer, Subject};
 use app::error::AppError;
 use app::services::{BoxFuture, CheckupResults};
@@ -21,7 +22,7 @@ pub async fn viewed_checkups(
     db: &Db,
     principal: &Principal,
     today: chrono::NaiveDate,
-    log_view: Option<(&str, Option<&str>)>,
+    log_view: Option<(Option<app::audit::Channel>, Option<&str>)>,
 ) -> Result<(PersonId, bool, CheckupsView), AppError> {
     let on = on_screen(db, principal, AccessKind::Checkups, today).await?;
     let mut all = checkups::checkups_for(db, &on.person).await?;
@@ -47,7 +48,9 @@ pub async fn viewed_checkups(
         today,
     );
     if let Some((channel, request_id)) = log_view {
-        let detail = format!("checkups {}{channel}", view.checkups.len());
+        let detail = AuditDetail::new(app::audit::RecordKind::Checkups)
+            .channel(channel)
+            .to_stored();
         log_access(db, principal, &on, Action::View, detail, request_id).await;
     }
     Ok((on.person, on.as_proxy, view))
@@ -65,7 +68,7 @@ impl CheckupResults for SqlCheckups {
             let p = principal.ok_or(AppError::NotFound)?;
             let today = self.clock.today();
             let (person, as_proxy, view) =
-                viewed_checkups(&self.db, &p, today, Some(("", request_id.as_deref()))).await?;
+                viewed_checkups(&self.db, &p, today, Some((None, request_id.as_deref()))).await?;
             let header = people::person_header(&self.db, &person, as_proxy)
                 .await?
                 .ok_or(AppError::NotFound)?;

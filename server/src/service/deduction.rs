@@ -14,6 +14,7 @@ use crate::settings::Clock;
 use crate::telemetry::request_id;
 use crate::web::see_other;
 use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
+use app::audit::AuditDetail;
 use app::deduction::{default_year, DeductionPage, DeductionQuery, MemberView};
 use app::error::AppError;
 use app::record::PersonHeader;
@@ -87,10 +88,10 @@ impl DeductionWorkbench for SqlDeduction {
             let today = self.clock.today();
             let year = tax_year(query.year.as_deref(), today)?;
             let v = viewed_workbench(&self.db, &p, year, query.household, today).await?;
-            let detail = format!(
-                "deduction {year}{}",
-                if query.household { " (household)" } else { "" }
-            );
+            let detail = AuditDetail::new(app::audit::RecordKind::Deduction)
+                .period(year, year)
+                .household(query.household)
+                .to_stored();
             log_access(
                 &self.db,
                 &p,

@@ -6,6 +6,7 @@ use crate::auth::Principal;
 use crate::db::Db;
 use crate::records::{lines, people};
 use crate::settings::Clock;
+use app::audit::AuditDetail;
 use app::drugs::{DrugPage, PeriodQuery};
 use app::error::AppError;
 use app::services::{BoxFuture, DrugHistory};
@@ -23,7 +24,7 @@ pub async fn viewed_drug_lines(
     principal: &Principal,
     period: Period,
     today: chrono::NaiveDate,
-    log_view: Option<(&str, Option<&str>)>,
+    log_view: Option<(Option<app::audit::Channel>, Option<&str>)>,
 ) -> Result<(PersonId, bool, Vec<DrugLine>), AppError> {
     let on = on_screen(db, principal, AccessKind::Drugs, today).await?;
     let mut drug_lines = match crate::records::access::clamp_months(period.months, on.since) {
@@ -37,14 +38,12 @@ pub async fn viewed_drug_lines(
         drug_lines.retain(|l| l.dispensed_on >= since);
     }
     if let Some((channel, request_id)) = log_view {
+        let detail = AuditDetail::new(app::audit::RecordKind::Drugs).channel(channel);
         let detail = match period.days {
-            Some(d) => format!("drugs {}..{}{channel}", d.from(), d.to()),
-            None => format!(
-                "drugs {}..{}{channel}",
-                period.months.from(),
-                period.months.to()
-            ),
-        };
+            Some(d) => detail.period(d.from(), d.to()),
+            None => detail.period(period.months.from(), period.months.to()),
+        }
+        .to_stored();
         log_access(db, principal, &on, Action::View, detail, request_id).await;
     }
     Ok((on.person, on.as_proxy, drug_lines))
@@ -68,7 +67,7 @@ impl DrugHistory for SqlDrugHistory {
                 &p,
                 period,
                 today,
-                Some(("", request_id.as_deref())),
+                Some((None, request_id.as_deref())),
             )
             .await?;
             let header = people::person_header(&self.db, &person, as_proxy)

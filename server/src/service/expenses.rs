@@ -8,6 +8,7 @@ use crate::auth::Principal;
 use crate::db::Db;
 use crate::records::{access, lines, people};
 use crate::settings::Clock;
+use app::audit::AuditDetail;
 use app::error::AppError;
 use app::expenses::{ExpensePage, ExpenseQuery, Member};
 use app::services::{BoxFuture, ExpenseNotices};
@@ -76,7 +77,7 @@ pub async fn viewed_expenses(
     months: MonthRange,
     today: chrono::NaiveDate,
     with_household: bool,
-    log_view: Option<(&str, Option<&str>)>,
+    log_view: Option<(Option<app::audit::Channel>, Option<&str>)>,
 ) -> Result<ViewedExpenses, AppError> {
     let on = on_screen(db, principal, AccessKind::Expenses, today).await?;
     let members = household(db, &on, today).await?;
@@ -107,12 +108,11 @@ pub async fn viewed_expenses(
         AppError::Internal
     })?;
     if let Some((channel, request_id)) = log_view {
-        let scope = if with_household { " household" } else { "" };
-        let detail = format!(
-            "expenses {}..{}{scope}{channel}",
-            months.from(),
-            months.to()
-        );
+        let detail = AuditDetail::new(app::audit::RecordKind::Expenses)
+            .period(months.from(), months.to())
+            .household(with_household)
+            .channel(channel)
+            .to_stored();
         for member in &shown {
             let Ok(person) = PersonId::parse(&member.person_id) else {
                 continue;
@@ -161,7 +161,7 @@ impl ExpenseNotices for SqlExpenses {
                 months,
                 today,
                 query.household,
-                Some(("", request_id.as_deref())),
+                Some((None, request_id.as_deref())),
             )
             .await?;
             let header = people::person_header(&self.db, &viewed.on.person, viewed.on.as_proxy)

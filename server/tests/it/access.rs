@@ -334,3 +334,60 @@ fn person_b_gets_nothing_of_person_a_on_any_route() {
     let home = app.get_with("/", &b_cookie).into_string().unwrap();
     assert!(home.contains("高橋　美咲さん（本人）") && !home.contains("佐藤"));
 }
+
+/// The access history names what was viewed in the page's language: a drugs view of 2025
+/// reads お薬の情報 2025年1月〜2025年12月 in Japanese, with no English word, and English in English.
+fn access_history_speaks_the_page_language(backend: Backend) {
+    let app = TestApp::spawn(backend, true);
+    let sato = app.dev_sign_in("demo-sato");
+    let r = app.get_with("/drugs?from=2025-01&to=2025-12", &sato);
+    assert_eq!(r.status(), 200);
+    let r = app.get_with("/api/v1/me/drugs?from=2025-01&to=2025-12", &sato);
+    assert_eq!(r.status(), 200);
+
+    let ja = app.get_with("/access", &sato).into_string().unwrap();
+    let table = ja
+        .split("data-testid=\"access-table\"")
+        .nth(1)
+        .expect("the history table");
+    let table = table.split("</table>").next().unwrap_or_default();
+    assert!(
+        table.contains("お薬の情報 2025年1月〜2025年12月"),
+        "{table}"
+    );
+    assert!(
+        table.contains("お薬の情報 2025年1月〜2025年12月 連携アプリ経由"),
+        "{table}"
+    );
+    let cells: String = table
+        .split('>')
+        .filter_map(|s| s.split('<').next())
+        .collect();
+    for english in ["drugs", "api", "2025-01", ".."] {
+        assert!(
+            !cells.to_lowercase().contains(english),
+            "{english} on the Japanese page: {cells}"
+        );
+    }
+
+    let en = app
+        .get_with("/access", &format!("{sato}; karte_lang=en"))
+        .into_string()
+        .unwrap();
+    assert!(
+        en.contains("Medicines 2025-01 – 2025-12 via the API"),
+        "{en}"
+    );
+    assert!(en.contains("Medicines 2025-01 – 2025-12<"), "{en}");
+    assert!(!en.contains("お薬の情報 2025年"), "{en}");
+}
+
+#[test]
+fn access_history_speaks_the_page_language_sqlite() {
+    access_history_speaks_the_page_language(Backend::Sqlite);
+}
+
+#[test]
+fn access_history_speaks_the_page_language_postgres() {
+    access_history_speaks_the_page_language(Backend::Postgres);
+}

@@ -239,7 +239,7 @@ fn household(backend: Backend) {
     assert_eq!(persons(&hers), ["demo-tanaka-yui"]);
     // Her history names who looked at her notices.
     let history = app.get_with("/access", &yui).into_string().unwrap();
-    assert!(history.contains("田中　宏さん") && history.contains("household"));
+    assert!(history.contains("田中　宏さん") && history.contains("（世帯）"));
 
     // An adult outside the card: nothing of 佐藤 without an expenses grant, and 404 when
     // switched to him.
