@@ -557,8 +557,14 @@ mod tests {
         // 空腹時血糖 was not measured).
         assert_eq!(metabo(Sex::Male, &[w, (FPG, "109")]), M::NotMet);
         assert_eq!(metabo(Sex::Male, &[w, (FPG, "110")]), M::Reserve);
-        assert_eq!(metabo(Sex::Male, &[w, (FPG, ""), (HBA1C, "5.9")]), M::NotMet);
-        assert_eq!(metabo(Sex::Male, &[w, (FPG, ""), (HBA1C, "6.0")]), M::Reserve);
+        assert_eq!(
+            metabo(Sex::Male, &[w, (FPG, ""), (HBA1C, "5.9")]),
+            M::NotMet
+        );
+        assert_eq!(
+            metabo(Sex::Male, &[w, (FPG, ""), (HBA1C, "6.0")]),
+            M::Reserve
+        );
         assert_eq!(metabo(Sex::Male, &[w, (HDL, "39")]), M::Reserve);
         assert_eq!(
             metabo(Sex::Male, &[w, (HDL, "39"), (MED_BP, "1")]),
@@ -632,7 +638,10 @@ mod tests {
             guidance(Sex::Male, 50, &[w, (FPG, ""), (HBA1C, "5.6")]),
             G::Motivational
         );
-        assert_eq!(guidance(Sex::Male, 50, &[w, (FPG, ""), (HBA1C, "5.5")]), G::NoGuidance);
+        assert_eq!(
+            guidance(Sex::Male, 50, &[w, (FPG, ""), (HBA1C, "5.5")]),
+            G::NoGuidance
+        );
         assert_eq!(
             guidance(Sex::Male, 50, &[w, (FPG, "100"), (TG, "150")]),
             G::Intensive
