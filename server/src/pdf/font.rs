@@ -12,10 +12,12 @@ pub const DEFAULT_FONT_PATH: &str = "/usr/share/fonts/opentype/ipaexfont-gothic/
 /// A parsed font and what layout needs from it.
 pub struct Font {
     pub(crate) parsed: ParsedFont,
-    units_per_em: f32,
-    /// Advance widths (ems) of the Basic Multilingual Plane in blocks of 256 characters, each
-    /// looked up on first use, so measuring is an index instead of a cmap search per character.
-    bmp: Vec<OnceLock<Box<[f32]>>>,
+    /// Units per em as read (widths in the PDF are per 1000 em).
+    pub(crate) units_per_em: f32,
+    /// Advance widths (ems) and glyph ids of the Basic Multilingual Plane in blocks of 256
+    /// characters, each looked up on first use, so measuring and encoding are an index instead
+    /// of a cmap search per character.
+    bmp: Vec<OnceLock<Box<[(f32, u16)]>>>,
     /// Ascent as a fraction of the em (baseline position inside a line).
     pub ascent: f32,
 }
@@ -35,16 +37,45 @@ impl Font {
         })
     }
 
-    fn lookup(&self, c: char) -> f32 {
+    fn lookup(&self, c: char) -> (f32, u16) {
         match self.parsed.lookup_glyph_index(c as u32) {
-            Some(glyph) => f32::from(self.parsed.get_horizontal_advance(glyph)) / self.units_per_em,
-            None => 1.0,
+            Some(glyph) => (
+                f32::from(self.parsed.get_horizontal_advance(glyph)) / self.units_per_em,
+                glyph,
+            ),
+            None => (1.0, 0),
         }
     }
 
     /// Advance width of `c` in ems (from the font's `hmtx`); a character the font lacks is
     /// measured as one em, so wrapping stays on the safe side.
     pub fn advance(&self, c: char) -> f32 {
+        self.metrics(c).0
+    }
+
+    /// The font's glyph id for `c`; 0 (.notdef) when the font lacks it.
+    pub fn glyph(&self, c: char) -> u16 {
+        self.metrics(c).1
+    }
+
+    /// The font's name (`IPAexGothic`), without spaces, for the PDF font dictionary.
+    pub fn name(&self) -> String {
+        let name: String = self
+            .parsed
+            .font_name
+            .as_deref()
+            .unwrap_or("IPAexGothic")
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        if name.is_empty() {
+            "IPAexGothic".into()
+        } else {
+            name
+        }
+    }
+
+    fn metrics(&self, c: char) -> (f32, u16) {
         let cp = c as usize;
         match self.bmp.get(cp >> 8) {
             Some(block) => block.get_or_init(|| {
@@ -54,7 +85,7 @@ impl Font {
                         u32::try_from(i)
                             .ok()
                             .and_then(char::from_u32)
-                            .map_or(1.0, |c| self.lookup(c))
+                            .map_or((1.0, 0), |c| self.lookup(c))
                     })
                     .collect()
             })[cp & 0xFF],

@@ -5,16 +5,12 @@
 //! and cell text is wrapped by the font's real advance widths with 禁則処理 (see `wrap`).
 //!
 //! Layout is two passes: place everything on pages (so the page count N is known), then emit
-//! printpdf operations.
+//! the PDF (`writer`).
 
 use super::font::Font;
 use super::wrap::wrap;
 use super::PdfError;
 use chrono::{DateTime, Utc};
-use printpdf::{
-    Color, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
-};
 
 /// A document to render. Build one with the report builders in `reports`, or directly.
 #[derive(Debug, Clone, PartialEq)]
@@ -124,8 +120,8 @@ pub enum RowKind {
 }
 
 // ── geometry (points; origin bottom left) ──
-const PAGE_W: f32 = 595.276;
-const PAGE_H: f32 = 841.89;
+pub(super) const PAGE_W: f32 = 595.276;
+pub(super) const PAGE_H: f32 = 841.89;
 const MARGIN_X: f32 = 36.0;
 const MARGIN_TOP: f32 = 34.0;
 const MARGIN_BOTTOM: f32 = 40.0;
@@ -141,7 +137,7 @@ const PAD: f32 = 2.5;
 
 /// Something drawn on a page.
 #[derive(Debug, Clone, PartialEq)]
-enum Item {
+pub(super) enum Item {
     Text {
         x: f32,
         y: f32,
@@ -544,102 +540,6 @@ fn paginate(doc: &Document, font: &Font) -> Vec<Vec<Item>> {
     pages
 }
 
-fn grey(percent: f32) -> Color {
-    Color::Greyscale(Greyscale {
-        percent,
-        icc_profile: None,
-    })
-}
-
-fn to_ops(items: &[Item], font: &FontId) -> Vec<Op> {
-    let mut ops = Vec::with_capacity(items.len() * 3);
-    // Fills first, then rules, then text on top.
-    for item in items {
-        if let Item::Fill {
-            x,
-            y,
-            w,
-            h,
-            grey: g,
-        } = item
-        {
-            ops.push(Op::SetFillColor { col: grey(*g) });
-            let mut rect = Rect::from_xywh(Pt(*x), Pt(*y), Pt(*w), Pt(*h));
-            rect.mode = Some(PaintMode::Fill);
-            ops.push(Op::DrawRectangle { rectangle: rect });
-        }
-    }
-    ops.push(Op::SetOutlineColor { col: grey(0.35) });
-    let mut width = -1.0;
-    for item in items {
-        if let Item::Rule {
-            x1,
-            y1,
-            x2,
-            y2,
-            width: w,
-        } = item
-        {
-            if *w != width {
-                ops.push(Op::SetOutlineThickness { pt: Pt(*w) });
-                width = *w;
-            }
-            ops.push(Op::DrawLine {
-                line: Line {
-                    points: vec![
-                        LinePoint {
-                            p: Point {
-                                x: Pt(*x1),
-                                y: Pt(*y1),
-                            },
-                            bezier: false,
-                        },
-                        LinePoint {
-                            p: Point {
-                                x: Pt(*x2),
-                                y: Pt(*y2),
-                            },
-                            bezier: false,
-                        },
-                    ],
-                    is_closed: false,
-                },
-            });
-        }
-    }
-    ops.push(Op::SetFillColor { col: grey(0.0) });
-    ops.push(Op::StartTextSection);
-    let mut size = -1.0;
-    for item in items {
-        if let Item::Text {
-            x,
-            y,
-            size: s,
-            text,
-        } = item
-        {
-            if text.is_empty() {
-                continue;
-            }
-            if *s != size {
-                ops.push(Op::SetFont {
-                    font: PdfFontHandle::External(font.clone()),
-                    size: Pt(*s),
-                });
-                size = *s;
-            }
-            ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(*x), Pt(*y)),
-            });
-            ops.push(Op::ShowText {
-                items: vec![TextItem::Text(text.clone())],
-            });
-        }
-    }
-    ops.push(Op::EndTextSection);
-    ops
-}
-
 /// The number of pages `doc` takes (lays it out without writing the PDF).
 pub fn page_count(doc: &Document, font: &Font) -> usize {
     paginate(doc, font).len()
@@ -656,50 +556,9 @@ pub struct Rendered {
 /// creation date in the metadata.
 pub fn render(doc: &Document, font: &Font) -> Result<Rendered, PdfError> {
     let pages = paginate(doc, font);
-    let mut pdf = PdfDocument::new(&doc.title);
-    let created = printpdf::DateTime::from_unix_timestamp(doc.created.timestamp())
-        .map_err(|e| PdfError::Render(e.to_string()))?;
-    let info = &mut pdf.metadata.info;
-    info.creation_date = created;
-    info.modification_date = created;
-    info.metadata_date = created;
-    info.creator = "Karte".into();
-    info.producer = "Karte (printpdf)".into();
-    let font_id = pdf.add_font(&font.parsed);
-    let count = pages.len();
-    let pdf_pages = pages
-        .iter()
-        .map(|items| PdfPage::new(Mm(210.0), Mm(297.0), to_ops(items, &font_id)))
-        .collect();
-    pdf.with_pages(pdf_pages);
-    let opts = PdfSaveOptions {
-        subset_fonts: true,
-        optimize: true,
-        ..PdfSaveOptions::default()
-    };
-    let mut warnings = Vec::new();
-    let mut lo = printpdf::serialize::to_lopdf_doc(&pdf, &opts, &mut warnings);
-    lo.catalog_mut()
-        .map_err(|e| PdfError::Render(e.to_string()))?
-        .set("Lang", lopdf::Object::string_literal(doc.lang.as_str()));
-    // printpdf labels every file PDF/X-3 in the info dictionary; these are not PDF/X files.
-    if let Ok(info) = lo
-        .trailer
-        .get(b"Info")
-        .and_then(lopdf::Object::as_reference)
-    {
-        if let Ok(dict) = lo.get_object_mut(info).and_then(lopdf::Object::as_dict_mut) {
-            dict.remove(b"GTS_PDFXVersion");
-            dict.remove(b"Identifier");
-        }
-    }
-    lo.compress();
-    let mut bytes = Vec::new();
-    lo.save_to(&mut bytes)
-        .map_err(|e| PdfError::Render(e.to_string()))?;
     Ok(Rendered {
-        bytes,
-        pages: count,
+        bytes: super::writer::write_pdf(doc, &pages, font)?,
+        pages: pages.len(),
     })
 }
 

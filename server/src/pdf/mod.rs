@@ -33,6 +33,8 @@
 //! ```
 //!   Column widths are relative weights of the content width; rows never split across pages
 //!   and the column header row repeats on each page; a group caption stays with its first row.
+//! - `writer`: the PDF file itself — content streams written directly, the font embedded once
+//!   per document as a subset of exactly the glyphs used (Identity-H with a ToUnicode CMap).
 //! - [`reports`]: the documents for drugs, checkups, expenses, the combined report and the
 //!   医療費控除の明細書（集計） (per person and payee, totals, both calculators), built from domain
 //!   data (`DrugLine`, `Checkup`, `ExpenseLine`, `DeductionLine`) and the person header, with every
@@ -47,6 +49,7 @@ pub mod font;
 pub mod layout;
 pub mod reports;
 pub mod wrap;
+mod writer;
 
 pub use export::{export_pdf, file_name, Export, ExportKind};
 
