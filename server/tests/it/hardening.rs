@@ -106,6 +106,36 @@ fn every_request_moves_the_idle_deadline() {
     );
 }
 
+/// A burst of requests (a page and its assets) writes the session once: a request within
+/// `TOUCH_EVERY` of the last write leaves `last_seen_at` as it was.
+#[test]
+fn a_burst_of_requests_writes_the_session_once() {
+    let app = TestApp::spawn(Backend::Sqlite, true);
+    let cookie = app.dev_sign_in("demo-sato");
+    let recent = chrono::Utc::now() - chrono::Duration::seconds(2);
+    block_on_db(&app, move |pool| async move {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1")
+            .bind(recent)
+            .execute(&pool)
+            .await
+            .unwrap();
+    });
+    for path in ["/drugs", "/style/karte.css", "/api/v1/me/drugs"] {
+        assert_eq!(app.get_with(path, &cookie).status(), 200, "{path}");
+    }
+    let seen: chrono::DateTime<chrono::Utc> = block_on_db(&app, |pool| async move {
+        sqlx::query_scalar("SELECT last_seen_at FROM sessions")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(
+        seen.timestamp_millis(),
+        recent.timestamp_millis(),
+        "requests 2 s after the last write do not write again"
+    );
+}
+
 #[test]
 fn responses_may_not_be_embedded_by_other_sites() {
     let app = TestApp::spawn(Backend::Sqlite, false);
