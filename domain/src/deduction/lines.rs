@@ -288,33 +288,7 @@ pub fn summarize(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claim::{ClaimId, ClaimSource, InstitutionId};
-
-    pub(crate) fn expense(month: &str, inst: &str, category: &str, patient: i64) -> ExpenseLine {
-        let service_month = YearMonth::parse(month).unwrap();
-        ExpenseLine {
-            claim: ClaimSource {
-                claim_id: ClaimId::parse(&format!("{month}-{inst}")).unwrap(),
-                person: PersonId::parse("demo-a").unwrap(),
-                institution: InstitutionId::parse(inst).unwrap(),
-                service_month,
-                receipt: crate::claim::ReceiptIdentity::for_expense(&ServiceCategory::parse(
-                    category,
-                )),
-                accepted_on: service_month.next().day(10).unwrap(),
-                sequence: 0,
-            },
-            visible_from: crate::visibility::expense_visible_from(service_month),
-            service_month,
-            category: ServiceCategory::parse(category),
-            days: 1,
-            institution_name: format!("{inst} 名称"),
-            total: Yen(patient * 10 / 3),
-            insurer_paid: Yen(patient * 10 / 3 - patient),
-            public_paid: Yen(0),
-            patient_paid: Yen(patient),
-        }
-    }
+    use crate::expenses::line::fixtures::expense;
 
     fn pid(s: &str) -> PersonId {
         PersonId::parse(s).unwrap()
@@ -342,7 +316,7 @@ mod tests {
 
     #[test]
     fn notice_lines_count_in_their_year_unless_moved() {
-        let me = pid("demo-a");
+        let me = pid("demo-sato");
         let lines = [
             expense("2024-12", "x", "医科外来", 1_000),
             expense("2025-01", "x", "医科外来", 2_000),
@@ -392,7 +366,7 @@ mod tests {
 
     #[test]
     fn exclusions_and_manual_lines() {
-        let me = pid("demo-a");
+        let me = pid("demo-sato");
         let kid = pid("demo-b");
         let a = expense("2025-02", "x", "医科外来", 60_000);
         let b = expense("2025-02", "x", "医科外来", 50_000);

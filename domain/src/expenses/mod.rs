@@ -1,7 +1,7 @@
 //! 医療費通知情報: one line per receipt (month × institution × 診療区分), with totals.
 
 mod category;
-mod line;
+pub(crate) mod line;
 mod summary;
 mod totals;
 
