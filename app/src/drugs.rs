@@ -7,71 +7,15 @@ use chrono::NaiveDate;
 use domain::drugs::{DrugLine, UsageKind};
 use domain::period::{DateRange, MonthRange, YearMonth};
 
-/// How the page lists the lines: one row per line (grouped by dispensing), or one row per
-/// ingredient with a timeline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DrugView {
-    #[default]
-    Lines,
-    Ingredients,
-}
-
-impl DrugView {
-    pub fn from_query(raw: Option<&str>) -> Self {
-        match raw {
-            Some("ingredients") => Self::Ingredients,
-            _ => Self::Lines,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Lines => "lines",
-            Self::Ingredients => "ingredients",
-        }
-    }
-}
-
-/// The filter in the URL (`usage`, `q`): applied by the server for pages without JavaScript
-/// (non-matching lines are sent `hidden`), then live in the browser without a round trip.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DrugFilter {
-    pub usage: Option<UsageKind>,
-    pub q: String,
-}
-
-impl DrugFilter {
-    /// From the URL; an unknown 使用区分 means "all" rather than an error page.
-    pub fn from_query(usage: Option<&str>, q: Option<&str>) -> Self {
-        let usage = usage.and_then(|u| USAGES.into_iter().find(|k| k.code() == u));
-        Self {
-            usage,
-            q: q.unwrap_or_default().trim().chars().take(100).collect(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.usage.is_none() && self.q.is_empty()
-    }
-
-    pub fn matches(&self, line: &DrugLine) -> bool {
-        self.usage.is_none_or(|u| u == line.usage)
-            && domain::drugs::matches_search(line, &domain::drugs::search_fold(&self.q))
-    }
-}
+/// The view and the filter in the URL (`view`, `usage`, `q`), parsed with the rest of the
+/// record query in `domain`: the server applies the filter for pages without JavaScript
+/// (non-matching lines are sent `hidden`), then the browser applies it live.
+pub use domain::query::{DrugFilter, DrugView, USAGES};
 
 /// The code of a 使用区分 as used in URLs and `data-usage` attributes (e.g. `as_needed`).
 pub fn usage_code(u: UsageKind) -> String {
     u.code().to_owned()
 }
-
-pub const USAGES: [UsageKind; 5] = [
-    UsageKind::Oral,
-    UsageKind::External,
-    UsageKind::AsNeeded,
-    UsageKind::Injection,
-    UsageKind::HomeCare,
-];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DrugPage {

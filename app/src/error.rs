@@ -52,6 +52,14 @@ impl AppError {
     }
 }
 
+/// A query the URL or command line carried that `domain::query` refused: bad input, with the
+/// field and the rule.
+impl From<domain::query::QueryError> for AppError {
+    fn from(e: domain::query::QueryError) -> Self {
+        AppError::BadInput(e.to_string())
+    }
+}
+
 /// Sets the HTTP status of the response being rendered (on the server; nothing in the browser).
 /// Take it where the page or server function starts, before any `Suspend`.
 #[derive(Clone, Default)]

@@ -13,5 +13,6 @@ pub mod insurance;
 pub mod money;
 pub mod people;
 pub mod period;
+pub mod query;
 pub mod visibility;
 pub mod wareki;

@@ -100,6 +100,21 @@ impl Sex {
     }
 }
 
+/// 受診者情報 as every record page and export shows it: who the records belong to, with
+/// their current insurance card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonHeader {
+    pub person_id: String,
+    pub name: String,
+    pub birth_date: chrono::NaiveDate,
+    pub insurer_number: Option<String>,
+    pub symbol: Option<String>,
+    pub number: Option<String>,
+    pub branch: Option<String>,
+    /// Shown through a proxy grant (not the signed-in person themselves).
+    pub as_proxy: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -122,26 +122,5 @@ pub async fn record_or_log(db: &Db, event: Event) {
     }
 }
 
-/// One line of a person's access history.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct Entry {
-    pub id: i64,
-    pub at: DateTime<Utc>,
-    pub action: String,
-    pub actor_person: Option<String>,
-    pub actor_client: Option<String>,
-    pub detail: String,
-}
-
-/// Every access to `person`'s records, newest first (scoped by the subject in SQL).
-pub async fn history(db: &Db, person: &str, limit: i64) -> Result<Vec<Entry>, DbError> {
-    let rows = with_pool!(db, pool => sqlx::query_as(
-        "SELECT id, at, action, actor_person, actor_client, detail FROM audit_log
-         WHERE subject_person = $1 ORDER BY at DESC, id DESC LIMIT $2",
-    )
-    .bind(person)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?);
-    Ok(rows)
-}
+/// A person's access history: the one query, in `records::audit_log`.
+pub use crate::records::audit_log::{history, Entry};

@@ -17,44 +17,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Requests per minute each client may make, per kind of route (a burst of the same size).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Args)]
-pub struct RateLimits {
-    /// Requests per minute to `/auth/…` per client address and per account.
-    #[arg(
-        long,
-        global = true,
-        env = "KARTE_RATE_AUTH_PER_MINUTE",
-        default_value_t = 30
-    )]
-    pub auth_per_minute: u32,
-    /// Requests per minute to `POST /api/v1/import` per client address.
-    #[arg(
-        long,
-        global = true,
-        env = "KARTE_RATE_IMPORT_PER_MINUTE",
-        default_value_t = 60
-    )]
-    pub import_per_minute: u32,
-    /// Exports (PDF, CSV, xlsx) per minute per client address and per account.
-    #[arg(
-        long,
-        global = true,
-        env = "KARTE_RATE_EXPORT_PER_MINUTE",
-        default_value_t = 20
-    )]
-    pub export_per_minute: u32,
-}
-
-impl Default for RateLimits {
-    fn default() -> Self {
-        Self {
-            auth_per_minute: 30,
-            import_per_minute: 60,
-            export_per_minute: 20,
-        }
-    }
-}
+pub use crate::settings::RateLimits;
 
 /// The kinds of route with a budget of their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

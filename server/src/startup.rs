@@ -6,11 +6,11 @@ use crate::auth::oidc::Oidc;
 use crate::auth::session::Timeouts;
 use crate::auth::Principal;
 use crate::db::Db;
-use crate::forms::account::SqlAccount;
 use crate::forms::{account, lang};
 use crate::origin::PublicOrigin;
 use crate::rate_limit::{self, RateLimiter};
-use crate::records::people::SqlPeople;
+use crate::service::account::SqlAccount;
+use crate::service::people::SqlPeople;
 use crate::settings::Settings;
 use crate::{api, auth, catch_panic, demo, health, telemetry, web};
 use actix_files::Files;
@@ -192,7 +192,7 @@ fn run(
             .service(account::cancel_invitation)
             .service(account::revoke_proxy)
             .service(account::report_access)
-            .service(crate::service::deduction::change_workbench)
+            .service(crate::forms::deduction::change_workbench)
             .service(
                 aw::scope("/api/v1")
                     .app_data(api::query_config())

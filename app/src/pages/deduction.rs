@@ -42,9 +42,10 @@ pub fn DeductionPage() -> impl IntoView {
     let status = crate::error::PageStatus::here();
     let signed_in = crate::session::is_signed_in();
     let q = use_query_map().get_untracked();
+    let parsed = crate::record::RecordQuery::lenient(|key| q.get(key));
     let query = DeductionQuery {
-        year: q.get("year"),
-        household: q.get("household").as_deref() == Some("1"),
+        year: parsed.year,
+        household: parsed.household,
     };
     let found = q
         .get("ok")

@@ -10,6 +10,7 @@ use crate::components::layout::use_lang;
 use crate::components::record::{not_shown, yen, PeriodChooser, PersonCard};
 use crate::drugs::{load_drug_page, usage_code, DrugFilter, DrugPage, DrugView, PeriodQuery};
 use crate::i18n::{Lang, Msg};
+use crate::record::RecordQuery;
 use chrono::NaiveDate;
 use domain::drugs::{by_ingredient, search_fold, DrugLine, IngredientRow};
 use leptos::prelude::*;
@@ -22,13 +23,12 @@ pub fn DrugsPage() -> impl IntoView {
     let status = crate::error::PageStatus::here();
     let signed_in = crate::session::is_signed_in();
     let q = use_query_map().get_untracked();
-    let query = PeriodQuery {
-        preset: q.get("preset"),
-        from: q.get("from"),
-        to: q.get("to"),
-    };
-    let filter = DrugFilter::from_query(q.get("usage").as_deref(), q.get("q").as_deref());
-    let view = DrugView::from_query(q.get("view").as_deref());
+    let RecordQuery {
+        period: query,
+        filter,
+        view,
+        ..
+    } = RecordQuery::lenient(|key| q.get(key));
     let chosen = query.clone();
     view! {
         <Title text=lang.t(Msg::DrugsTitle)/>

@@ -45,12 +45,9 @@ fn note_ref(lang: Lang) -> impl IntoView {
 pub fn ExpensesPage() -> impl IntoView {
     let lang = use_lang();
     let q = use_query_map().get_untracked();
-    let period = PeriodQuery {
-        preset: q.get("preset"),
-        from: q.get("from"),
-        to: q.get("to"),
-    };
-    let household = matches!(q.get("household").as_deref(), Some("1" | "true" | "on"));
+    let crate::record::RecordQuery {
+        period, household, ..
+    } = crate::record::RecordQuery::lenient(|key| q.get(key));
     let query = ExpenseQuery {
         period: period.clone(),
         household,

@@ -17,11 +17,7 @@ pub fn ExportPageView() -> impl IntoView {
     let status = crate::error::PageStatus::here();
     let signed_in = crate::session::is_signed_in();
     let q = use_query_map().get_untracked();
-    let query = PeriodQuery {
-        preset: q.get("preset"),
-        from: q.get("from"),
-        to: q.get("to"),
-    };
+    let query = crate::record::RecordQuery::lenient(|key| q.get(key)).period;
     let chosen = query.clone();
     view! {
         <Title text=lang.t(Msg::NavExport)/>

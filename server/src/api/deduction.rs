@@ -10,9 +10,8 @@ use super::{error_response, problem};
 use crate::audit::Action;
 use crate::auth::Principal;
 use crate::db::Db;
-use crate::deduction::{self, xlsx, ExportError};
-use crate::pdf::export::deduction_pdf;
 use crate::service::deduction::{tax_year, viewed_workbench};
+use crate::service::deduction_export::{deduction_file, DeductionFileError, DeductionFormat};
 use crate::service::log_access;
 use crate::settings::Clock;
 use crate::telemetry::request_id;
@@ -63,47 +62,37 @@ pub async fn export(
         Ok(y) => y,
         Err(e) => return error_response(&e),
     };
-    let household = ext != "csv" && q.household.as_deref() == Some("1");
+    let Some(format) = DeductionFormat::from_ext(ext) else {
+        return problem(StatusCode::NOT_FOUND, "not_found", "no such file");
+    };
+    let household = match domain::query::household(q.household.as_deref()) {
+        Ok(h) => format.takes_household() && h,
+        Err(why) => return problem(StatusCode::BAD_REQUEST, "bad_input", &why.to_string()),
+    };
     let v = match viewed_workbench(&db, &p, year, household, today).await {
         Ok(v) => v,
         Err(e) => return error_response(&e),
     };
     let rid = request_id(&req);
-    let wb = &v.workbench;
-    if ext == "pdf" {
-        let lang = req
-            .cookie(Lang::COOKIE)
-            .map(|c| Lang::from_tag(c.value()))
-            .unwrap_or_default();
-        let export = match deduction_pdf(wb, v.header.clone(), lang, today).await {
-            Ok(e) => e,
-            Err(e) => return error_response(&e),
-        };
-        let rows = wb.lines.iter().filter(|l| l.included).count();
-        let who = if household { ", household" } else { "" };
-        let detail = format!("deduction {year} pdf ({rows} lines{who})");
-        log_access(&db, &p, &v.on, Action::Export, detail, rid.as_deref()).await;
-        return attachment("application/pdf", &export.file_name, export.bytes);
-    }
-    let (body, media_type, detail) = if ext == "xlsx" {
-        match wb.xlsx() {
-            Ok(bytes) => {
-                let rows = wb.lines.iter().filter(|l| l.included).count();
-                let who = if household { ", household" } else { "" };
-                (
-                    bytes,
-                    xlsx::MEDIA_TYPE,
-                    format!("deduction {year} xlsx ({rows} lines{who})"),
-                )
-            }
-            Err(ExportError::Form(e)) => {
+    let lang = req
+        .cookie(Lang::COOKIE)
+        .map(|c| Lang::from_tag(c.value()))
+        .unwrap_or_default();
+    let file =
+        match deduction_file(&db, &v.workbench, v.header, household, format, lang, today).await {
+            Ok(file) => file,
+            Err(DeductionFileError::Form(e)) => {
                 return problem(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "form_limit",
                     &e.to_string(),
                 )
             }
-            Err(ExportError::Xlsx(e)) => {
+            Err(DeductionFileError::NoPerson) => {
+                return problem(StatusCode::NOT_FOUND, "not_found", "no records")
+            }
+            Err(DeductionFileError::Failed(e)) => return error_response(&e),
+            Err(DeductionFileError::Xlsx(e)) => {
                 tracing::error!(error = %e, "xlsx export failed");
                 return problem(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -111,21 +100,7 @@ pub async fn export(
                     "try again later",
                 );
             }
-        }
-    } else {
-        let person = match deduction::csv_person(&db, &v.on.person).await {
-            Ok(Some(person)) => person,
-            Ok(None) => return problem(StatusCode::NOT_FOUND, "not_found", "no records"),
-            Err(e) => return error_response(&e.into()),
         };
-        let lines = wb.notice_lines_of(&v.on.person).len();
-        let text = wb.csv(&person, today);
-        (
-            text.into_bytes(),
-            deduction::csv::MEDIA_TYPE,
-            format!("deduction {year} csv ({lines} lines)"),
-        )
-    };
-    log_access(&db, &p, &v.on, Action::Export, detail, rid.as_deref()).await;
-    attachment(media_type, &deduction::file_name(year, ext), body)
+    log_access(&db, &p, &v.on, Action::Export, file.detail, rid.as_deref()).await;
+    attachment(file.media_type, &file.file_name, file.bytes)
 }

@@ -9,10 +9,10 @@ use crate::db::Db;
 use crate::settings::Clock;
 use crate::telemetry::request_id;
 use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
-use app::drugs::PeriodQuery;
 use base64::Engine as _;
 use domain::drugs::DrugLine;
 use domain::period::Preset;
+use domain::query::PeriodQuery;
 use serde::{Deserialize, Serialize};
 
 const DEFAULT_LIMIT: usize = 500;
@@ -67,11 +67,7 @@ pub async fn my_drugs(
         return problem(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first");
     };
     let today = clock.today();
-    let query = PeriodQuery {
-        preset: None,
-        from: q.from.clone(),
-        to: q.to.clone(),
-    };
+    let query = PeriodQuery::range(q.from.clone(), q.to.clone());
     let period = match crate::service::period_with_days(&query, today, Preset::AllThreeYears) {
         Ok(m) => m,
         Err(e) => return error_response(&e),

@@ -12,9 +12,10 @@ use crate::db::Db;
 use crate::settings::Clock;
 use crate::telemetry::request_id;
 use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
-use app::expenses::{Member, PeriodQuery};
+use app::expenses::Member;
 use domain::expenses::{ExpenseLine, ExpenseSummary};
 use domain::period::Preset;
+use domain::query::PeriodQuery;
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -45,14 +46,6 @@ struct ExpensesBody<'a> {
     totals: &'a ExpenseSummary,
 }
 
-fn flag(value: Option<&str>) -> Result<bool, &'static str> {
-    match value {
-        None | Some("" | "0" | "false") => Ok(false),
-        Some("1" | "true" | "on") => Ok(true),
-        Some(_) => Err("household: use 1 or 0"),
-    }
-}
-
 #[get("/me/expenses")]
 pub async fn my_expenses(
     req: HttpRequest,
@@ -65,16 +58,12 @@ pub async fn my_expenses(
     let Some(p) = principal else {
         return problem(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first");
     };
-    let household = match flag(q.household.as_deref()) {
+    let household = match domain::query::household(q.household.as_deref()) {
         Ok(h) => h,
-        Err(why) => return problem(StatusCode::BAD_REQUEST, "bad_input", why),
+        Err(why) => return problem(StatusCode::BAD_REQUEST, "bad_input", &why.to_string()),
     };
     let today = clock.today();
-    let query = PeriodQuery {
-        preset: None,
-        from: q.from.clone(),
-        to: q.to.clone(),
-    };
+    let query = PeriodQuery::range(q.from.clone(), q.to.clone());
     let months = match crate::service::period(&query, today, Preset::AllThreeYears) {
         Ok(m) => m,
         Err(e) => return error_response(&e),
@@ -111,17 +100,4 @@ pub async fn my_expenses(
         lines: &viewed.lines,
         totals: &viewed.summary,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::flag;
-
-    #[test]
-    fn household_flag() {
-        assert_eq!(flag(None), Ok(false));
-        assert_eq!(flag(Some("1")), Ok(true));
-        assert_eq!(flag(Some("0")), Ok(false));
-        assert!(flag(Some("yes please")).is_err());
-    }
 }

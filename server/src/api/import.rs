@@ -5,11 +5,12 @@
 //! headers, before any of the body is read), 413 when too large (the format's own cap when
 //! `format` is given, else 16 MiB), 429 past two uploads in flight per client.
 
-use crate::audit;
 use crate::db::Db;
 use crate::import::{ImportBatch, ImportError, ImportFormat};
 use crate::records::import::ImportOutcome;
-use crate::service::import::{parse_bytes, store_parsed, ImportRunError, MAX_IMPORT_BYTES};
+use crate::service::import::{
+    parse_bytes, store_and_audit, ImportRunError, Importer, MAX_IMPORT_BYTES,
+};
 use crate::settings::{ImportClient, ImportClients};
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
@@ -228,27 +229,18 @@ pub async fn import(
     let parsed = parse_bytes(query.format, "upload", &body, None).and_then(|batch| {
         out_of_scope(account, &batch).map_or(Ok(batch), |why| Err(ImportRunError::Invalid(why)))
     });
+    let rid = crate::telemetry::request_id(&req);
+    let by = Importer {
+        source: &source,
+        client,
+        request_id: rid.as_deref(),
+    };
     let stored = match parsed {
-        Ok(batch) => store_parsed(&db, batch, "upload", &source).await,
+        Ok(batch) => store_and_audit(&db, batch, "upload", by).await,
         Err(e) => Err(e),
     };
     match stored {
         Ok(report) => {
-            if let ImportOutcome::Imported { people, lines } = &report.outcome {
-                for person in people {
-                    let detail = format!(
-                        "{} batch {} ({lines} records)",
-                        report.format.as_str(),
-                        report.batch_id
-                    );
-                    let event = audit::Event::new(audit::Action::Import)
-                        .by_client(client)
-                        .on(person.as_str())
-                        .detail(detail);
-                    let rid = crate::telemetry::request_id(&req);
-                    audit::record_or_log(&db, event.request(rid.as_deref())).await;
-                }
-            }
             let (status, label, lines, people) = match &report.outcome {
                 ImportOutcome::Imported { lines, people } => (
                     StatusCode::CREATED,

@@ -19,9 +19,9 @@ use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
 use app::error::AppError;
 use app::i18n::Lang;
-use app::record::PeriodQuery;
 use domain::access::AccessKind;
 use domain::period::Preset;
+use domain::query::PeriodQuery;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -108,11 +108,7 @@ async fn pdf(
         return problem(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first");
     };
     let today = clock.today();
-    let query = PeriodQuery {
-        preset: None,
-        from: q.from,
-        to: q.to,
-    };
+    let query = PeriodQuery::range(q.from, q.to);
     let months = match crate::service::period(&query, today, Preset::AllThreeYears) {
         Ok(m) => m,
         Err(e) => return error_response(&e),

@@ -197,28 +197,7 @@ pub async fn people_probed(
 /// How long an insurer's one-time linking code stays valid by default.
 pub const LINK_CODE_DAYS: i64 = 60;
 
-/// Letters and digits that cannot be mistaken for one another on paper.
-const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTVWXYZ23456789";
-
-/// A fresh one-time code, printed as XXXX-XXXX-XXXX (12 characters, about 59 bits).
-pub fn one_time_code() -> String {
-    use rand::Rng;
-    let mut rng = rand::thread_rng();
-    let raw: String = (0..12)
-        .map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char)
-        .collect();
-    format!("{}-{}-{}", &raw[..4], &raw[4..8], &raw[8..])
-}
-
-/// What the database keeps of a one-time code, however it was typed (case, spaces, hyphens).
-pub fn code_hash(typed: &str) -> String {
-    let normalized: String = typed
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    super::session::hash(&normalized)
-}
+pub use crate::hash::{code_hash, one_time_code};
 
 /// Issues a one-time linking code for `person` (12 characters, printed as XXXX-XXXX-XXXX);
 /// only its hash is stored. `Ok(None)` when there is no such person.
@@ -266,22 +245,4 @@ async fn use_link_code(
     .await?
     .rows_affected());
     Ok(n == 1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_are_random_and_hashed_however_typed() {
-        let (a, b) = (one_time_code(), one_time_code());
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 14);
-        assert!(a.bytes().all(|c| c == b'-' || CODE_ALPHABET.contains(&c)));
-        assert_eq!(
-            code_hash(&a),
-            code_hash(&a.to_lowercase().replace('-', " "))
-        );
-        assert_ne!(code_hash(&a), code_hash(&b));
-    }
 }

@@ -7,7 +7,6 @@ use crate::with_pool;
 use actix_web::cookie::{Cookie, SameSite};
 use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
-use sha2::{Digest, Sha256};
 
 pub const COOKIE: &str = "__Host-karte_session";
 
@@ -34,10 +33,7 @@ pub fn new_token() -> String {
 
 /// What the database keeps instead of the token.
 pub fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::hash::sha256_hex(token)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,11 +1,11 @@
 //! The database: SQLite by default (a file in the data directory), PostgreSQL when
 //! `KARTE_DATABASE_URL=postgres://…`. Each backend keeps its own migrations and SQL.
 
-use crate::settings::Settings;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -39,6 +39,22 @@ impl From<sqlx::Error> for DbError {
     }
 }
 
+/// Where the database is and how many connections to hold: all storage needs to know.
+#[derive(Clone)]
+pub struct DbOptions {
+    /// `postgres://…` or `sqlite:…`; `None`: SQLite in `data_dir`.
+    pub url: Option<String>,
+    pub data_dir: PathBuf,
+    pub max_connections: u32,
+    /// How long a request waits for a connection.
+    pub timeout: Duration,
+}
+
+/// Whether a database URL names PostgreSQL.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
 /// A connection pool of either backend.
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -59,39 +75,37 @@ macro_rules! with_pool {
 
 impl Db {
     /// Opens the configured database. PostgreSQL connections are made lazily, so a server can
-    /// start while its database is briefly away and report it on `/readyz`.
-    pub async fn connect(settings: &Settings) -> Result<Db, DbError> {
-        let timeout = Duration::from_secs(settings.db_timeout_secs);
-        match &settings.database_url {
-            Some(url) if url.is_postgres() => {
-                let opts = PgConnectOptions::from_str(url.expose()).map_err(DbError::Query)?;
+    /// start while its database is briefly away and report it on `/readyz`. Storage reads no
+    /// settings: the caller says where the database is (`&Settings` converts).
+    pub async fn connect(options: impl Into<DbOptions>) -> Result<Db, DbError> {
+        let options = options.into();
+        let timeout = options.timeout;
+        match &options.url {
+            Some(url) if is_postgres_url(url) => {
+                let opts = PgConnectOptions::from_str(url).map_err(DbError::Query)?;
                 let pool = PgPoolOptions::new()
-                    .max_connections(settings.db_max_connections)
+                    .max_connections(options.max_connections)
                     .acquire_timeout(timeout)
                     .connect_lazy_with(opts);
                 Ok(Db::Postgres(pool))
             }
             Some(url) => {
-                let opts = SqliteConnectOptions::from_str(url.expose()).map_err(DbError::Query)?;
-                Self::open_sqlite(opts, settings, timeout).await
+                let opts = SqliteConnectOptions::from_str(url).map_err(DbError::Query)?;
+                Self::open_sqlite(opts, &options).await
             }
             None => {
-                std::fs::create_dir_all(&settings.data_dir).map_err(|source| DbError::DataDir {
-                    path: settings.data_dir.display().to_string(),
+                std::fs::create_dir_all(&options.data_dir).map_err(|source| DbError::DataDir {
+                    path: options.data_dir.display().to_string(),
                     source,
                 })?;
                 let opts =
-                    SqliteConnectOptions::new().filename(settings.data_dir.join("karte.sqlite3"));
-                Self::open_sqlite(opts, settings, timeout).await
+                    SqliteConnectOptions::new().filename(options.data_dir.join("karte.sqlite3"));
+                Self::open_sqlite(opts, &options).await
             }
         }
     }
 
-    async fn open_sqlite(
-        opts: SqliteConnectOptions,
-        settings: &Settings,
-        timeout: Duration,
-    ) -> Result<Db, DbError> {
+    async fn open_sqlite(opts: SqliteConnectOptions, options: &DbOptions) -> Result<Db, DbError> {
         // WAL + synchronous=FULL: an acknowledged write survives a crash or power loss.
         let opts = opts
             .create_if_missing(true)
@@ -100,8 +114,8 @@ impl Db {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
-            .max_connections(settings.db_max_connections)
-            .acquire_timeout(timeout)
+            .max_connections(options.max_connections)
+            .acquire_timeout(options.timeout)
             .connect_with(opts)
             .await?;
         Ok(Db::Sqlite(pool))
@@ -134,21 +148,5 @@ impl Db {
 
     pub async fn close(&self) {
         with_pool!(self, pool => pool.close().await)
-    }
-}
-
-/// What a browser learns of a storage failure: "try again later" or "something went wrong".
-impl From<DbError> for app::error::AppError {
-    fn from(e: DbError) -> Self {
-        match e {
-            DbError::Unavailable(_) => {
-                tracing::warn!(error = %e, "database unavailable");
-                app::error::AppError::Unavailable
-            }
-            other => {
-                tracing::error!(error = %other, "database error");
-                app::error::AppError::Internal
-            }
-        }
     }
 }

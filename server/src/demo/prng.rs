@@ -8,12 +8,7 @@ pub(super) struct SplitMix64(u64);
 impl SplitMix64 {
     /// Seeded from a label (FNV-1a), so each demo person gets their own stable stream.
     pub fn seeded(label: &str) -> Self {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in label.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        Self(h)
+        Self(crate::hash::fnv1a64(label.as_bytes()))
     }
 
     pub fn next_u64(&mut self) -> u64 {

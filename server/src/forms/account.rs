@@ -11,10 +11,7 @@ use crate::telemetry::request_id;
 use crate::web::see_other as redirect;
 use crate::with_pool;
 use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
-use app::account::{AccessView, Actor, GrantView, InvitationView, OfferView};
-use app::error::AppError;
-use app::services::{AccountPages, BoxFuture};
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use domain::access::{check_grant, AccessKind, AccessKinds, GrantError};
 
 /// The signed-in, linked person of this request (account id, person id).
@@ -247,108 +244,5 @@ pub async fn report_access(
             tracing::error!(error = %e, "report failed");
             redirect("/access?error=unavailable")
         }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct HistoryRow {
-    id: i64,
-    at: DateTime<Utc>,
-    action: String,
-    actor_person: Option<String>,
-    actor_name: Option<String>,
-    actor_client: Option<String>,
-    actor_account: Option<String>,
-    detail: String,
-    reported: i64,
-}
-
-/// The account pages over the database.
-pub struct SqlAccount {
-    pub db: Db,
-    pub clock: Clock,
-}
-
-impl AccountPages for SqlAccount {
-    fn grants(&self, person: String) -> BoxFuture<'_, Result<Vec<GrantView>, AppError>> {
-        Box::pin(async move {
-            let grants = access::grants_given(&self.db, &person, self.clock.today()).await?;
-            Ok(grants
-                .into_iter()
-                .map(|g| GrantView {
-                    id: g.id,
-                    grantee_id: g.grantee_id,
-                    grantee_name: g.grantee_name,
-                    kinds: g.kinds.iter().collect(),
-                    valid_until: g.valid_until,
-                })
-                .collect())
-        })
-    }
-
-    fn invitations(&self, person: String) -> BoxFuture<'_, Result<Vec<InvitationView>, AppError>> {
-        Box::pin(async move {
-            let jst = FixedOffset::east_opt(9 * 3600).expect("JST");
-            let pending = invitations::pending(&self.db, &person, Utc::now()).await?;
-            Ok(pending
-                .into_iter()
-                .filter_map(|i| {
-                    Some(InvitationView {
-                        id: i.id,
-                        kinds: AccessKinds::parse_list(&i.kinds)?.iter().collect(),
-                        valid_until: i.valid_until,
-                        expires_on: i.expires_at.with_timezone(&jst).date_naive(),
-                    })
-                })
-                .collect())
-        })
-    }
-
-    fn offer(&self, code: String) -> BoxFuture<'_, Result<Option<OfferView>, AppError>> {
-        Box::pin(async move {
-            let offer = invitations::offer(&self.db, &code, Utc::now()).await?;
-            Ok(offer.map(|o| OfferView {
-                grantor_name: o.grantor_name,
-                kinds: o.kinds.iter().collect(),
-                valid_until: o.valid_until,
-            }))
-        })
-    }
-
-    fn history(&self, person: String) -> BoxFuture<'_, Result<Vec<AccessView>, AppError>> {
-        Box::pin(async move {
-            let rows: Vec<HistoryRow> = with_pool!(&self.db, pool => sqlx::query_as(
-                "SELECT a.id, a.at, a.action, a.actor_person, p.name AS actor_name, a.actor_client, a.actor_account, a.detail,
-                        (SELECT COUNT(*) FROM access_reports r WHERE r.audit_id = a.id AND r.person_id = $1) AS reported
-                 FROM audit_log a LEFT JOIN people p ON p.id = a.actor_person
-                 WHERE a.subject_person = $1 ORDER BY a.at DESC, a.id DESC LIMIT 500",
-            )
-            .bind(&person)
-            .fetch_all(pool)
-            .await
-            .map_err(crate::db::DbError::from)?);
-            let jst = FixedOffset::east_opt(9 * 3600).expect("JST");
-            Ok(rows
-                .into_iter()
-                .map(|r| AccessView {
-                    id: r.id,
-                    at: r
-                        .at
-                        .with_timezone(&jst)
-                        .format("%Y-%m-%d %H:%M")
-                        .to_string(),
-                    actor: match (r.actor_person, r.actor_client) {
-                        (Some(p), _) if p == person => Actor::Me,
-                        (Some(_), _) => Actor::Person(r.actor_name.unwrap_or_default()),
-                        (None, Some(c)) => Actor::Client(c),
-                        (None, None) if r.actor_account.is_some() => Actor::Unlinked,
-                        (None, None) => Actor::System,
-                    },
-                    action: r.action,
-                    detail: app::audit::Detail::from_stored(r.detail),
-                    reported: r.reported > 0,
-                })
-                .collect())
-        })
     }
 }

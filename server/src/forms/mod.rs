@@ -2,4 +2,5 @@
 //! session, acts for them only, and answers with a redirect back to the page (PRG).
 
 pub mod account;
+pub mod deduction;
 pub mod lang;

@@ -26,12 +26,8 @@ impl BatchId {
 
     /// A batch id derived from the content (for formats without one): same bytes, same id.
     pub fn from_content(prefix: &str, bytes: &[u8]) -> Self {
-        // FNV-1a 64: stable across runs and platforms; collisions only matter for the same prefix.
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
+        // Stable across runs and platforms; collisions only matter for the same prefix.
+        let h = crate::hash::fnv1a64(bytes);
         Self(format!("{prefix}-{h:016x}-{}", bytes.len()))
     }
 

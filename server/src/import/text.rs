@@ -59,16 +59,7 @@ impl LineIndex {
     }
 }
 
-/// FNV-1a 64: stable across runs, platforms and Rust versions (unlike `DefaultHasher`), which
-/// derived ids must be so a re-import yields the same ids.
-pub(crate) fn fnv64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
+pub(crate) use crate::hash::fnv1a64 as fnv64;
 
 #[cfg(test)]
 mod tests {

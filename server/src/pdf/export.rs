@@ -6,18 +6,15 @@
 use super::font::font;
 use super::layout::render;
 use super::reports::{self, ReportContext, ReportData};
-use crate::audit::{self, Action, Event};
 use crate::db::{Db, DbError};
 use crate::records::{checkups, lines, people};
 use crate::with_pool;
 use app::error::AppError;
 use app::i18n::Lang;
-use app::record::PeriodQuery;
 use chrono::NaiveDate;
 use domain::access::AccessKind;
 use domain::people::{PersonId, Sex};
-use domain::period::{MonthRange, Preset};
-use std::path::PathBuf;
+use domain::period::MonthRange;
 
 /// What to export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -269,74 +266,6 @@ pub async fn deduction_pdf(
         bytes: rendered.bytes,
         pages: rendered.pages,
     })
-}
-
-/// `karte export pdf`: an operator's export for one person, audited as the CLI.
-#[derive(Debug, Clone, clap::Args)]
-pub struct PdfExportArgs {
-    /// The person's stable id (see `karte people`).
-    #[arg(long)]
-    pub person: String,
-    #[arg(long, value_enum, default_value = "all")]
-    pub kind: ExportKind,
-    /// First month, YYYY-MM (default: the 3-year window).
-    #[arg(long)]
-    pub from: Option<String>,
-    /// Last month, YYYY-MM.
-    #[arg(long)]
-    pub to: Option<String>,
-    /// ja or en.
-    #[arg(long, default_value = "ja")]
-    pub lang: String,
-    /// Output file (default: the usual file name in the current directory).
-    #[arg(short = 'o', long)]
-    pub output: Option<PathBuf>,
-}
-
-/// Runs `karte export pdf`; returns where the file went and the export.
-pub async fn run_cli(
-    db: &Db,
-    args: &PdfExportArgs,
-    today: NaiveDate,
-) -> anyhow::Result<(PathBuf, Export)> {
-    let person = PersonId::parse(&args.person).map_err(|e| anyhow::anyhow!("--person: {e}"))?;
-    let query = PeriodQuery {
-        preset: None,
-        from: args.from.clone(),
-        to: args.to.clone(),
-    };
-    let months = crate::service::period(&query, today, Preset::AllThreeYears)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let lang = Lang::from_tag(&args.lang);
-    let export = export_pdf(
-        db,
-        ExportRequest {
-            person: &person,
-            as_proxy: false,
-            kind: args.kind,
-            kinds: args.kind.access_kinds(),
-            months,
-            since: None,
-            today,
-            lang,
-        },
-    )
-    .await
-    .map_err(|e| match e {
-        AppError::NotFound => anyhow::anyhow!("--person {}: no such person", args.person),
-        other => anyhow::anyhow!("{other}"),
-    })?;
-    let path = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(&export.file_name));
-    std::fs::write(&path, &export.bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let event = Event::new(Action::Export)
-        .by_client("cli")
-        .on(person.as_str())
-        .detail(audit_detail(args.kind, months, " (cli)"));
-    audit::record_or_log(db, event).await;
-    Ok((path, export))
 }
 
 #[cfg(test)]

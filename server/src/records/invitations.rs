@@ -4,8 +4,8 @@
 //! expires after [`INVITATION_DAYS`], can be cancelled, and only its hash is stored. Unknown,
 //! expired, used and cancelled codes all answer the same.
 
-use crate::auth::accounts::{code_hash, one_time_code};
 use crate::db::{Db, DbError};
+use crate::hash::{code_hash, one_time_code};
 use crate::records::access;
 use crate::with_pool;
 use chrono::{DateTime, Duration, NaiveDate, Utc};

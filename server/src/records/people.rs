@@ -1,8 +1,6 @@
 use crate::db::{Db, DbError};
 use crate::with_pool;
-use app::error::AppError;
-use app::services::{BoxFuture, PeopleDirectory};
-use domain::people::{PersonId, PersonSummary};
+use domain::people::{PersonHeader, PersonId, PersonSummary};
 
 #[derive(sqlx::FromRow)]
 struct PersonRow {
@@ -35,24 +33,6 @@ pub async fn list_people(db: &Db) -> Result<Vec<PersonSummary>, DbError> {
         .collect()
 }
 
-/// The people directory the UI sees: only the dev sign-in picker uses it, so it answers only
-/// when dev sign-in is on (otherwise it would list everyone to anyone).
-pub struct SqlPeople {
-    pub db: Db,
-    pub dev_login: bool,
-}
-
-impl PeopleDirectory for SqlPeople {
-    fn list_people(&self) -> BoxFuture<'_, Result<Vec<PersonSummary>, AppError>> {
-        Box::pin(async move {
-            if !self.dev_login {
-                return Err(AppError::NotFound);
-            }
-            Ok(list_people(&self.db).await?)
-        })
-    }
-}
-
 #[derive(sqlx::FromRow)]
 struct HeaderRow {
     name: String,
@@ -68,13 +48,13 @@ pub async fn person_header(
     db: &Db,
     person: &PersonId,
     as_proxy: bool,
-) -> Result<Option<app::drugs::PersonHeader>, DbError> {
+) -> Result<Option<PersonHeader>, DbError> {
     const SQL: &str = "SELECT p.name, p.birth_date, i.insurer_number, i.symbol, i.number, i.branch
         FROM people p LEFT JOIN insurances i ON i.id = (
             SELECT id FROM insurances WHERE person_id = p.id ORDER BY valid_from DESC LIMIT 1)
         WHERE p.id = $1";
     let row: Option<HeaderRow> = with_pool!(db, pool => sqlx::query_as(SQL).bind(person.as_str()).fetch_optional(pool).await?);
-    Ok(row.map(|r| app::drugs::PersonHeader {
+    Ok(row.map(|r| PersonHeader {
         person_id: person.to_string(),
         name: r.name,
         birth_date: r.birth_date,

@@ -7,13 +7,14 @@ use crate::db::Db;
 use crate::records::{lines, people};
 use crate::settings::Clock;
 use app::audit::AuditDetail;
-use app::drugs::{DrugPage, PeriodQuery};
+use app::drugs::DrugPage;
 use app::error::AppError;
 use app::services::{BoxFuture, DrugHistory};
 use domain::access::AccessKind;
 use domain::drugs::DrugLine;
 use domain::people::PersonId;
 use domain::period::Preset;
+use domain::query::PeriodQuery;
 use domain::visibility::{incomplete_months, RecordKind};
 
 /// The drug lines of the person on screen for the period, if the signed-in person may see their

@@ -7,10 +7,10 @@ use crate::records::people;
 use crate::settings::Clock;
 use app::error::AppError;
 use app::export::ExportPage;
-use app::record::PeriodQuery;
 use app::services::{BoxFuture, ExportPages};
 use domain::access::AccessKind;
 use domain::period::Preset;
+use domain::query::PeriodQuery;
 
 pub struct SqlExportPages {
     pub db: Db,

@@ -1,6 +1,9 @@
-//! One import from bytes to tables: parse (format given or detected), then store as one batch.
-//! Shared by `karte import` and `POST /api/v1/import`.
+//! One import from bytes to tables: parse (format given or detected), then store as one batch
+//! and write one access-log entry per person it changed. Shared by `karte import` and
+//! `POST /api/v1/import` ([`store_and_audit`]); the demo loader and tests store without
+//! the log ([`import_bytes`]).
 
+use crate::audit::{self, Action, Event};
 use crate::db::Db;
 use crate::import::{
     parse_any, ImportBatch, ImportError, ImportFormat, ImportWarning, ParseOptions,
@@ -97,4 +100,41 @@ pub async fn store_parsed(
         outcome,
         warnings,
     })
+}
+
+/// Who sent an import, for the batch's source and the access log.
+#[derive(Debug, Clone, Copy)]
+pub struct Importer<'a> {
+    /// Stored with the batch (`cli`, `api:<client>`).
+    pub source: &'a str,
+    /// The access log's client (`cli`, the import client's name).
+    pub client: &'a str,
+    pub request_id: Option<&'a str>,
+}
+
+/// Stores a parsed batch and writes "imported" to the access log for every person it changed
+/// (nothing for a batch imported before): the one path of the API and the command line.
+pub async fn store_and_audit(
+    db: &Db,
+    batch: ImportBatch,
+    file_name: &str,
+    by: Importer<'_>,
+) -> Result<ImportReport, ImportRunError> {
+    let report = store_parsed(db, batch, file_name, by.source).await?;
+    if let ImportOutcome::Imported { people, lines } = &report.outcome {
+        for person in people {
+            let detail = format!(
+                "{} batch {} ({lines} records)",
+                report.format.as_str(),
+                report.batch_id
+            );
+            let event = Event::new(Action::Import)
+                .by_client(by.client)
+                .on(person.as_str())
+                .detail(detail)
+                .request(by.request_id);
+            audit::record_or_log(db, event).await;
+        }
+    }
+    Ok(report)
 }

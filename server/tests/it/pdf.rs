@@ -5,7 +5,6 @@
 use crate::helpers::{Backend, TestApp, TestDb};
 use chrono::NaiveDate;
 use server::db::Db;
-use server::with_pool;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -201,13 +200,17 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
         .block_on(f)
 }
 
+/// The exports in `person`'s access history, oldest first (through the page's own query).
 async fn exports_logged(db: &Db, person: &str) -> Vec<(String, Option<String>, Option<String>)> {
-    with_pool!(db, pool => sqlx::query_as::<_, (String, Option<String>, Option<String>)>(
-        "SELECT detail, actor_person, actor_client FROM audit_log WHERE action = 'export' AND subject_person = $1 ORDER BY id")
-        .bind(person)
-        .fetch_all(pool)
+    let mut rows: Vec<_> = server::audit::history(db, person, 10_000)
         .await
-        .unwrap())
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "export")
+        .map(|e| (e.detail, e.actor_person, e.actor_client))
+        .collect();
+    rows.reverse();
+    rows
 }
 
 fn yen(v: i64) -> String {

@@ -1,0 +1,317 @@
+//! `karte …`: the command line. The commands and their arguments, and what each runs; the
+//! top of the module tree (nothing else uses it), so the settings, the PDF writer and the
+//! database never depend on one another through it.
+
+mod export;
+
+use crate::db::Db;
+use crate::settings::Settings;
+use crate::startup::Application;
+use crate::{demo, records};
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+pub use export::PdfExportArgs;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "karte",
+    version,
+    about = "Karte — personal health records for people insured in Japan"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the web server.
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load the synthetic demo people (idempotent).
+    Demo,
+    /// List people: stable id, name, birth date, insurer.
+    People,
+    /// Import files; the format is detected when omitted. Each file is one batch: all of it
+    /// or none of it, and a file imported before changes nothing.
+    Import(ImportArgs),
+    /// Export records to a file.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// One-time linking codes (the insurer's second factor, see KARTE_LINK_CODE_REQUIRED).
+    #[command(subcommand, name = "link-code")]
+    LinkCode(LinkCodeCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum LinkCodeCommand {
+    /// Issue a code for one person and print it (only its hash is stored): the insurer prints
+    /// it on a notice posted to the person's registered address.
+    Issue(LinkCodeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LinkCodeArgs {
+    /// Whose code (a person id, see `karte people`).
+    #[arg(long)]
+    pub person: String,
+    /// Days the code stays valid.
+    #[arg(long, default_value_t = 60)]
+    pub days: u16,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum ExportCommand {
+    /// 医療費控除: the NTA 医療費集計フォーム (.xlsx) or the マイナポータル 医療費通知情報 CSV of one
+    /// tax year, with the person's saved changes and hand-added lines.
+    #[command(name = "etax")]
+    Deduction(DeductionArgs),
+    /// A PDF: drugs, checkups, expenses or all in one report (audited as the CLI).
+    Pdf(export::PdfExportArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DeductionFormatArg {
+    Xlsx,
+    Csv,
+    /// The printable 医療費控除の明細書（集計）.
+    Pdf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DeductionArgs {
+    /// Whose workbench (a person id, see `karte people`).
+    #[arg(long)]
+    pub person: String,
+    /// The tax year (the year paid), e.g. 2025.
+    #[arg(long)]
+    pub year: String,
+    /// Include the notices of everyone whose expenses the person may see (xlsx only).
+    #[arg(long)]
+    pub household: bool,
+    /// xlsx (医療費集計フォーム), csv (マイナポータル layout; the person's own notice lines) or
+    /// pdf (the printable 医療費控除の明細書（集計）, in Japanese).
+    #[arg(long, value_enum, default_value = "xlsx")]
+    pub format: DeductionFormatArg,
+    /// Where to write the file.
+    #[arg(short = 'o', long = "output")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// json (Karte batch), cda (特定健診 hc08 XML) or mynaportal-csv (医療費通知情報).
+    #[arg(long, value_enum)]
+    pub format: Option<crate::import::ImportFormat>,
+    /// Attach everything to this person (otherwise matched by insurance card and birth date).
+    #[arg(long)]
+    pub person: Option<String>,
+    /// Files to import.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Load the demo people before serving.
+    #[arg(long, env = "KARTE_DEMO", value_parser = clap::builder::BoolishValueParser::new())]
+    pub demo: bool,
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "KARTE_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+}
+
+/// Runs one command.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = cli.settings;
+    match cli.command {
+        Command::Serve(args) => {
+            let app = Application::build(&settings, args.addr, args.demo).await?;
+            tracing::info!(port = app.port(), backend = app.db().backend(), "listening");
+            // Scripts and tests read the actual address from this line.
+            println!("listening on http://{}:{}", args.addr.ip(), app.port());
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let db = Db::connect(&settings).await?;
+            db.migrate().await?;
+            println!("migrations applied ({})", db.backend());
+        }
+        Command::Demo => {
+            let db = Db::connect(&settings).await?;
+            db.migrate().await?;
+            let n = demo::load(&db, settings.today()).await?;
+            println!("demo people loaded: {n}");
+        }
+        Command::Import(args) => import(&settings, args).await?,
+        Command::Export(ExportCommand::Deduction(args)) => {
+            export_deduction(&settings, args).await?
+        }
+        Command::Export(ExportCommand::Pdf(args)) => {
+            let db = Db::connect(&settings).await?;
+            db.migrate().await?;
+            let (path, export) = export::run_pdf(&db, &args, settings.today()).await?;
+            println!(
+                "{}: {} page(s), {} bytes",
+                path.display(),
+                export.pages,
+                export.bytes.len()
+            );
+        }
+        Command::LinkCode(LinkCodeCommand::Issue(args)) => {
+            let db = Db::connect(&settings).await?;
+            db.migrate().await?;
+            let valid_for = chrono::Duration::days(i64::from(args.days.max(1)));
+            let code = crate::auth::accounts::issue_link_code(
+                &db,
+                &args.person,
+                valid_for,
+                chrono::Utc::now(),
+            )
+            .await?
+            .ok_or_else(|| {
+                anyhow::anyhow!("--person: no person {} (see `karte people`)", args.person)
+            })?;
+            let event = crate::audit::Event::new(crate::audit::Action::LinkCode)
+                .by_client("cli")
+                .on(&args.person)
+                .detail(format!("valid {} days", args.days.max(1)));
+            crate::audit::record_or_log(&db, event).await;
+            println!("{code}");
+        }
+        Command::People => {
+            let db = Db::connect(&settings).await?;
+            db.migrate().await?;
+            for p in records::people::list_people(&db).await? {
+                println!("{}\t{}\t{}\t{}", p.id, p.name, p.birth_date, p.insurer_name);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
+    use crate::records::import::ImportOutcome;
+    use crate::service::import::{parse_bytes, store_and_audit, Importer};
+    let person = args
+        .person
+        .as_deref()
+        .map(domain::people::PersonId::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--person: {e}"))?;
+    let db = Db::connect(settings).await?;
+    db.migrate().await?;
+    let by = Importer {
+        source: "cli",
+        client: "cli",
+        request_id: None,
+    };
+    for path in &args.files {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        let batch = parse_bytes(args.format, &name, &bytes, person.clone())?;
+        let report = store_and_audit(&db, batch, &name, by).await?;
+        for w in &report.warnings {
+            eprintln!("warning: {w}");
+        }
+        match report.outcome {
+            ImportOutcome::Imported { lines, people } => {
+                println!(
+                    "{name}: imported {lines} records for {} ({}, batch {})",
+                    people
+                        .iter()
+                        .map(|p| p.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    report.format.as_str(),
+                    report.batch_id
+                );
+            }
+            ImportOutcome::AlreadyImported => {
+                println!(
+                    "{name}: already imported (batch {}); nothing changed",
+                    report.batch_id
+                )
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `karte export etax`: the same year, lines and checks as the page and the API.
+async fn export_deduction(settings: &Settings, args: DeductionArgs) -> anyhow::Result<()> {
+    use crate::service::deduction_export::{deduction_file, DeductionFileError, DeductionFormat};
+    use app::i18n::Lang;
+    let person = domain::people::PersonId::parse(&args.person)
+        .map_err(|e| anyhow::anyhow!("--person: {e}"))?;
+    let year = domain::deduction::TaxYear::parse(&args.year)
+        .map_err(|e| anyhow::anyhow!("--year: {e}"))?;
+    let db = Db::connect(settings).await?;
+    db.migrate().await?;
+    let today = settings.today();
+    let header = records::people::person_header(&db, &person, false)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("--person: no person {person} (see `karte people`)"))?;
+    let format = match args.format {
+        DeductionFormatArg::Xlsx => DeductionFormat::Xlsx,
+        DeductionFormatArg::Csv => DeductionFormat::Csv,
+        DeductionFormatArg::Pdf => DeductionFormat::Pdf,
+    };
+    let household = args.household && format.takes_household();
+    let members = crate::deduction::members(
+        &db,
+        person.as_str(),
+        &person,
+        &header.name,
+        household,
+        today,
+    )
+    .await?;
+    let wb = crate::deduction::load(&db, &person, members, year, today).await?;
+    let file = deduction_file(&db, &wb, header, household, format, Lang::Ja, today)
+        .await
+        .map_err(|e| match e {
+            DeductionFileError::NoPerson => anyhow::anyhow!("--person: no person {person}"),
+            other => anyhow::anyhow!("{}: {other}", args.output.display()),
+        })?;
+    let (bytes, detail) = (file.bytes, file.detail);
+    std::fs::write(&args.output, &bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.output.display()))?;
+    let event = crate::audit::Event::new(crate::audit::Action::Export)
+        .by_client("cli")
+        .on(person.as_str())
+        .detail(detail.clone());
+    crate::audit::record_or_log(&db, event).await;
+    println!("{}: {detail}", args.output.display());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_lists_every_env_var() {
+        let help = Cli::command().render_long_help().to_string();
+        for var in [
+            "KARTE_DATABASE_URL",
+            "KARTE_DATA_DIR",
+            "KARTE_SITE_ROOT",
+            "KARTE_LOG",
+            "KARTE_LOG_FORMAT",
+        ] {
+            assert!(help.contains(var), "--help does not mention {var}");
+        }
+    }
+}
