@@ -6,20 +6,17 @@
 //! `no-store`), written to the access log. 401 signed out; 404 when the person on screen may
 //! not show expenses; 400 for a bad year; 422 when the lines do not fit the form.
 
-use super::{error_response, problem};
+use super::{ApiError, SignedIn};
 use crate::audit::Action;
-use crate::auth::Principal;
 use crate::db::Db;
 use crate::deduction::{self, xlsx, ExportError};
 use crate::pdf::export::deduction_pdf;
 use crate::service::deduction::{tax_year, viewed_workbench};
 use crate::service::log_access;
 use crate::settings::Clock;
-use crate::telemetry::request_id;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION};
 use actix_web::http::StatusCode;
-use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
-use app::i18n::Lang;
+use actix_web::{get, web, HttpResponse};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -40,50 +37,35 @@ fn attachment(media_type: &str, name: &str, body: Vec<u8>) -> HttpResponse {
 
 #[get("/me/deduction/{file}")]
 pub async fn export(
-    req: HttpRequest,
+    me: SignedIn,
     path: web::Path<String>,
     q: web::Query<ExportQuery>,
     db: web::Data<Db>,
     clock: web::Data<Clock>,
-) -> HttpResponse {
-    let principal = req.extensions().get::<Principal>().cloned();
-    let Some(p) = principal else {
-        return problem(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first");
-    };
+) -> Result<HttpResponse, ApiError> {
     let file = path.into_inner();
     let Some((year, ext @ ("xlsx" | "csv" | "pdf"))) = file.rsplit_once('.') else {
-        return problem(
-            StatusCode::NOT_FOUND,
-            "not_found",
+        return Err(ApiError::not_found(
             "use {year}.xlsx, {year}.csv or {year}.pdf",
-        );
+        ));
     };
     let today = clock.today();
-    let year = match tax_year(Some(year), today) {
-        Ok(y) => y,
-        Err(e) => return error_response(&e),
-    };
+    let year = tax_year(Some(year), today)?;
     let household = ext != "csv" && q.household.as_deref() == Some("1");
-    let v = match viewed_workbench(&db, &p, year, household, today).await {
-        Ok(v) => v,
-        Err(e) => return error_response(&e),
-    };
-    let rid = request_id(&req);
+    let v = viewed_workbench(&db, &me.principal, year, household, today).await?;
+    let rid = me.request_id.as_deref();
     let wb = &v.workbench;
     if ext == "pdf" {
-        let lang = req
-            .cookie(Lang::COOKIE)
-            .map(|c| Lang::from_tag(c.value()))
-            .unwrap_or_default();
-        let export = match deduction_pdf(wb, v.header.clone(), lang, today).await {
-            Ok(e) => e,
-            Err(e) => return error_response(&e),
-        };
+        let export = deduction_pdf(wb, v.header.clone(), me.lang, today).await?;
         let rows = wb.lines.iter().filter(|l| l.included).count();
         let who = if household { ", household" } else { "" };
         let detail = format!("deduction {year} pdf ({rows} lines{who})");
-        log_access(&db, &p, &v.on, Action::Export, detail, rid.as_deref()).await;
-        return attachment("application/pdf", &export.file_name, export.bytes);
+        log_access(&db, &me.principal, &v.on, Action::Export, detail, rid).await;
+        return Ok(attachment(
+            "application/pdf",
+            &export.file_name,
+            export.bytes,
+        ));
     }
     let (body, media_type, detail) = if ext == "xlsx" {
         match wb.xlsx() {
@@ -97,27 +79,25 @@ pub async fn export(
                 )
             }
             Err(ExportError::Form(e)) => {
-                return problem(
+                return Err(ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "form_limit",
-                    &e.to_string(),
-                )
+                    e.to_string(),
+                ))
             }
             Err(ExportError::Xlsx(e)) => {
                 tracing::error!(error = %e, "xlsx export failed");
-                return problem(
+                return Err(ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
                     "try again later",
-                );
+                ));
             }
         }
     } else {
-        let person = match deduction::csv_person(&db, &v.on.person).await {
-            Ok(Some(person)) => person,
-            Ok(None) => return problem(StatusCode::NOT_FOUND, "not_found", "no records"),
-            Err(e) => return error_response(&e.into()),
-        };
+        let person = deduction::csv_person(&db, &v.on.person)
+            .await?
+            .ok_or_else(|| ApiError::not_found("no records"))?;
         let lines = wb.notice_lines_of(&v.on.person).len();
         let text = wb.csv(&person, today);
         (
@@ -126,6 +106,10 @@ pub async fn export(
             format!("deduction {year} csv ({lines} lines)"),
         )
     };
-    log_access(&db, &p, &v.on, Action::Export, detail, rid.as_deref()).await;
-    attachment(media_type, &deduction::file_name(year, ext), body)
+    log_access(&db, &me.principal, &v.on, Action::Export, detail, rid).await;
+    Ok(attachment(
+        media_type,
+        &deduction::file_name(year, ext),
+        body,
+    ))
 }

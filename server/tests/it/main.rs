@@ -5,6 +5,7 @@
 mod access;
 mod api_checkups;
 mod api_drugs;
+mod api_edge;
 mod api_expenses;
 mod api_import;
 mod backup;
