@@ -71,8 +71,8 @@ impl Event {
             ..Self::default()
         }
     }
-    pub fn by_account(mut self, account: &str, person: Option<&str>) -> Self {
-        self.actor_account = Some(account.to_owned());
+    pub fn by_account(mut self, account: impl AsRef<str>, person: Option<&str>) -> Self {
+        self.actor_account = Some(account.as_ref().to_owned());
         self.actor_person = person.map(str::to_owned);
         self
     }
@@ -125,7 +125,8 @@ pub async fn record_or_log(db: &Db, event: Event) {
 /// One line of a person's access history.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Entry {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: domain::id::AuditEntryId,
     pub at: DateTime<Utc>,
     pub action: String,
     pub actor_person: Option<String>,

@@ -22,6 +22,7 @@ mod http;
 mod import_limits;
 mod import_store;
 mod linking;
+mod notices;
 mod pdf;
 mod rate_limits;
 mod readiness;
