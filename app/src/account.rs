@@ -6,7 +6,7 @@ use crate::error::AppError;
 /// One grant as its grantor sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GrantView {
-    pub id: i64,
+    pub id: domain::id::GrantId,
     pub grantee_id: String,
     pub grantee_name: String,
     pub kinds: Vec<domain::access::AccessKind>,
@@ -16,7 +16,7 @@ pub struct GrantView {
 /// An invitation its grantor made that nobody has accepted yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvitationView {
-    pub id: i64,
+    pub id: domain::id::InvitationId,
     pub kinds: Vec<domain::access::AccessKind>,
     pub valid_until: chrono::NaiveDate,
     /// The last day it can be accepted (Japanese date).
@@ -45,7 +45,7 @@ pub enum Actor {
 /// One line of a person's access history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessView {
-    pub id: i64,
+    pub id: domain::id::AuditEntryId,
     /// Japanese time, `YYYY-MM-DD HH:MM`.
     pub at: String,
     pub action: String,

@@ -237,6 +237,7 @@ messages! {
     ProxiesRevoked => "取り消しました。この人はもうあなたの記録を見られません。", "Revoked. This person can no longer see your records.";
     ProxiesErrorKinds => "見てよい情報を1つ以上選んでください。", "Choose at least one kind of record.";
     ProxiesErrorUntil => "期限は今日以降の日付にしてください。", "The end date must be today or later.";
+    ProxiesErrorSelf => "ご自身を代理人にすることはできません。", "You cannot be your own proxy.";
     AcceptTitle => "代理人の招待を受ける", "Accept a proxy invitation";
     AcceptIntro => "受け取った招待コードを入力してください。", "Enter the invitation code you were given.";
     AcceptShow => "内容を確認する", "Check the invitation";

@@ -16,6 +16,7 @@ pub mod expenses;
 pub mod export;
 pub mod functions;
 pub mod i18n;
+pub mod notice;
 pub mod pages;
 pub mod record;
 pub mod routes;

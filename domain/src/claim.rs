@@ -7,72 +7,9 @@ use crate::people::PersonId;
 use crate::period::YearMonth;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum ClaimIdError {
-    #[error("{0} is empty")]
-    Empty(&'static str),
-    #[error("{0} is longer than 64 characters")]
-    TooLong(&'static str),
-    #[error("{0} may only hold ASCII letters, digits, '-' and '_'")]
-    BadChar(&'static str),
-}
-
-fn parse_id(raw: &str, what: &'static str) -> Result<String, ClaimIdError> {
-    let s = raw.trim();
-    if s.is_empty() {
-        return Err(ClaimIdError::Empty(what));
-    }
-    if s.len() > 64 {
-        return Err(ClaimIdError::TooLong(what));
-    }
-    if !s
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(ClaimIdError::BadChar(what));
-    }
-    Ok(s.to_owned())
-}
-
-macro_rules! opaque_id {
-    ($name:ident, $what:literal, $doc:literal) => {
-        #[doc = $doc]
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
-
-        impl $name {
-            pub fn parse(raw: &str) -> Result<Self, ClaimIdError> {
-                parse_id(raw, $what).map(Self)
-            }
-
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = ClaimIdError;
-            fn try_from(value: String) -> Result<Self, Self::Error> {
-                Self::parse(&value)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(value: $name) -> Self {
-                value.0
-            }
-        }
-    };
-}
+/// Why a claim or institution id was refused.
+pub use crate::id::IdError as ClaimIdError;
 
 opaque_id!(
     InstitutionId,
@@ -230,7 +167,10 @@ mod tests {
         assert_eq!(ClaimId::parse(""), Err(ClaimIdError::Empty("claim id")));
         assert_eq!(
             ClaimId::parse("a b"),
-            Err(ClaimIdError::BadChar("claim id"))
+            Err(ClaimIdError::BadChar(
+                "claim id",
+                "ASCII letters, digits, '-' and '_'"
+            ))
         );
         assert_eq!(
             InstitutionId::parse(&"1".repeat(65)),

@@ -3,6 +3,9 @@
 //! Everything here takes "now" as a parameter; nothing reads the system clock.
 //! Rules follow `shared/spec/health-data.md` (and `etax-export.md` §1 for `deduction`).
 
+#[macro_use]
+pub mod id;
+
 pub mod access;
 pub mod checkups;
 pub mod claim;

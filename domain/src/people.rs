@@ -1,50 +1,33 @@
 //! People as the UI lists them. The full person/insurance model grows from here.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
-/// A person's stable id (`demo-…` for synthetic people). Opaque to the UI.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct PersonId(String);
+/// Why a person id was refused.
+pub use crate::id::IdError as PersonIdError;
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum PersonIdError {
-    #[error("person id is empty")]
-    Empty,
-    #[error("person id is longer than 64 characters")]
-    TooLong,
-    #[error("person id may only hold a-z, 0-9 and '-'")]
-    BadChar,
+/// A person's rule: 1–64 characters of a-z, 0-9 and '-' (not trimmed).
+fn person_id(raw: &str, what: &'static str) -> Result<String, PersonIdError> {
+    if raw.is_empty() {
+        return Err(PersonIdError::Empty(what));
+    }
+    if raw.len() > 64 {
+        return Err(PersonIdError::TooLong(what));
+    }
+    if !raw
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(PersonIdError::BadChar(what, "a-z, 0-9 and '-'"));
+    }
+    Ok(raw.to_owned())
 }
 
-impl PersonId {
-    pub fn parse(raw: &str) -> Result<Self, PersonIdError> {
-        if raw.is_empty() {
-            return Err(PersonIdError::Empty);
-        }
-        if raw.len() > 64 {
-            return Err(PersonIdError::TooLong);
-        }
-        if !raw
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
-            return Err(PersonIdError::BadChar);
-        }
-        Ok(Self(raw.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for PersonId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+opaque_id!(
+    PersonId,
+    "person id",
+    "A person's stable id (`demo-…` for synthetic people). Opaque to the UI.",
+    check = person_id
+);
 
 /// What a list of people shows: id, name, birth date, insurer. Only what the page needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,13 +109,29 @@ mod tests {
 
     #[test]
     fn person_id_rejects_bad_input() {
-        assert_eq!(PersonId::parse(""), Err(PersonIdError::Empty));
-        assert_eq!(PersonId::parse("Demo"), Err(PersonIdError::BadChar));
-        assert_eq!(PersonId::parse("a b"), Err(PersonIdError::BadChar));
+        assert_eq!(PersonId::parse(""), Err(PersonIdError::Empty("person id")));
+        assert_eq!(
+            PersonId::parse("Demo"),
+            Err(PersonIdError::BadChar("person id", "a-z, 0-9 and '-'"))
+        );
+        assert_eq!(
+            PersonId::parse("a b"),
+            Err(PersonIdError::BadChar("person id", "a-z, 0-9 and '-'"))
+        );
         assert_eq!(
             PersonId::parse(&"a".repeat(65)),
-            Err(PersonIdError::TooLong)
+            Err(PersonIdError::TooLong("person id"))
         );
+    }
+
+    #[test]
+    fn person_ids_deserialize_through_the_same_check() {
+        let ok: PersonId = serde_json::from_str("\"demo-sato\"").unwrap();
+        assert_eq!(ok.as_str(), "demo-sato");
+        for bad in ["\"\"", "\"Demo\"", "\"a b\"", "\"../x\""] {
+            assert!(serde_json::from_str::<PersonId>(bad).is_err(), "{bad}");
+        }
+        assert_eq!(serde_json::to_string(&ok).unwrap(), "\"demo-sato\"");
     }
 
     #[test]

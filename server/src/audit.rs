@@ -71,8 +71,8 @@ impl Event {
             ..Self::default()
         }
     }
-    pub fn by_account(mut self, account: &str, person: Option<&str>) -> Self {
-        self.actor_account = Some(account.to_owned());
+    pub fn by_account(mut self, account: impl AsRef<str>, person: Option<&str>) -> Self {
+        self.actor_account = Some(account.as_ref().to_owned());
         self.actor_person = person.map(str::to_owned);
         self
     }

@@ -140,7 +140,7 @@ pub async fn limit(
     if let Some(account) = req
         .extensions()
         .get::<Principal>()
-        .map(|p| p.account_id().to_owned())
+        .map(|p| p.account_id().to_string())
     {
         keys.push(format!("account:{account}"));
     }

@@ -197,16 +197,14 @@ fn run(
                 aw::scope("/api/v1")
                     .app_data(api::query_config())
                     .service(api::import::import)
-                    // PDF exports before the other /me/... services.
-                    .service(api::pdf::drugs_pdf)
-                    .service(api::pdf::checkups_pdf)
-                    .service(api::pdf::expenses_pdf)
-                    .service(api::pdf::report_pdf)
                     .service(api::drugs::my_drugs)
                     .service(api::checkups::my_checkups)
                     .service(api::expenses::my_expenses)
+                    // Before `/me/{kind}/pdf`, which `/me/deduction/pdf` would also match.
                     .service(api::deduction::export)
-                    .service(api::drugs::openapi),
+                    .service(api::pdf::pdf)
+                    .service(api::drugs::openapi)
+                    .default_service(aw::to(api::edge::unknown_path)),
             )
             .service(web::stylesheet)
             .service(web::favicon)

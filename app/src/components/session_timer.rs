@@ -21,7 +21,9 @@ pub fn SessionTimer(lang: Lang, idle_deadline: i64) -> impl IntoView {
         let _ = set_interval_with_handle(tick, std::time::Duration::from_secs(5));
         Effect::new(move |_| {
             if now.get() >= deadline.get() {
-                let _ = window().location().set_href("/signin?error=expired");
+                let _ = window()
+                    .location()
+                    .set_href(&crate::notice::Notice::SignInExpired.location());
             }
         });
     }

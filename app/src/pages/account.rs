@@ -5,6 +5,7 @@
 use crate::account::{load_history, AccessView, Actor};
 use crate::components::layout::use_lang;
 use crate::i18n::{Lang, Msg};
+use crate::notice::NoticePage;
 use crate::session::use_viewer;
 use domain::access::AccessKind;
 use leptos::prelude::*;
@@ -18,35 +19,17 @@ pub(crate) fn kind_label(kind: AccessKind, lang: Lang) -> &'static str {
     }
 }
 
-fn notice(code: &str) -> Option<(Msg, bool)> {
-    Some(match code {
-        "invited" => (Msg::ProxiesInvited, false),
-        "accepted" => (Msg::ProxiesAccepted, false),
-        "cancelled" => (Msg::ProxiesCancelled, false),
-        "revoked" => (Msg::ProxiesRevoked, false),
-        "reported" => (Msg::AccessReportedNotice, false),
-        "kinds" => (Msg::ProxiesErrorKinds, true),
-        "until" => (Msg::ProxiesErrorUntil, true),
-        "unusable" => (Msg::AcceptErrorUnusable, true),
-        "own" => (Msg::AcceptErrorOwn, true),
-        "unavailable" => (Msg::ErrorUnavailable, true),
-        _ => return None,
-    })
-}
-
 #[component]
-pub(crate) fn Notice() -> impl IntoView {
+pub(crate) fn Notice(page: NoticePage) -> impl IntoView {
     let lang = use_lang();
     let q = use_query_map().get_untracked();
-    let found = q
-        .get("ok")
-        .or_else(|| q.get("error"))
-        .and_then(|c| notice(&c));
-    found.map(|(msg, error)| {
-        if error {
-            view! { <p class="notice notice--error" role="alert" data-testid="notice">{lang.t(msg)}</p> }.into_any()
+    let found =
+        crate::notice::Notice::read(page, q.get("ok").as_deref(), q.get("error").as_deref());
+    found.map(|n| {
+        if n.is_error() {
+            view! { <p class="notice notice--error" role="alert" data-testid="notice">{lang.t(n.msg())}</p> }.into_any()
         } else {
-            view! { <p class="notice" role="status" data-testid="notice">{lang.t(msg)}</p> }.into_any()
+            view! { <p class="notice" role="status" data-testid="notice">{lang.t(n.msg())}</p> }.into_any()
         }
     })
 }
@@ -86,7 +69,7 @@ pub fn AccessPage() -> impl IntoView {
     view! {
         <Title text=lang.t(Msg::AccessTitle)/>
         <h1>{lang.t(Msg::AccessTitle)}</h1>
-        <Notice/>
+        <Notice page=NoticePage::Access/>
         {match me {
             None => view! { <SignInFirst/> }.into_any(),
             Some(me) => view! {

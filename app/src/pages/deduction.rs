@@ -7,27 +7,12 @@ use crate::components::layout::use_lang;
 use crate::components::record::{not_shown, yen, PersonCard};
 use crate::deduction::{load_deduction_page, DeductionPage, DeductionQuery};
 use crate::i18n::{Lang, Msg};
+use crate::notice::{Notice, NoticePage};
 use domain::deduction::{DeductionChoice, DeductionLine, FormCategory, LineOrigin};
 use domain::money::Yen;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-fn notice(code: &str) -> Option<(Msg, bool)> {
-    Some(match code {
-        "saved" => (Msg::DedSaved, false),
-        "added" => (Msg::DedAdded, false),
-        "deleted" => (Msg::DedDeleted, false),
-        "moved" => (Msg::DedMovedNotice, false),
-        "amount" => (Msg::DedErrorAmount, true),
-        "fields" => (Msg::DedErrorFields, true),
-        "date" => (Msg::DedErrorDate, true),
-        "year" => (Msg::DedErrorYear, true),
-        "line" => (Msg::DedErrorLine, true),
-        "unavailable" => (Msg::DedErrorUnavailable, true),
-        _ => return None,
-    })
-}
 
 fn category_label(c: FormCategory, lang: Lang) -> &'static str {
     match lang {
@@ -47,15 +32,16 @@ pub fn DeductionPage() -> impl IntoView {
         year: parsed.year,
         household: parsed.household,
     };
-    let found = q
-        .get("ok")
-        .or_else(|| q.get("error"))
-        .and_then(|c| notice(&c));
-    let banner = found.map(|(msg, error)| {
-        if error {
-            view! { <p class="notice notice--error" role="alert" data-testid="notice">{lang.t(msg)}</p> }.into_any()
+    let found = Notice::read(
+        NoticePage::Deduction,
+        q.get("ok").as_deref(),
+        q.get("error").as_deref(),
+    );
+    let banner = found.map(|n| {
+        if n.is_error() {
+            view! { <p class="notice notice--error" role="alert" data-testid="notice">{lang.t(n.msg())}</p> }.into_any()
         } else {
-            view! { <p class="notice" role="status" data-testid="notice">{lang.t(msg)}</p> }.into_any()
+            view! { <p class="notice" role="status" data-testid="notice">{lang.t(n.msg())}</p> }.into_any()
         }
     });
     view! {

@@ -9,6 +9,7 @@ use crate::account::{
 use crate::components::dates::long_date;
 use crate::components::layout::use_lang;
 use crate::i18n::{Lang, Msg};
+use crate::notice::NoticePage;
 use crate::session::use_viewer;
 use domain::access::AccessKind;
 use leptos::prelude::*;
@@ -35,7 +36,7 @@ pub fn ProxiesPage() -> impl IntoView {
     view! {
         <Title text=lang.t(Msg::ProxiesTitle)/>
         <h1>{lang.t(Msg::ProxiesTitle)}</h1>
-        <Notice/>
+        <Notice page=NoticePage::Proxies/>
         {match me {
             None => view! { <SignInFirst/> }.into_any(),
             Some(me) => view! { <Proxies me/> }.into_any(),
@@ -190,7 +191,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
     view! {
         <Title text=lang.t(Msg::AcceptTitle)/>
         <h1>{lang.t(Msg::AcceptTitle)}</h1>
-        <Notice/>
+        <Notice page=NoticePage::Accept/>
         {match (signed_in, code) {
             (false, _) => view! { <SignInFirst/> }.into_any(),
             (true, None) => view! {

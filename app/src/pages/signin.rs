@@ -4,29 +4,19 @@ use crate::components::layout::use_lang;
 use crate::components::people::PeopleList;
 use crate::functions::people::list_people;
 use crate::i18n::Msg;
+use crate::notice::{Notice, NoticePage};
 use crate::session::use_sign_in_options;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-fn error_message(code: &str) -> Msg {
-    match code {
-        "state" => Msg::SignInErrorState,
-        "expired" => Msg::SignInErrorExpired,
-        "cancelled" => Msg::SignInErrorCancelled,
-        "linked" => Msg::SignInErrorLinked,
-        "unavailable" => Msg::SignInErrorUnavailable,
-        "not_configured" => Msg::SignInNotConfigured,
-        _ => Msg::SignInErrorProvider,
-    }
-}
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let lang = use_lang();
     let options = use_sign_in_options();
     let query = use_query_map().get_untracked();
-    let error = query.get("error").map(|code| lang.t(error_message(&code)));
+    let error = Notice::read(NoticePage::SignIn, None, query.get("error").as_deref())
+        .map(|n| lang.t(n.msg()));
     let signed_out = query.get("signed_out").is_some();
     view! {
         <Title text=lang.t(Msg::SignInTitle)/>
@@ -67,20 +57,16 @@ pub fn LinkPage() -> impl IntoView {
         .get("until")
         .filter(|u| u.len() == 16 && u.chars().all(|c| c.is_ascii_digit() || "-:T".contains(c)))
         .map(|u| u.replace('T', " "));
-    let error = query.get("error").map(|code| match code.as_str() {
-        "no_match" => lang.t(Msg::LinkErrorNoMatch).to_owned(),
-        "birth_date" => lang.t(Msg::LinkErrorBirthDate).to_owned(),
-        "card" => lang.t(Msg::LinkErrorCard).to_owned(),
-        "linked" => lang.t(Msg::SignInErrorLinked).to_owned(),
-        "account_linked" => lang.t(Msg::LinkErrorAccountLinked).to_owned(),
-        "locked" => format!(
-            "{} {}",
-            lang.t(Msg::LinkErrorLocked),
-            until.clone().unwrap_or_default()
-        ),
-        _ => lang.t(Msg::SignInErrorUnavailable).to_owned(),
+    let notice = Notice::read(
+        NoticePage::Link,
+        query.get("ok").as_deref(),
+        query.get("error").as_deref(),
+    );
+    let error = notice.filter(|n| n.is_error()).map(|n| match n {
+        Notice::LinkLocked => format!("{} {}", lang.t(n.msg()), until.clone().unwrap_or_default()),
+        _ => lang.t(n.msg()).to_owned(),
     });
-    let unlinked = query.get("ok").is_some_and(|ok| ok == "unlinked");
+    let unlinked = notice == Some(Notice::LinkUnlinked);
     view! {
         <Title text=lang.t(Msg::LinkTitle)/>
         <h1>{lang.t(Msg::LinkTitle)}</h1>
@@ -121,14 +107,14 @@ pub fn AccountPage() -> impl IntoView {
     } else {
         "/signin"
     };
-    let error = query.get("error").map(|code| match code.as_str() {
-        "reauth" => view! {
+    let error = Notice::read(NoticePage::Account, None, query.get("error").as_deref()).map(|n| match n {
+        Notice::AccountReauth => view! {
             <p class="notice notice--error" role="alert" data-testid="account-error">
-                {lang.t(Msg::AccountErrorReauth)}" "<a href=again>{lang.t(Msg::AccountSignInAgain)}</a>
+                {lang.t(n.msg())}" "<a href=again>{lang.t(Msg::AccountSignInAgain)}</a>
             </p>
         }.into_any(),
         _ => view! {
-            <p class="notice notice--error" role="alert" data-testid="account-error">{lang.t(Msg::SignInErrorUnavailable)}</p>
+            <p class="notice notice--error" role="alert" data-testid="account-error">{lang.t(n.msg())}</p>
         }.into_any(),
     });
     let signed_in = viewer.is_some();

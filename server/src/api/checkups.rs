@@ -5,12 +5,10 @@
 //! registration status. 401 signed out; 404 when the person on screen may not show checkups
 //! (never 403, so existence is not confirmed).
 
-use super::{error_response, problem};
-use crate::auth::Principal;
+use super::{ApiError, SignedIn};
 use crate::db::Db;
 use crate::settings::Clock;
-use crate::telemetry::request_id;
-use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{get, web, HttpResponse};
 use app::checkups::CheckupsView;
 use serde::Serialize;
 
@@ -23,28 +21,15 @@ struct CheckupsBody<'a> {
 
 #[get("/me/checkups")]
 pub async fn my_checkups(
-    req: HttpRequest,
+    me: SignedIn,
     db: web::Data<Db>,
     clock: web::Data<Clock>,
-) -> HttpResponse {
-    use actix_web::http::StatusCode;
-    let principal = req.extensions().get::<Principal>().cloned();
-    let Some(p) = principal else {
-        return problem(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first");
-    };
-    let rid = request_id(&req);
-    match crate::service::checkups::viewed_checkups(
-        &db,
-        &p,
-        clock.today(),
-        Some((Some(app::audit::Channel::Api), rid.as_deref())),
-    )
-    .await
-    {
-        Ok((person, _, view)) => HttpResponse::Ok().json(CheckupsBody {
-            person_id: person.as_str(),
-            view: &view,
-        }),
-        Err(e) => error_response(&e),
-    }
+) -> Result<HttpResponse, ApiError> {
+    let (person, _, view) =
+        crate::service::checkups::viewed_checkups(&db, &me.principal, clock.today(), me.api_view())
+            .await?;
+    Ok(HttpResponse::Ok().json(CheckupsBody {
+        person_id: person.as_str(),
+        view: &view,
+    }))
 }

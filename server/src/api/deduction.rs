@@ -6,19 +6,16 @@
 //! `no-store`), written to the access log. 401 signed out; 404 when the person on screen may
 //! not show expenses; 400 for a bad year; 422 when the lines do not fit the form.
 
-use super::{error_response, problem};
+use super::{ApiError, SignedIn};
 use crate::audit::Action;
-use crate::auth::Principal;
 use crate::db::Db;
 use crate::service::deduction::{tax_year, viewed_workbench};
 use crate::service::deduction_export::{deduction_file, DeductionFileError, DeductionFormat};
 use crate::service::log_access;
 use crate::settings::Clock;
-use crate::telemetry::request_id;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION};
 use actix_web::http::StatusCode;
-use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
-use app::i18n::Lang;
+use actix_web::{get, web, HttpResponse};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -39,68 +36,50 @@ fn attachment(media_type: &str, name: &str, body: Vec<u8>) -> HttpResponse {
 
 #[get("/me/deduction/{file}")]
 pub async fn export(
-    req: HttpRequest,
+    me: SignedIn,
     path: web::Path<String>,
     q: web::Query<ExportQuery>,
     db: web::Data<Db>,
     clock: web::Data<Clock>,
-) -> HttpResponse {
-    let principal = req.extensions().get::<Principal>().cloned();
-    let Some(p) = principal else {
-        return problem(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first");
-    };
+) -> Result<HttpResponse, ApiError> {
     let file = path.into_inner();
     let Some((year, ext @ ("xlsx" | "csv" | "pdf"))) = file.rsplit_once('.') else {
-        return problem(
-            StatusCode::NOT_FOUND,
-            "not_found",
+        return Err(ApiError::not_found(
             "use {year}.xlsx, {year}.csv or {year}.pdf",
-        );
+        ));
     };
     let today = clock.today();
-    let year = match tax_year(Some(year), today) {
-        Ok(y) => y,
-        Err(e) => return error_response(&e),
-    };
+    let year = tax_year(Some(year), today)?;
     let Some(format) = DeductionFormat::from_ext(ext) else {
-        return problem(StatusCode::NOT_FOUND, "not_found", "no such file");
+        return Err(ApiError::not_found("no such file"));
     };
-    let household = match domain::query::household(q.household.as_deref()) {
-        Ok(h) => format.takes_household() && h,
-        Err(why) => return problem(StatusCode::BAD_REQUEST, "bad_input", &why.to_string()),
+    let household = domain::query::household(q.household.as_deref())
+        .map_err(|why| ApiError::bad_input(why.to_string()))?
+        && format.takes_household();
+    let v = viewed_workbench(&db, &me.principal, year, household, today).await?;
+    let file = match deduction_file(&db, &v.workbench, v.header, household, format, me.lang, today)
+        .await
+    {
+        Ok(file) => file,
+        Err(DeductionFileError::Form(e)) => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "form_limit",
+                e.to_string(),
+            ))
+        }
+        Err(DeductionFileError::NoPerson) => return Err(ApiError::not_found("no records")),
+        Err(DeductionFileError::Failed(e)) => return Err(e.into()),
+        Err(DeductionFileError::Xlsx(e)) => {
+            tracing::error!(error = %e, "xlsx export failed");
+            return Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "try again later",
+            ));
+        }
     };
-    let v = match viewed_workbench(&db, &p, year, household, today).await {
-        Ok(v) => v,
-        Err(e) => return error_response(&e),
-    };
-    let rid = request_id(&req);
-    let lang = req
-        .cookie(Lang::COOKIE)
-        .map(|c| Lang::from_tag(c.value()))
-        .unwrap_or_default();
-    let file =
-        match deduction_file(&db, &v.workbench, v.header, household, format, lang, today).await {
-            Ok(file) => file,
-            Err(DeductionFileError::Form(e)) => {
-                return problem(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "form_limit",
-                    &e.to_string(),
-                )
-            }
-            Err(DeductionFileError::NoPerson) => {
-                return problem(StatusCode::NOT_FOUND, "not_found", "no records")
-            }
-            Err(DeductionFileError::Failed(e)) => return error_response(&e),
-            Err(DeductionFileError::Xlsx(e)) => {
-                tracing::error!(error = %e, "xlsx export failed");
-                return problem(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "try again later",
-                );
-            }
-        };
-    log_access(&db, &p, &v.on, Action::Export, file.detail, rid.as_deref()).await;
-    attachment(file.media_type, &file.file_name, file.bytes)
+    let rid = me.request_id.as_deref();
+    log_access(&db, &me.principal, &v.on, Action::Export, file.detail, rid).await;
+    Ok(attachment(file.media_type, &file.file_name, file.bytes))
 }

@@ -3,12 +3,11 @@
 //! with every field, paginated with an opaque cursor. 401 signed out; 404 when the person on
 //! screen may not show drugs (never 403, so existence is not confirmed); 400 for a bad period.
 
-use super::{error_response, problem};
-use crate::auth::Principal;
+use super::{ApiError, SignedIn};
 use crate::db::Db;
 use crate::settings::Clock;
-use crate::telemetry::request_id;
-use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{get, web, HttpResponse};
 use base64::Engine as _;
 use domain::drugs::DrugLine;
 use domain::period::Preset;
@@ -56,24 +55,16 @@ fn decode_cursor(cursor: &str) -> Option<usize> {
 
 #[get("/me/drugs")]
 pub async fn my_drugs(
-    req: HttpRequest,
+    me: SignedIn,
     q: web::Query<DrugsQuery>,
     db: web::Data<Db>,
     clock: web::Data<Clock>,
-) -> HttpResponse {
-    use actix_web::http::StatusCode;
-    let principal = req.extensions().get::<Principal>().cloned();
-    let Some(p) = principal else {
-        return problem(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first");
-    };
+) -> Result<HttpResponse, ApiError> {
     let today = clock.today();
     let query = PeriodQuery::range(q.from.clone(), q.to.clone());
-    let period = match crate::service::period_with_days(&query, today, Preset::AllThreeYears) {
-        Ok(m) => m,
-        Err(e) => return error_response(&e),
-    };
+    let period = crate::service::period_with_days(&query, today, Preset::AllThreeYears)?;
     let bad_cursor = || {
-        problem(
+        ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_cursor",
             "cursor: use the next_cursor of the previous page",
@@ -82,26 +73,22 @@ pub async fn my_drugs(
     let offset = match q.cursor.as_deref().map(decode_cursor) {
         None => 0,
         Some(Some(o)) => o,
-        Some(None) => return bad_cursor(),
+        Some(None) => return Err(bad_cursor()),
     };
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     // The first page of a listing is the view that goes to the access log.
-    let rid = request_id(&req);
-    let log_view = (offset == 0).then_some((Some(app::audit::Channel::Api), rid.as_deref()));
+    let log_view = me.api_view().filter(|_| offset == 0);
     let (person, _, all) =
-        match crate::service::viewed_drug_lines(&db, &p, period, today, log_view).await {
-            Ok(v) => v,
-            Err(e) => return error_response(&e),
-        };
+        crate::service::viewed_drug_lines(&db, &me.principal, period, today, log_view).await?;
     // A cursor we wrote points inside the listing (or at its end); anything else is crafted.
     if offset > all.len() {
-        return bad_cursor();
+        return Err(bad_cursor());
     }
     let viewing = person.to_string();
     let end = offset.saturating_add(limit).min(all.len());
     let page = all.get(offset..end).unwrap_or_default();
     let next = (end < all.len()).then(|| encode_cursor(end));
-    HttpResponse::Ok().json(DrugsPage {
+    Ok(HttpResponse::Ok().json(DrugsPage {
         person_id: &viewing,
         from: period.days.map_or_else(
             || period.months.from().to_string(),
@@ -113,7 +100,7 @@ pub async fn my_drugs(
         lines: page,
         total: all.len(),
         next_cursor: next,
-    })
+    }))
 }
 
 /// The OpenAPI document of the REST API.

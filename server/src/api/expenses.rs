@@ -6,12 +6,10 @@
 //! Not paginated: one line per receipt (month × institution × 診療区分) keeps three years of a
 //! household in the low hundreds, and the totals need every line anyway.
 
-use super::{error_response, problem};
-use crate::auth::Principal;
+use super::{ApiError, SignedIn};
 use crate::db::Db;
 use crate::settings::Clock;
-use crate::telemetry::request_id;
-use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{get, web, HttpResponse};
 use app::expenses::Member;
 use domain::expenses::{ExpenseLine, ExpenseSummary};
 use domain::period::Preset;
@@ -48,40 +46,25 @@ struct ExpensesBody<'a> {
 
 #[get("/me/expenses")]
 pub async fn my_expenses(
-    req: HttpRequest,
+    me: SignedIn,
     q: web::Query<ExpensesQuery>,
     db: web::Data<Db>,
     clock: web::Data<Clock>,
-) -> HttpResponse {
-    use actix_web::http::StatusCode;
-    let principal = req.extensions().get::<Principal>().cloned();
-    let Some(p) = principal else {
-        return problem(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first");
-    };
-    let household = match domain::query::household(q.household.as_deref()) {
-        Ok(h) => h,
-        Err(why) => return problem(StatusCode::BAD_REQUEST, "bad_input", &why.to_string()),
-    };
+) -> Result<HttpResponse, ApiError> {
+    let household = domain::query::household(q.household.as_deref())
+        .map_err(|why| ApiError::bad_input(why.to_string()))?;
     let today = clock.today();
     let query = PeriodQuery::range(q.from.clone(), q.to.clone());
-    let months = match crate::service::period(&query, today, Preset::AllThreeYears) {
-        Ok(m) => m,
-        Err(e) => return error_response(&e),
-    };
-    let rid = request_id(&req);
-    let viewed = match crate::service::viewed_expenses(
+    let months = crate::service::period(&query, today, Preset::AllThreeYears)?;
+    let viewed = crate::service::viewed_expenses(
         &db,
-        &p,
+        &me.principal,
         months,
         today,
         household,
-        Some((Some(app::audit::Channel::Api), rid.as_deref())),
+        me.api_view(),
     )
-    .await
-    {
-        Ok(v) => v,
-        Err(e) => return error_response(&e),
-    };
+    .await?;
     let people = viewed
         .shown
         .iter()
@@ -90,7 +73,7 @@ pub async fn my_expenses(
             name: &m.name,
         })
         .collect();
-    HttpResponse::Ok().json(ExpensesBody {
+    Ok(HttpResponse::Ok().json(ExpensesBody {
         person_id: viewed.on.person.as_str(),
         from: months.from().to_string(),
         to: months.to().to_string(),
@@ -99,5 +82,5 @@ pub async fn my_expenses(
         people,
         lines: &viewed.lines,
         totals: &viewed.summary,
-    })
+    }))
 }

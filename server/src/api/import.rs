@@ -5,6 +5,7 @@
 //! headers, before any of the body is read), 413 when too large (the format's own cap when
 //! `format` is given, else 16 MiB), 429 past two uploads in flight per client.
 
+use super::ApiError;
 use crate::db::Db;
 use crate::import::{ImportBatch, ImportError, ImportFormat};
 use crate::records::import::ImportOutcome;
@@ -13,6 +14,7 @@ use crate::service::import::{
 };
 use crate::settings::{ImportClient, ImportClients};
 use actix_web::http::header;
+use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -31,30 +33,6 @@ struct ImportResponse<'a> {
     lines: usize,
     people: Vec<&'a str>,
     warnings: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct ErrorBody {
-    error: ErrorDetail,
-}
-
-#[derive(Serialize)]
-struct ErrorDetail {
-    code: &'static str,
-    message: String,
-}
-
-fn error(
-    status: actix_web::http::StatusCode,
-    code: &'static str,
-    message: impl Into<String>,
-) -> HttpResponse {
-    HttpResponse::build(status).json(ErrorBody {
-        error: ErrorDetail {
-            code,
-            message: message.into(),
-        },
-    })
 }
 
 /// The client named by a valid `Authorization: Bearer …`, if any.
@@ -111,10 +89,9 @@ async fn read_body(
     req: &HttpRequest,
     payload: web::Payload,
     cap: usize,
-) -> Result<web::Bytes, HttpResponse> {
-    use actix_web::http::StatusCode;
+) -> Result<web::Bytes, ApiError> {
     let too_large = || {
-        error(
+        ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
             format!("the body is larger than {cap} bytes; split the batch"),
@@ -130,7 +107,7 @@ async fn read_body(
     }
     match payload.to_bytes_limited(cap).await {
         Ok(Ok(body)) => Ok(body),
-        Ok(Err(_)) => Err(error(
+        Ok(Err(_)) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "incomplete_body",
             "the body did not arrive whole; send it again",
@@ -192,38 +169,30 @@ pub async fn import(
     db: web::Data<Db>,
     clients: web::Data<ImportClients>,
     slots: web::Data<UploadSlots>,
-) -> HttpResponse {
-    use actix_web::http::StatusCode;
-    let Some(account) = authenticate(&req, &clients) else {
-        return HttpResponse::Unauthorized()
-            .insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"karte-import\""))
-            .json(ErrorBody {
-                error: ErrorDetail {
-                    code: "unauthorized",
-                    message: "a valid import client credential is required".into(),
-                },
-            });
-    };
+) -> Result<HttpResponse, ApiError> {
+    let account = authenticate(&req, &clients).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a valid import client credential is required",
+        )
+        .with_header(header::WWW_AUTHENTICATE, "Bearer realm=\"karte-import\"")
+    })?;
     let client = account.name();
-    let Some(_slot) = slots.take(client) else {
-        return HttpResponse::TooManyRequests()
-            .insert_header((header::RETRY_AFTER, "5"))
-            .json(ErrorBody {
-                error: ErrorDetail {
-                    code: "too_many_uploads",
-                    message: format!(
-                        "at most {UPLOADS_PER_CLIENT} uploads at once per client; wait for one to finish"
-                    ),
-                },
-            });
-    };
+    let _slot = slots.take(client).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_uploads",
+            format!(
+                "at most {UPLOADS_PER_CLIENT} uploads at once per client; wait for one to finish"
+            ),
+        )
+        .with_header(header::RETRY_AFTER, "5")
+    })?;
     let cap = query
         .format
         .map_or(MAX_IMPORT_BYTES, ImportFormat::max_bytes);
-    let body = match read_body(&req, payload, cap).await {
-        Ok(b) => b,
-        Err(res) => return res,
-    };
+    let body = read_body(&req, payload, cap).await?;
     tracing::info!(client, bytes = body.len(), "import upload");
     let source = format!("api:{client}");
     let parsed = parse_bytes(query.format, "upload", &body, None).and_then(|batch| {
@@ -250,28 +219,30 @@ pub async fn import(
                 ),
                 ImportOutcome::AlreadyImported => (StatusCode::OK, "already_imported", 0, vec![]),
             };
-            HttpResponse::build(status).json(ImportResponse {
+            Ok(HttpResponse::build(status).json(ImportResponse {
                 status: label,
                 batch_id: &report.batch_id,
                 format: report.format.as_str(),
                 lines,
                 people,
                 warnings: report.warnings.iter().map(ToString::to_string).collect(),
-            })
+            }))
         }
-        Err(e @ ImportRunError::TooLarge { .. }) => {
-            error(StatusCode::PAYLOAD_TOO_LARGE, "too_large", e.to_string())
-        }
-        Err(e) if e.is_client_error() => {
-            error(StatusCode::BAD_REQUEST, "invalid_batch", e.to_string())
-        }
+        Err(e @ ImportRunError::TooLarge { .. }) => Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            e.to_string(),
+        )),
+        Err(e) if e.is_client_error() => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_batch",
+            e.to_string(),
+        )),
         Err(e) => {
             tracing::error!(error = %e, "import failed");
-            error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
+            Err(ApiError::unavailable(
                 "the import could not be stored; nothing was written, try again",
-            )
+            ))
         }
     }
 }

@@ -6,19 +6,18 @@
 //! `Cache-Control: no-store`; every export goes to the access log. The language follows the
 //! `karte_lang` cookie.
 
-use super::{error_response, problem};
+use super::{ApiError, SignedIn};
 use crate::audit::Action;
 use crate::auth::Principal;
 use crate::db::Db;
 use crate::pdf::export::{audit_detail, export_pdf, ExportKind, ExportRequest};
 use crate::service::{log_access, on_screen, OnScreen};
 use crate::settings::Clock;
-use crate::telemetry::request_id;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::http::StatusCode;
-use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use app::error::AppError;
-use app::i18n::Lang;
+
 use domain::access::AccessKind;
 use domain::period::Preset;
 use domain::query::PeriodQuery;
@@ -30,47 +29,16 @@ pub struct PdfQuery {
     to: Option<String>,
 }
 
-#[get("/me/drugs/pdf")]
-pub async fn drugs_pdf(
-    req: HttpRequest,
-    q: web::Query<PdfQuery>,
-    db: web::Data<Db>,
-    clock: web::Data<Clock>,
-) -> HttpResponse {
-    pdf(req, q.into_inner(), db, clock, ExportKind::Drugs).await
-}
-
-#[get("/me/checkups/pdf")]
-pub async fn checkups_pdf(
-    req: HttpRequest,
-    db: web::Data<Db>,
-    clock: web::Data<Clock>,
-) -> HttpResponse {
-    let q = PdfQuery {
-        from: None,
-        to: None,
-    };
-    pdf(req, q, db, clock, ExportKind::Checkups).await
-}
-
-#[get("/me/expenses/pdf")]
-pub async fn expenses_pdf(
-    req: HttpRequest,
-    q: web::Query<PdfQuery>,
-    db: web::Data<Db>,
-    clock: web::Data<Clock>,
-) -> HttpResponse {
-    pdf(req, q.into_inner(), db, clock, ExportKind::Expenses).await
-}
-
-#[get("/me/report/pdf")]
-pub async fn report_pdf(
-    req: HttpRequest,
-    q: web::Query<PdfQuery>,
-    db: web::Data<Db>,
-    clock: web::Data<Clock>,
-) -> HttpResponse {
-    pdf(req, q.into_inner(), db, clock, ExportKind::All).await
+/// The kind named in the path (`drugs`, `checkups`, `expenses`, `report`).
+fn kind_of(code: &str) -> Option<ExportKind> {
+    [
+        ExportKind::Drugs,
+        ExportKind::Checkups,
+        ExportKind::Expenses,
+        ExportKind::All,
+    ]
+    .into_iter()
+    .find(|k| k.code() == code)
 }
 
 /// The kinds of `kind` the signed-in person may see for the person on screen; NotFound when
@@ -96,31 +64,34 @@ async fn allowed(
     on.map(|o| (o, kinds)).ok_or(AppError::NotFound)
 }
 
-async fn pdf(
+/// The four downloads behind one route. Checkups take no period (the last five), so their
+/// query string is not read at all.
+#[get("/me/{kind}/pdf")]
+pub async fn pdf(
+    me: Option<SignedIn>,
     req: HttpRequest,
-    q: PdfQuery,
+    kind: web::Path<String>,
     db: web::Data<Db>,
     clock: web::Data<Clock>,
-    kind: ExportKind,
-) -> HttpResponse {
-    let principal = req.extensions().get::<Principal>().cloned();
-    let Some(p) = principal else {
-        return problem(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first");
+) -> Result<HttpResponse, ApiError> {
+    let Some(kind) = kind_of(&kind) else {
+        return super::edge::unknown_path().await;
+    };
+    let me = me.ok_or_else(ApiError::unauthorized)?;
+    let q = if kind.has_period() {
+        web::Query::<PdfQuery>::from_query(req.query_string())
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_query", e.to_string()))?
+            .into_inner()
+    } else {
+        PdfQuery {
+            from: None,
+            to: None,
+        }
     };
     let today = clock.today();
     let query = PeriodQuery::range(q.from, q.to);
-    let months = match crate::service::period(&query, today, Preset::AllThreeYears) {
-        Ok(m) => m,
-        Err(e) => return error_response(&e),
-    };
-    let (on, kinds) = match allowed(&db, &p, kind, today).await {
-        Ok(v) => v,
-        Err(e) => return error_response(&e),
-    };
-    let lang = req
-        .cookie(Lang::COOKIE)
-        .map(|c| Lang::from_tag(c.value()))
-        .unwrap_or_default();
+    let months = crate::service::period(&query, today, Preset::AllThreeYears)?;
+    let (on, kinds) = allowed(&db, &me.principal, kind, today).await?;
     let request = ExportRequest {
         person: &on.person,
         as_proxy: on.as_proxy,
@@ -129,28 +100,24 @@ async fn pdf(
         months,
         since: on.since,
         today,
-        lang,
+        lang: me.lang,
     };
-    let export = match export_pdf(&db, request).await {
-        Ok(e) => e,
-        Err(e) => return error_response(&e),
-    };
-    let rid = request_id(&req);
+    let export = export_pdf(&db, request).await?;
     log_access(
         &db,
-        &p,
+        &me.principal,
         &on,
         Action::Export,
         audit_detail(kind, months, " (api)"),
-        rid.as_deref(),
+        me.request_id.as_deref(),
     )
     .await;
-    HttpResponse::Ok()
+    Ok(HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header(ContentDisposition {
             disposition: DispositionType::Attachment,
             parameters: vec![DispositionParam::Filename(export.file_name)],
         })
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(export.bytes)
+        .body(export.bytes))
 }

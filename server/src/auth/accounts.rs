@@ -4,11 +4,13 @@
 use crate::db::{Db, DbError};
 use crate::with_pool;
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::id::AccountId;
 use domain::insurance::CardIdentity;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Account {
-    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub id: AccountId,
     pub person_id: Option<String>,
 }
 
@@ -61,7 +63,7 @@ pub struct CardProof<'a> {
 /// code issued for that person (used up by linking). The caller audits and throttles.
 pub async fn link_by_card(
     db: &Db,
-    account_id: &str,
+    account_id: &AccountId,
     proof: &CardProof<'_>,
     code_required: bool,
     today: NaiveDate,
@@ -101,9 +103,13 @@ pub async fn link_by_card(
 }
 
 /// Why `account` may not be linked to `person`, if it may not.
-async fn refusal(db: &Db, account_id: &str, person: &str) -> Result<Option<LinkError>, DbError> {
+async fn refusal(
+    db: &Db,
+    account_id: &AccountId,
+    person: &str,
+) -> Result<Option<LinkError>, DbError> {
     let mine: Option<(Option<String>,)> = with_pool!(db, pool => sqlx::query_as("SELECT person_id FROM accounts WHERE id = $1")
-        .bind(account_id)
+        .bind(account_id.as_str())
         .fetch_optional(pool)
         .await?);
     match mine.and_then(|(p,)| p) {
@@ -122,7 +128,7 @@ async fn refusal(db: &Db, account_id: &str, person: &str) -> Result<Option<LinkE
 /// linked to someone else.
 pub async fn link(
     db: &Db,
-    account_id: &str,
+    account_id: &AccountId,
     person: &str,
 ) -> Result<Result<String, LinkError>, DbError> {
     if let Some(refused) = refusal(db, account_id, person).await? {
@@ -132,7 +138,7 @@ pub async fn link(
         sqlx::query("UPDATE accounts SET person_id = $1, linked_at = $2 WHERE id = $3 AND (person_id IS NULL OR person_id = $1)")
             .bind(person)
             .bind(Utc::now())
-            .bind(account_id)
+            .bind(account_id.as_str())
             .execute(pool)
             .await?;
     });
@@ -140,9 +146,9 @@ pub async fn link(
 }
 
 /// Ends the link of an account; returns the person it was linked to, if any.
-pub async fn unlink(db: &Db, account_id: &str) -> Result<Option<String>, DbError> {
+pub async fn unlink(db: &Db, account_id: &AccountId) -> Result<Option<String>, DbError> {
     let was: Option<(Option<String>,)> = with_pool!(db, pool => sqlx::query_as("SELECT person_id FROM accounts WHERE id = $1")
-        .bind(account_id)
+        .bind(account_id.as_str())
         .fetch_optional(pool)
         .await?);
     let Some(person) = was.and_then(|(p,)| p) else {
@@ -150,12 +156,12 @@ pub async fn unlink(db: &Db, account_id: &str) -> Result<Option<String>, DbError
     };
     with_pool!(db, pool => {
         sqlx::query("UPDATE accounts SET person_id = NULL, linked_at = NULL WHERE id = $1 AND person_id = $2")
-            .bind(account_id)
+            .bind(account_id.as_str())
             .bind(&person)
             .execute(pool)
             .await?;
         sqlx::query("UPDATE sessions SET viewing_id = NULL WHERE account_id = $1")
-            .bind(account_id)
+            .bind(account_id.as_str())
             .execute(pool)
             .await?;
     });

@@ -12,6 +12,7 @@ use crate::web::see_other as redirect;
 use crate::with_pool;
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpMessage, HttpRequest, HttpResponse};
+use app::notice::Notice;
 use chrono::{Duration, Utc};
 use serde::Deserialize;
 
@@ -24,8 +25,8 @@ pub struct AuthState {
     pub dev_login: bool,
 }
 
-fn signin_error(code: &str) -> HttpResponse {
-    redirect(&format!("/signin?error={code}"))
+fn signin_error(notice: Notice) -> HttpResponse {
+    redirect(&notice.location())
 }
 
 /// Starts a session for the account (a new id every time: rotation at sign-in) and ends the
@@ -66,7 +67,7 @@ async fn sign_in(
         }
         Err(e) => {
             tracing::error!(error = %e, "session create failed");
-            signin_error("unavailable")
+            signin_error(Notice::SignInUnavailable)
         }
     }
 }
@@ -84,13 +85,13 @@ pub async fn login(
     origin: web::Data<crate::origin::PublicOrigin>,
 ) -> HttpResponse {
     if !state.oidc.enabled() {
-        return signin_error("not_configured");
+        return signin_error(Notice::SignInNotConfigured);
     }
     let request = match state.oidc.start().await {
         Ok(r) => r,
         Err(e) => {
             tracing::warn!(error = %e, "OIDC start failed");
-            return signin_error("provider");
+            return signin_error(Notice::SignInProvider);
         }
     };
     // Requests never finished expire here: every new one sweeps the stale ones.
@@ -115,7 +116,7 @@ pub async fn login(
     .map(|_| ()));
     if let Err(e) = stored {
         tracing::error!(error = %e, "login state store failed");
-        return signin_error("unavailable");
+        return signin_error(Notice::SignInUnavailable);
     }
     redirect(&request.url)
 }
@@ -156,14 +157,14 @@ pub async fn callback(
     db: web::Data<Db>,
     state: web::Data<AuthState>,
 ) -> HttpResponse {
-    let failed = |why: &'static str| {
+    let failed = |why: Notice| {
         let db = db.clone();
         let rid = request_id(&req);
         async move {
             audit::record_or_log(
                 &db,
                 Event::new(Action::SignInFailed)
-                    .detail(why)
+                    .detail(why.code())
                     .request(rid.as_deref()),
             )
             .await;
@@ -178,29 +179,29 @@ pub async fn callback(
     };
     let Some(pending) = pending else {
         return signin_error(if q.error.is_some() {
-            "cancelled"
+            Notice::SignInCancelled
         } else {
-            "state"
+            Notice::SignInState
         });
     };
     if q.error.is_some() {
-        return failed("cancelled").await;
+        return failed(Notice::SignInCancelled).await;
     }
     let Some(code) = q.code.clone() else {
-        return failed("state").await;
+        return failed(Notice::SignInState).await;
     };
     let identity = match state.oidc.finish(code, pending.pkce, pending.nonce).await {
         Ok(i) => i,
         Err(e) => {
             tracing::warn!(error = %e, "OIDC callback refused");
-            return failed("provider").await;
+            return failed(Notice::SignInProvider).await;
         }
     };
     match accounts::find_or_create(&db, &identity.issuer, &identity.subject).await {
         Ok(account) => sign_in(&db, &req, &state, &account, &pending.return_to).await,
         Err(e) => {
             tracing::error!(error = %e, "account lookup failed");
-            signin_error("unavailable")
+            signin_error(Notice::SignInUnavailable)
         }
     }
 }
@@ -221,7 +222,7 @@ pub async fn dev_sign_in(
         return HttpResponse::NotFound().finish();
     }
     let Ok(person) = domain::people::PersonId::parse(&form.person) else {
-        return signin_error("dev");
+        return signin_error(Notice::SignInDev);
     };
     let result = async {
         let account = accounts::find_or_create(&db, super::dev::ISSUER, person.as_str()).await?;
@@ -237,11 +238,13 @@ pub async fn dev_sign_in(
             };
             sign_in(&db, &req, &state, &account, "/").await
         }
-        Ok((_, Err(LinkError::AlreadyLinked | LinkError::AccountLinked))) => signin_error("linked"),
-        Ok((_, Err(LinkError::NoMatch))) => signin_error("dev"),
+        Ok((_, Err(LinkError::AlreadyLinked | LinkError::AccountLinked))) => {
+            signin_error(Notice::SignInLinked)
+        }
+        Ok((_, Err(LinkError::NoMatch))) => signin_error(Notice::SignInDev),
         Err(e) => {
             tracing::error!(error = %e, "dev sign-in failed");
-            signin_error("unavailable")
+            signin_error(Notice::SignInUnavailable)
         }
     }
 }

@@ -17,7 +17,9 @@ use crate::telemetry::request_id;
 use crate::web::see_other as redirect;
 use crate::with_pool;
 use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
+use app::notice::Notice;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use domain::id::AccountId;
 use domain::insurance::CardIdentity;
 use serde::Deserialize;
 
@@ -62,7 +64,7 @@ fn lifted_at(times: &[DateTime<Utc>], limit: u32) -> Option<DateTime<Utc>> {
 /// Until when linking is refused for this account or address, if it is.
 pub async fn locked_until(
     db: &Db,
-    account_id: &str,
+    account_id: &AccountId,
     addr: &str,
     policy: LinkPolicy,
     now: DateTime<Utc>,
@@ -70,7 +72,7 @@ pub async fn locked_until(
     let since = now - FAILURE_WINDOW;
     let (by_account, by_addr): (Vec<(DateTime<Utc>,)>, Vec<(DateTime<Utc>,)>) = with_pool!(db, pool => (
         sqlx::query_as("SELECT at FROM link_failures WHERE account_id = $1 AND at > $2 ORDER BY at")
-            .bind(account_id)
+            .bind(account_id.as_str())
             .bind(since)
             .fetch_all(pool)
             .await?,
@@ -93,7 +95,7 @@ pub async fn locked_until(
 /// Keeps one failure (and forgets those too old to count).
 async fn record_failure(
     db: &Db,
-    account_id: &str,
+    account_id: &AccountId,
     addr: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
@@ -104,7 +106,7 @@ async fn record_failure(
             .await?;
         sqlx::query("INSERT INTO link_failures (at, account_id, client_addr) VALUES ($1, $2, $3)")
             .bind(now)
-            .bind(account_id)
+            .bind(account_id.as_str())
             .bind(addr)
             .execute(pool)
             .await?;
@@ -122,7 +124,8 @@ fn jst(t: DateTime<Utc>) -> String {
 
 fn locked(until: DateTime<Utc>) -> HttpResponse {
     redirect(&format!(
-        "/link?error=locked&until={}",
+        "/link?{}&until={}",
+        Notice::LinkLocked.query(),
         jst(until).replace(' ', "T")
     ))
 }
@@ -153,12 +156,12 @@ pub async fn link(
     let Some(principal) = req.extensions().get::<Principal>().cloned() else {
         return redirect("/signin");
     };
-    let account = principal.account_id().to_owned();
+    let account = principal.account_id().clone();
     if principal.person_id().is_some() {
-        return redirect("/link?error=account_linked");
+        return redirect(&Notice::LinkAccountLinked.location());
     }
     let Ok(birth) = NaiveDate::parse_from_str(form.birth_date.trim(), "%Y-%m-%d") else {
-        return redirect("/link?error=birth_date");
+        return redirect(&Notice::LinkBirthDate.location());
     };
     let Ok(card) = CardIdentity::parse(
         &form.insurer_number,
@@ -166,7 +169,7 @@ pub async fn link(
         &form.number,
         &form.branch,
     ) else {
-        return redirect("/link?error=card");
+        return redirect(&Notice::LinkCard.location());
     };
     let addr = client_addr(&req);
     let now = Utc::now();
@@ -176,7 +179,7 @@ pub async fn link(
         Ok(None) => {}
         Err(e) => {
             tracing::error!(error = %e, "link throttle check failed");
-            return redirect("/link?error=unavailable");
+            return redirect(&Notice::LinkUnavailable.location());
         }
     }
     let code = Some(form.code.trim()).filter(|c| !c.is_empty());
@@ -196,11 +199,13 @@ pub async fn link(
             audit::record_or_log(&db, event).await;
             return redirect("/");
         }
-        Ok(Err(LinkError::AccountLinked)) => return redirect("/link?error=account_linked"),
+        Ok(Err(LinkError::AccountLinked)) => {
+            return redirect(&Notice::LinkAccountLinked.location())
+        }
         Ok(Err(why)) => why,
         Err(e) => {
             tracing::error!(error = %e, "link failed");
-            return redirect("/link?error=unavailable");
+            return redirect(&Notice::LinkUnavailable.location());
         }
     };
     if let Err(e) = record_failure(&db, &account, &addr, now).await {
@@ -226,8 +231,8 @@ pub async fn link(
     }
     match locked_until(&db, &account, &addr, **policy, now).await {
         Ok(Some(until)) => locked(until),
-        _ if refused == LinkError::AlreadyLinked => redirect("/link?error=linked"),
-        _ => redirect("/link?error=no_match"),
+        _ if refused == LinkError::AlreadyLinked => redirect(&Notice::LinkLinked.location()),
+        _ => redirect(&Notice::LinkNoMatch.location()),
     }
 }
 
@@ -242,7 +247,7 @@ pub async fn unlink(req: HttpRequest, db: web::Data<Db>) -> HttpResponse {
         return redirect("/link");
     }
     if Utc::now() - principal.session.created_at > FRESH_SIGN_IN {
-        return redirect("/account?error=reauth");
+        return redirect(&Notice::AccountReauth.location());
     }
     match accounts::unlink(&db, principal.account_id()).await {
         Ok(Some(person)) => {
@@ -251,12 +256,12 @@ pub async fn unlink(req: HttpRequest, db: web::Data<Db>) -> HttpResponse {
                 .on(&person)
                 .request(request_id(&req).as_deref());
             audit::record_or_log(&db, event).await;
-            redirect("/link?ok=unlinked")
+            redirect(&Notice::LinkUnlinked.location())
         }
         Ok(None) => redirect("/link"),
         Err(e) => {
             tracing::error!(error = %e, "unlink failed");
-            redirect("/account?error=unavailable")
+            redirect(&Notice::AccountUnavailable.location())
         }
     }
 }

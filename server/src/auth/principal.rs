@@ -21,7 +21,7 @@ pub struct Principal {
 }
 
 impl Principal {
-    pub fn account_id(&self) -> &str {
+    pub fn account_id(&self) -> &domain::id::AccountId {
         &self.session.account_id
     }
 

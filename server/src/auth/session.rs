@@ -7,6 +7,7 @@ use crate::with_pool;
 use actix_web::cookie::{Cookie, SameSite};
 use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
+use domain::id::AccountId;
 
 pub const COOKIE: &str = "__Host-karte_session";
 
@@ -39,7 +40,7 @@ pub fn hash(token: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub id_hash: String,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub person_id: Option<String>,
     pub person_name: Option<String>,
     pub viewing_id: Option<String>,
@@ -58,7 +59,8 @@ impl Session {
 #[derive(sqlx::FromRow)]
 struct SessionRow {
     id_hash: String,
-    account_id: String,
+    #[sqlx(try_from = "String")]
+    account_id: AccountId,
     person_id: Option<String>,
     person_name: Option<String>,
     viewing_id: Option<String>,
@@ -70,7 +72,7 @@ struct SessionRow {
 /// Starts a session for `account`; returns the token for the cookie.
 pub async fn create(
     db: &Db,
-    account_id: &str,
+    account_id: &AccountId,
     t: Timeouts,
     now: DateTime<Utc>,
 ) -> Result<String, DbError> {
@@ -80,7 +82,7 @@ pub async fn create(
             "INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)",
         )
         .bind(hash(&token))
-        .bind(account_id)
+        .bind(account_id.as_str())
         .bind(now)
         .bind(now + t.absolute)
         .execute(pool)
@@ -152,9 +154,9 @@ pub async fn delete(db: &Db, id_hash: &str) -> Result<(), DbError> {
 }
 
 /// Ends every session of an account ("sign out everywhere").
-pub async fn delete_all(db: &Db, account_id: &str) -> Result<u64, DbError> {
+pub async fn delete_all(db: &Db, account_id: &AccountId) -> Result<u64, DbError> {
     let n = with_pool!(db, pool => sqlx::query("DELETE FROM sessions WHERE account_id = $1")
-        .bind(account_id)
+        .bind(account_id.as_str())
         .execute(pool)
         .await?
         .rows_affected());

@@ -12,10 +12,12 @@ use crate::web::see_other as redirect;
 use crate::with_pool;
 use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, Utc};
+use app::notice::Notice;
 use domain::access::{check_grant, AccessKind, AccessKinds, GrantError};
+use domain::id::{AccountId, AuditEntryId, GrantId, InvitationId};
 
 /// The signed-in, linked person of this request (account id, person id).
-fn me(req: &HttpRequest) -> Option<(String, String)> {
+fn me(req: &HttpRequest) -> Option<(AccountId, String)> {
     let p = req.extensions().get::<Principal>().cloned()?;
     Some((p.account_id().to_owned(), p.person_id()?.to_owned()))
 }
@@ -80,12 +82,12 @@ pub async fn invite_proxy(
         .then_some(AccessKind::Expenses);
     let kinds = AccessKinds::new(chosen.into_iter().chain(reads));
     let Ok(until) = NaiveDate::parse_from_str(&field("until"), "%Y-%m-%d") else {
-        return redirect("/proxies?error=until");
+        return redirect(&Notice::GrantUntil.location());
     };
     match check_grant(kinds.as_ref(), until, clock.today(), false) {
-        Err(GrantError::NoKinds) => return redirect("/proxies?error=kinds"),
-        Err(GrantError::EndsInThePast) => return redirect("/proxies?error=until"),
-        Err(GrantError::ToSelf) => return redirect("/proxies?error=self"),
+        Err(GrantError::NoKinds) => return redirect(&Notice::GrantKinds.location()),
+        Err(GrantError::EndsInThePast) => return redirect(&Notice::GrantUntil.location()),
+        Err(GrantError::ToSelf) => return redirect(&Notice::GrantSelf.location()),
         Ok(()) => {}
     }
     let kinds = kinds.expect("checked above");
@@ -96,11 +98,11 @@ pub async fn invite_proxy(
                 .on(&person)
                 .detail(format!("{} until {until}", kinds.to_list()));
             audit::record_or_log(&db, event.request(request_id(&req).as_deref())).await;
-            redirect(&format!("/proxies?ok=invited&code={code}"))
+            redirect(&format!("{}&code={code}", Notice::ProxyInvited.location()))
         }
         Err(e) => {
             tracing::error!(error = %e, "invitation failed");
-            redirect("/proxies?error=unavailable")
+            redirect(&format!("/proxies?{}", Notice::Unavailable.query()))
         }
     }
 }
@@ -136,39 +138,39 @@ pub async fn accept_invitation(
                     .detail(detail.clone());
                 audit::record_or_log(&db, event.request(request_id(&req).as_deref())).await;
             }
-            redirect("/proxies?ok=accepted")
+            redirect(&Notice::ProxyAccepted.location())
         }
-        Ok(Err(invitations::AcceptError::Own)) => redirect("/proxies/accept?error=own"),
-        Ok(Err(invitations::AcceptError::Unusable)) => redirect("/proxies/accept?error=unusable"),
+        Ok(Err(invitations::AcceptError::Own)) => redirect(&Notice::AcceptOwn.location()),
+        Ok(Err(invitations::AcceptError::Unusable)) => redirect(&Notice::AcceptUnusable.location()),
         Err(e) => {
             tracing::error!(error = %e, "accepting an invitation failed");
-            redirect("/proxies/accept?error=unavailable")
+            redirect(&format!("/proxies/accept?{}", Notice::Unavailable.query()))
         }
     }
 }
 
 /// What the grantor takes back.
 enum Withdrawn {
-    Grant,
-    Invitation,
+    Grant(GrantId),
+    Invitation(InvitationId),
 }
 
 /// Revokes a grant or cancels an invitation of the signed-in person, at once, and audits it;
 /// someone else's id changes nothing and says nothing.
-async fn withdraw(req: &HttpRequest, db: &Db, id: i64, what: Withdrawn) -> HttpResponse {
+async fn withdraw(req: &HttpRequest, db: &Db, what: Withdrawn) -> HttpResponse {
     let Some((account, person)) = me(req) else {
         return redirect("/signin");
     };
     let (done, detail, ok) = match what {
-        Withdrawn::Grant => (
+        Withdrawn::Grant(id) => (
             access::revoke(db, &person, id).await,
             format!("grant {id}"),
-            "revoked",
+            Notice::ProxyRevoked,
         ),
-        Withdrawn::Invitation => (
+        Withdrawn::Invitation(id) => (
             invitations::cancel(db, &person, id, Utc::now()).await,
             format!("invitation {id}"),
-            "cancelled",
+            Notice::ProxyCancelled,
         ),
     };
     match done {
@@ -178,12 +180,12 @@ async fn withdraw(req: &HttpRequest, db: &Db, id: i64, what: Withdrawn) -> HttpR
                 .on(&person)
                 .detail(detail);
             audit::record_or_log(db, event.request(request_id(req).as_deref())).await;
-            redirect(&format!("/proxies?ok={ok}"))
+            redirect(&ok.location())
         }
         Ok(false) => redirect("/proxies"),
         Err(e) => {
             tracing::error!(error = %e, "revoke failed");
-            redirect("/proxies?error=unavailable")
+            redirect(&format!("/proxies?{}", Notice::Unavailable.query()))
         }
     }
 }
@@ -192,26 +194,26 @@ async fn withdraw(req: &HttpRequest, db: &Db, id: i64, what: Withdrawn) -> HttpR
 #[post("/proxies/invitations/{id}/cancel")]
 pub async fn cancel_invitation(
     req: HttpRequest,
-    path: web::Path<i64>,
+    path: web::Path<InvitationId>,
     db: web::Data<Db>,
 ) -> HttpResponse {
-    withdraw(&req, &db, path.into_inner(), Withdrawn::Invitation).await
+    withdraw(&req, &db, Withdrawn::Invitation(path.into_inner())).await
 }
 
 #[post("/proxies/{id}/revoke")]
 pub async fn revoke_proxy(
     req: HttpRequest,
-    path: web::Path<i64>,
+    path: web::Path<GrantId>,
     db: web::Data<Db>,
 ) -> HttpResponse {
-    withdraw(&req, &db, path.into_inner(), Withdrawn::Grant).await
+    withdraw(&req, &db, Withdrawn::Grant(path.into_inner())).await
 }
 
 /// "This was not me": recorded against an entry of the person's own history only.
 #[post("/access/{id}/report")]
 pub async fn report_access(
     req: HttpRequest,
-    path: web::Path<i64>,
+    path: web::Path<AuditEntryId>,
     db: web::Data<Db>,
 ) -> HttpResponse {
     let Some((account, person)) = me(&req) else {
@@ -223,7 +225,7 @@ pub async fn report_access(
          SELECT id, $2, $3 FROM audit_log WHERE id = $1 AND subject_person = $2
          ON CONFLICT (audit_id, person_id) DO NOTHING",
     )
-    .bind(id)
+    .bind(id.get())
     .bind(&person)
     .bind(Utc::now())
     .execute(pool)
@@ -236,13 +238,13 @@ pub async fn report_access(
                 .on(&person)
                 .detail(format!("entry {id}"));
             audit::record_or_log(&db, event.request(request_id(&req).as_deref())).await;
-            tracing::warn!(audit_id = id, "access reported as not recognised");
-            redirect("/access?ok=reported")
+            tracing::warn!(audit_id = id.get(), "access reported as not recognised");
+            redirect(&Notice::AccessReported.location())
         }
         Ok(_) => redirect("/access"),
         Err(e) => {
             tracing::error!(error = %e, "report failed");
-            redirect("/access?error=unavailable")
+            redirect(&format!("/access?{}", Notice::Unavailable.query()))
         }
     }
 }

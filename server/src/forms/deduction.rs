@@ -17,8 +17,10 @@ use app::error::AppError;
 use chrono::{Datelike, NaiveDate};
 use domain::access::AccessKind;
 use domain::deduction::form::{AMOUNT_MAX, INCOME_MAX};
+use app::notice::Notice;
 use domain::deduction::year::check_move;
 use domain::deduction::{FormCategory, NoticeKey, TaxYear};
+use domain::id::HandLineId;
 use domain::money::Yen;
 use domain::people::PersonId;
 
@@ -26,14 +28,14 @@ use domain::people::PersonId;
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Target {
     Notice { person: PersonId, key: NoticeKey },
-    Manual(i64),
+    Manual(HandLineId),
 }
 
 /// One change, parsed from the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Edit {
     Add(NewManualLine),
-    Delete(i64),
+    Delete(HandLineId),
     Include(Target, bool),
     Reimbursed(Target, Yen),
     Move {
@@ -66,42 +68,42 @@ impl Edit {
         }
     }
 
-    fn ok_code(&self) -> &'static str {
+    fn ok_notice(&self) -> Notice {
         match self {
-            Edit::Add(_) => "added",
-            Edit::Delete(_) => "deleted",
-            Edit::Move { .. } => "moved",
-            _ => "saved",
+            Edit::Add(_) => Notice::DedAdded,
+            Edit::Delete(_) => Notice::DedDeleted,
+            Edit::Move { .. } => Notice::DedMoved,
+            _ => Notice::DedSaved,
         }
     }
 }
 
 /// A form amount: whole yen, 0 or more, at most what the form's nine digits hold.
-fn amount(raw: &str) -> Result<Yen, &'static str> {
+fn amount(raw: &str) -> Result<Yen, Notice> {
     Yen::parse(raw)
         .ok()
         .filter(|y| *y >= Yen::ZERO && *y <= AMOUNT_MAX)
-        .ok_or("amount")
+        .ok_or(Notice::DedAmount)
 }
 
 /// A short text field: trimmed, without control characters, at most `max` characters.
-fn text(raw: &str, max: usize, required: bool) -> Result<String, &'static str> {
+fn text(raw: &str, max: usize, required: bool) -> Result<String, Notice> {
     let t: String = raw.trim().chars().filter(|c| !c.is_control()).collect();
     if (required && t.is_empty()) || t.chars().count() > max {
-        return Err("fields");
+        return Err(Notice::DedFields);
     }
     Ok(t)
 }
 
-/// Parses the posted form into one change; the error is the page's error code.
-fn parse_edit(field: &dyn Fn(&str) -> String, year: TaxYear) -> Result<Edit, &'static str> {
-    let target = || -> Result<Target, &'static str> {
+/// Parses the posted form into one change; the error is the page's notice.
+fn parse_edit(field: &dyn Fn(&str) -> String, year: TaxYear) -> Result<Edit, Notice> {
+    let target = || -> Result<Target, Notice> {
         let id = field("id");
         if !id.is_empty() {
-            return id.parse().map(Target::Manual).map_err(|_| "line");
+            return id.parse().map(Target::Manual).map_err(|_| Notice::DedLine);
         }
-        let person = PersonId::parse(&field("person")).map_err(|_| "line")?;
-        let key = NoticeKey::parse(&field("key")).map_err(|_| "line")?;
+        let person = PersonId::parse(&field("person")).map_err(|_| Notice::DedLine)?;
+        let key = NoticeKey::parse(&field("key")).map_err(|_| Notice::DedLine)?;
         Ok(Target::Notice { person, key })
     };
     Ok(match field("op").as_str() {
@@ -112,7 +114,7 @@ fn parse_edit(field: &dyn Fn(&str) -> String, year: TaxYear) -> Result<Edit, &'s
                     NaiveDate::parse_from_str(raw, "%Y-%m-%d")
                         .ok()
                         .filter(|d| d.year() == year.value())
-                        .ok_or("date")?,
+                        .ok_or(Notice::DedDate)?,
                 ),
             };
             let reimbursed = match field("reimbursed").trim() {
@@ -122,7 +124,7 @@ fn parse_edit(field: &dyn Fn(&str) -> String, year: TaxYear) -> Result<Edit, &'s
             Edit::Add(NewManualLine {
                 patient_name: text(&field("for_name"), 50, true)?,
                 payee: text(&field("payee"), 100, true)?,
-                category: FormCategory::parse(&field("category")).ok_or("fields")?,
+                category: FormCategory::parse(&field("category")).ok_or(Notice::DedFields)?,
                 amount: amount(&field("amount"))?,
                 reimbursed,
                 paid_on,
@@ -132,7 +134,7 @@ fn parse_edit(field: &dyn Fn(&str) -> String, year: TaxYear) -> Result<Edit, &'s
         }
         "delete" => match target()? {
             Target::Manual(id) => Edit::Delete(id),
-            Target::Notice { .. } => return Err("line"),
+            Target::Notice { .. } => return Err(Notice::DedLine),
         },
         "include" => Edit::Include(target()?, true),
         "exclude" => Edit::Include(target()?, false),
@@ -145,20 +147,20 @@ fn parse_edit(field: &dyn Fn(&str) -> String, year: TaxYear) -> Result<Edit, &'s
         }
         "move" => match target()? {
             Target::Notice { person, key } => {
-                let to = TaxYear::parse(&field("to")).map_err(|_| "year")?;
-                let month = key.service_month().ok_or("line")?;
-                check_move(month, to).map_err(|_| "year")?;
+                let to = TaxYear::parse(&field("to")).map_err(|_| Notice::DedYear)?;
+                let month = key.service_month().ok_or(Notice::DedLine)?;
+                check_move(month, to).map_err(|_| Notice::DedYear)?;
                 Edit::Move { person, key, to }
             }
-            Target::Manual(_) => return Err("line"),
+            Target::Manual(_) => return Err(Notice::DedLine),
         },
         "income" => Edit::Income(
             Yen::parse(&field("income"))
                 .ok()
                 .filter(|y| *y >= Yen::ZERO && *y <= INCOME_MAX)
-                .ok_or("amount")?,
+                .ok_or(Notice::DedAmount)?,
         ),
-        _ => return Err("line"),
+        _ => return Err(Notice::DedLine),
     })
 }
 
@@ -233,33 +235,33 @@ pub async fn change_workbench(
             .unwrap_or_default()
     };
     let household = domain::query::household(Some(&field("household"))).unwrap_or(false);
-    let back = |code: &str| {
+    let back = |notice: Notice| {
         let h = if household { "&household=1" } else { "" };
-        see_other(&format!("/deduction?year={year}{h}&{code}"))
+        see_other(&format!("/deduction?year={year}{h}&{}", notice.query()))
     };
     let on = match on_screen(&db, &p, AccessKind::Expenses, today).await {
         Ok(on) => on,
         Err(AppError::NotFound) => return see_other("/deduction"),
-        Err(_) => return back("error=unavailable"),
+        Err(_) => return back(Notice::DedUnavailable),
     };
     // Reading a person's 医療費通知 does not allow changing their workbench: a proxy needs the
     // deduction_edit grant (a card holder has it for a minor dependant).
     match may_edit(&db, &on, today).await {
         Ok(true) => {}
         Ok(false) => return actix_web::HttpResponse::NotFound().finish(),
-        Err(_) => return back("error=unavailable"),
+        Err(_) => return back(Notice::DedUnavailable),
     }
     let edit = match parse_edit(&field, year) {
         Ok(e) => e,
-        Err(code) => return back(&format!("error={code}")),
+        Err(notice) => return back(notice),
     };
     if let Some(person) = edit.notice_person() {
         if person != &on.person {
             match access::may_view(&db, &on.me, person.as_str(), AccessKind::Expenses, today).await
             {
                 Ok(true) => {}
-                Ok(false) => return back("error=line"),
-                Err(_) => return back("error=unavailable"),
+                Ok(false) => return back(Notice::DedLine),
+                Err(_) => return back(Notice::DedUnavailable),
             }
         }
     }
@@ -270,12 +272,12 @@ pub async fn change_workbench(
                 .on(on.person.as_str())
                 .detail(format!("deduction {year}: {}", edit.op()));
             audit::record_or_log(&db, event.request(request_id(&req).as_deref())).await;
-            back(&format!("ok={}", edit.ok_code()))
+            back(edit.ok_notice())
         }
-        Ok(false) => back("error=line"),
+        Ok(false) => back(Notice::DedLine),
         Err(e) => {
             tracing::error!(error = %e, "deduction change failed");
-            back("error=unavailable")
+            back(Notice::DedUnavailable)
         }
     }
 }
@@ -318,7 +320,7 @@ mod tests {
         assert_eq!(line.patient_name, "田中　結衣");
         assert_eq!(line.amount, Yen(3_200));
         assert_eq!(line.reimbursed, Yen(0));
-        let bad = |pairs: &[(&str, &str)]| parse_edit(&form(pairs), y(2025)).unwrap_err();
+        let bad = |pairs: &[(&str, &str)]| parse_edit(&form(pairs), y(2025)).unwrap_err().code();
         let base = [
             ("op", "add"),
             ("for_name", "a"),
@@ -378,12 +380,15 @@ mod tests {
             ]),
             y(2025),
         );
-        assert_eq!(back, Err("year"));
+        assert_eq!(back, Err(Notice::DedYear));
         let manual = parse_edit(
             &form(&[("op", "move"), ("id", "3"), ("to", "2026")]),
             y(2025),
         );
-        assert_eq!(manual, Err("line"));
-        assert_eq!(parse_edit(&form(&[("op", "drop")]), y(2025)), Err("line"));
+        assert_eq!(manual, Err(Notice::DedLine));
+        assert_eq!(
+            parse_edit(&form(&[("op", "drop")]), y(2025)),
+            Err(Notice::DedLine)
+        );
     }
 }

@@ -8,6 +8,7 @@ use crate::db::{Db, DbError};
 use crate::with_pool;
 use chrono::{NaiveDate, Utc};
 use domain::access::{AccessKind, AccessKinds};
+use domain::id::GrantId;
 
 /// A person the viewer may switch to, with what they may see.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,7 +213,7 @@ pub async fn viewable(db: &Db, viewer: &str, today: NaiveDate) -> Result<Vec<Vie
 /// A grant as its grantor sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
-    pub id: i64,
+    pub id: GrantId,
     pub grantee_id: String,
     pub grantee_name: String,
     pub kinds: AccessKinds,
@@ -235,7 +236,7 @@ pub async fn grants_given(db: &Db, grantor: &str, today: NaiveDate) -> Result<Ve
         .filter_map(|r| {
             debug_assert_eq!(r.grantor_id, grantor);
             Some(Grant {
-                id: r.id,
+                id: GrantId::new(r.id).ok()?,
                 grantee_id: r.grantee_id,
                 grantee_name: r.name,
                 kinds: AccessKinds::parse_list(&r.kinds)?,
@@ -273,12 +274,12 @@ pub async fn grant(
 }
 
 /// Revokes one of `grantor`'s grants at once; `Ok(false)` when it is not theirs.
-pub async fn revoke(db: &Db, grantor: &str, id: i64) -> Result<bool, DbError> {
+pub async fn revoke(db: &Db, grantor: &str, id: GrantId) -> Result<bool, DbError> {
     let n = with_pool!(db, pool => sqlx::query(
         "UPDATE proxies SET revoked_at = $1 WHERE id = $2 AND grantor_id = $3 AND revoked_at IS NULL",
     )
     .bind(Utc::now())
-    .bind(id)
+    .bind(id.get())
     .bind(grantor)
     .execute(pool)
     .await?

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 /// One line of a person's access history.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Entry {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: domain::id::AuditEntryId,
     pub at: DateTime<Utc>,
     pub action: String,
     pub actor_person: Option<String>,

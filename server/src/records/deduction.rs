@@ -11,6 +11,7 @@ use domain::deduction::{
     DeductionLine, FormCategory, LineOrigin, NoticeAdjustment, NoticeKey, TaxYear,
 };
 use domain::expenses::ExpenseLine;
+use domain::id::HandLineId;
 use domain::money::Yen;
 use domain::people::PersonId;
 
@@ -88,7 +89,7 @@ pub async fn add_manual_line(
     owner: &PersonId,
     year: TaxYear,
     line: &NewManualLine,
-) -> Result<i64, DbError> {
+) -> Result<HandLineId, DbError> {
     const SQL: &str = "INSERT INTO deduction_manual_lines
             (person_id, tax_year, patient_name, payee, category, amount, reimbursed, paid_on, self_medication, note)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
@@ -105,13 +106,17 @@ pub async fn add_manual_line(
         .bind(&line.note)
         .fetch_one(pool)
         .await?);
-    Ok(id)
+    Ok(HandLineId::new(id).map_err(decode_err("id"))?)
 }
 
 /// Removes one of `owner`'s hand lines; `false` when it is not theirs.
-pub async fn delete_manual_line(db: &Db, owner: &PersonId, id: i64) -> Result<bool, DbError> {
+pub async fn delete_manual_line(
+    db: &Db,
+    owner: &PersonId,
+    id: HandLineId,
+) -> Result<bool, DbError> {
     let n = with_pool!(db, pool => sqlx::query("DELETE FROM deduction_manual_lines WHERE id = $1 AND person_id = $2")
-        .bind(id)
+        .bind(id.get())
         .bind(owner.as_str())
         .execute(pool)
         .await?
@@ -123,12 +128,12 @@ pub async fn delete_manual_line(db: &Db, owner: &PersonId, id: i64) -> Result<bo
 pub async fn set_manual_included(
     db: &Db,
     owner: &PersonId,
-    id: i64,
+    id: HandLineId,
     included: bool,
 ) -> Result<bool, DbError> {
     let n = with_pool!(db, pool => sqlx::query("UPDATE deduction_manual_lines SET included = $1 WHERE id = $2 AND person_id = $3")
         .bind(included)
-        .bind(id)
+        .bind(id.get())
         .bind(owner.as_str())
         .execute(pool)
         .await?
@@ -140,12 +145,12 @@ pub async fn set_manual_included(
 pub async fn set_manual_reimbursed(
     db: &Db,
     owner: &PersonId,
-    id: i64,
+    id: HandLineId,
     reimbursed: Yen,
 ) -> Result<bool, DbError> {
     let n = with_pool!(db, pool => sqlx::query("UPDATE deduction_manual_lines SET reimbursed = $1 WHERE id = $2 AND person_id = $3")
         .bind(reimbursed.value())
-        .bind(id)
+        .bind(id.get())
         .bind(owner.as_str())
         .execute(pool)
         .await?

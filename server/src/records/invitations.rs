@@ -10,6 +10,7 @@ use crate::records::access;
 use crate::with_pool;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::access::AccessKinds;
+use domain::id::InvitationId;
 
 /// How long an invitation can be accepted.
 pub const INVITATION_DAYS: i64 = 7;
@@ -34,7 +35,8 @@ struct OfferRow {
 /// An invitation not yet accepted, as its grantor sees it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Pending {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: InvitationId,
     pub kinds: String,
     pub valid_until: NaiveDate,
     pub expires_at: DateTime<Utc>,
@@ -155,13 +157,18 @@ pub async fn pending(db: &Db, grantor: &str, now: DateTime<Utc>) -> Result<Vec<P
 }
 
 /// Cancels one of `grantor`'s waiting invitations; `Ok(false)` when it is not theirs or gone.
-pub async fn cancel(db: &Db, grantor: &str, id: i64, now: DateTime<Utc>) -> Result<bool, DbError> {
+pub async fn cancel(
+    db: &Db,
+    grantor: &str,
+    id: InvitationId,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
     let n = with_pool!(db, pool => sqlx::query(
         "UPDATE proxy_invitations SET revoked_at = $1
          WHERE id = $2 AND grantor_id = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
     )
     .bind(now)
-    .bind(id)
+    .bind(id.get())
     .bind(grantor)
     .execute(pool)
     .await?

@@ -5,6 +5,7 @@
 mod access;
 mod api_checkups;
 mod api_drugs;
+mod api_edge;
 mod api_expenses;
 mod api_import;
 mod architecture;
@@ -22,6 +23,7 @@ mod http;
 mod import_limits;
 mod import_store;
 mod linking;
+mod notices;
 mod pdf;
 mod query_fuzz;
 mod rate_limits;

@@ -1,0 +1,184 @@
+//! The typed HTTP edge of the REST API: [`SignedIn`] is the signed-in person as an extractor
+//! (a request without a session never reaches the handler: 401), and [`ApiError`] is every
+//! refusal the API answers with — `{"error": {"code", "message"}}` with its status — as an
+//! actix `ResponseError`, so handlers return `Result<_, ApiError>` and use `?`.
+
+use crate::auth::Principal;
+use crate::telemetry::request_id;
+use actix_web::dev::Payload;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
+use app::audit::Channel;
+use app::error::AppError;
+use app::i18n::Lang;
+use serde::Serialize;
+use std::borrow::Cow;
+use std::fmt;
+use std::future::{ready, Ready};
+
+/// An API error: the status, a stable machine code and a message for people.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: Cow<'static, str>,
+    headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+/// The body of every API error.
+#[derive(Debug, Serialize)]
+pub struct ErrorBody<'a> {
+    pub error: ErrorDetail<'a>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ErrorDetail<'a> {
+    /// Stable, machine-readable (`unauthorized`, `not_found`, `bad_input`, …).
+    pub code: &'a str,
+    /// For people; may change.
+    pub message: &'a str,
+}
+
+impl ApiError {
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// 401: no session (or one that ended).
+    pub fn unauthorized() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first")
+    }
+
+    /// 404 with a message (never 403: existence is not confirmed).
+    pub fn not_found(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    /// 400 naming the field and the rule.
+    pub fn bad_input(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_input", message)
+    }
+
+    /// 503: a dependency is down; retrying later helps.
+    pub fn unavailable(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
+    }
+
+    /// The same answer with one more header (`WWW-Authenticate`, `Retry-After`).
+    pub fn with_header(mut self, name: HeaderName, value: &'static str) -> Self {
+        self.headers.push((name, HeaderValue::from_static(value)));
+        self
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.status.as_u16(), self.code)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut res = HttpResponse::build(self.status);
+        for (name, value) in &self.headers {
+            res.insert_header((name.clone(), value.clone()));
+        }
+        res.json(ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: &self.message,
+            },
+        })
+    }
+}
+
+/// One mapping from the shared errors to API answers: 404 (never 403) when the person on
+/// screen may not show this kind, 400 with the reason for bad input, 503 otherwise.
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::NotFound => ApiError::not_found("no records"),
+            AppError::BadInput(why) => ApiError::bad_input(why),
+            _ => ApiError::unavailable("try again in a moment"),
+        }
+    }
+}
+
+impl From<crate::db::DbError> for ApiError {
+    fn from(e: crate::db::DbError) -> Self {
+        ApiError::from(AppError::from(e))
+    }
+}
+
+/// The signed-in person of an API request: the principal the session middleware resolved,
+/// with what every API handler needs beside it. Extracting it from a request without a
+/// session answers 401 before the handler runs.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub principal: Principal,
+    /// The request id, written into the access log.
+    pub request_id: Option<String>,
+    /// The `karte_lang` cookie's language (PDF exports follow it).
+    pub lang: Lang,
+}
+
+impl SignedIn {
+    /// The access-log context of an API view: the API channel and this request's id.
+    pub fn api_view(&self) -> Option<(Option<Channel>, Option<&str>)> {
+        Some((Some(Channel::Api), self.request_id.as_deref()))
+    }
+
+    /// The id of the person whose records are on screen (self, or whom the switcher chose),
+    /// before any access check; `None` when the sign-in is not linked to a person yet.
+    pub fn viewing(&self) -> Option<&str> {
+        self.principal.viewing().map(|v| v.person_id.as_str())
+    }
+}
+
+impl FromRequest for SignedIn {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let principal = req.extensions().get::<Principal>().cloned();
+        ready(
+            principal
+                .ok_or_else(ApiError::unauthorized)
+                .map(|principal| SignedIn {
+                    principal,
+                    request_id: request_id(req),
+                    lang: req
+                        .cookie(Lang::COOKIE)
+                        .map(|c| Lang::from_tag(c.value()))
+                        .unwrap_or_default(),
+                }),
+        )
+    }
+}
+
+/// An unknown path under `/api/v1`: the same 404 JSON as any other API refusal.
+pub async fn unknown_path() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::not_found("no such API path"))
+}
