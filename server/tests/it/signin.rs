@@ -192,7 +192,7 @@ fn oidc_sign_in_link_and_sign_out() {
         Some(&cookie),
     );
     assert_eq!(r.header("location"), Some("/"));
-    let home = app.get_with("/", &cookie).into_string().unwrap();
+    let home = app.page("/", &cookie);
     assert!(
         home.contains("佐藤　健一さん"),
         "the header says who is signed in"
@@ -207,7 +207,7 @@ fn oidc_sign_in_link_and_sign_out() {
     let r = app.post_form("/auth/logout", &[], Some(&cookie));
     assert_eq!(r.header("location"), Some("/signin?signed_out=1"));
     assert!(r.header("set-cookie").unwrap().contains("Max-Age=0"));
-    let home = app.get_with("/", &cookie).into_string().unwrap();
+    let home = app.page("/", &cookie);
     assert!(
         !home.contains("佐藤　健一さん"),
         "the old cookie no longer signs in"
@@ -315,9 +315,7 @@ fn dev_sign_in_sets_a_host_cookie_and_rotates() {
         .to_owned();
     assert_ne!(first, second);
     assert!(
-        !app.get_with("/", &first)
-            .into_string()
-            .unwrap()
+        !app.page("/", &first)
             .contains("鈴木　ハルさん"),
         "the old id is dead"
     );
@@ -348,9 +346,10 @@ fn sign_out_everywhere_ends_every_session() {
 
 #[test]
 fn idle_sessions_end() {
-    let mut db = TestDb::new(Backend::Sqlite);
-    db.settings.auth.session_idle_minutes = 0;
-    let app = TestApp::spawn_with(db, true);
+    let app = TestApp::builder(Backend::Sqlite)
+        .demo()
+        .settings(|s| s.auth.session_idle_minutes = 0)
+        .spawn();
     let cookie = app.dev_sign_in("demo-sato");
     let r = app.get_with("/", &cookie);
     assert!(
@@ -362,9 +361,10 @@ fn idle_sessions_end() {
 
 #[test]
 fn dev_sign_in_is_off_unless_enabled() {
-    let mut db = TestDb::new(Backend::Sqlite);
-    db.settings.auth.dev_login = false;
-    let app = TestApp::spawn_with(db, true);
+    let app = TestApp::builder(Backend::Sqlite)
+        .demo()
+        .settings(|s| s.auth.dev_login = false)
+        .spawn();
     assert_eq!(
         app.post_form("/auth/dev", &[("person", "demo-sato")], None)
             .status(),
