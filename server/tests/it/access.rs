@@ -383,4 +383,3 @@ fn access_history_speaks_the_page_language(backend: Backend) {
 }
 
 crate::both_backends!(fn access_history_speaks_the_page_language);
-

@@ -42,10 +42,7 @@ fn drug_history_api_pages_through_the_same_lines_newest_first() {
     assert_eq!(&paged, lines);
 
     // A narrower period holds only its months.
-    let (_, year, _) = app.api(
-        "/api/v1/me/drugs?from=2025-01&to=2025-12&limit=2000",
-        &sato,
-    );
+    let (_, year, _) = app.api("/api/v1/me/drugs?from=2025-01&to=2025-12&limit=2000", &sato);
     assert!(year["lines"]
         .as_array()
         .unwrap()

@@ -250,7 +250,10 @@ crate::both_backends!(fn household as household_view_follows_the_access_rule);
 #[test]
 fn publication_boundaries() {
     for (today, december_out) in [("2026-02-08", false), ("2026-02-09", true)] {
-        let app = TestApp::builder(Backend::Sqlite).demo().today(today).spawn();
+        let app = TestApp::builder(Backend::Sqlite)
+            .demo()
+            .today(today)
+            .spawn();
         let hiroshi = app.dev_sign_in("demo-tanaka-hiroshi");
         let (_, body, _) = app.api(
             "/api/v1/me/expenses?from=2025-10&to=2026-02&household=1",
@@ -289,7 +292,10 @@ fn publication_boundaries() {
         assert_eq!(pending, expected, "{today}");
     }
     for (today, january_out) in [("2026-03-10", false), ("2026-03-11", true)] {
-        let app = TestApp::builder(Backend::Sqlite).demo().today(today).spawn();
+        let app = TestApp::builder(Backend::Sqlite)
+            .demo()
+            .today(today)
+            .spawn();
         let hiroshi = app.dev_sign_in("demo-tanaka-hiroshi");
         let (_, body, _) = app.api(
             "/api/v1/me/expenses?from=2026-01&to=2026-01&household=1",
@@ -308,7 +314,10 @@ fn publication_boundaries() {
 /// household view, and says what to do when something is wrong.
 #[test]
 fn the_page_shows_the_same_lines_and_totals_as_the_api() {
-    let app = TestApp::builder(Backend::Sqlite).demo().today("2026-11-26").spawn();
+    let app = TestApp::builder(Backend::Sqlite)
+        .demo()
+        .today("2026-11-26")
+        .spawn();
     let hiroshi = app.dev_sign_in("demo-tanaka-hiroshi");
     let (_, api, _) = app.api(
         "/api/v1/me/expenses?from=2025-01&to=2025-12&household=1",

@@ -65,7 +65,10 @@ fn lines(body: &Value) -> Vec<(String, String)> {
 }
 
 fn a_child_who_moves_cards(backend: Backend) {
-    let app = TestApp::builder(backend).demo().today(d(2026, 11, 26)).spawn();
+    let app = TestApp::builder(backend)
+        .demo()
+        .today(d(2026, 11, 26))
+        .spawn();
     let all = "/api/v1/me/expenses?household=1&from=2023-12&to=2026-10";
     let hiroshi = app.dev_sign_in("demo-tanaka-hiroshi");
     let before = lines(&json(&app, all, &hiroshi));
@@ -170,4 +173,3 @@ fn a_child_who_moves_cards(backend: Backend) {
 }
 
 crate::both_backends!(fn a_child_who_moves_cards as a_child_who_moves_cards_on);
-

@@ -76,9 +76,15 @@ fn help_lists_the_commands_and_settings() {
 #[test]
 fn import_files_then_again_changes_nothing() {
     let db = TestDb::new(Backend::Sqlite);
-    let csv = repo_path("server/tests/fixtures/import/mynaportal-a.csv").display().to_string();
-    let xml = repo_path("server/tests/fixtures/import/hc08-tokutei.xml").display().to_string();
-    let json = repo_path("docs/examples/batch-example.json").display().to_string();
+    let csv = repo_path("server/tests/fixtures/import/mynaportal-a.csv")
+        .display()
+        .to_string();
+    let xml = repo_path("server/tests/fixtures/import/hc08-tokutei.xml")
+        .display()
+        .to_string();
+    let json = repo_path("docs/examples/batch-example.json")
+        .display()
+        .to_string();
     let out = karte(&db, &["import", &json, &xml]);
     assert!(
         out.status.success(),
@@ -122,7 +128,9 @@ fn import_files_then_again_changes_nothing() {
 #[test]
 fn import_of_a_bad_file_exits_non_zero_with_file_line_and_field() {
     let db = TestDb::new(Backend::Sqlite);
-    let bad = repo_path("server/tests/fixtures/import/bad-mynaportal-amount.csv").display().to_string();
+    let bad = repo_path("server/tests/fixtures/import/bad-mynaportal-amount.csv")
+        .display()
+        .to_string();
     let out = karte(&db, &["import", "--person", "demo-sato", &bad]);
     assert!(!out.status.success());
     let stderr = String::from_utf8(out.stderr).unwrap();

@@ -306,7 +306,10 @@ crate::both_backends!(
 // ── the page and the exports over HTTP ──
 
 fn deduction_flow(backend: Backend) {
-    let app = TestApp::builder(backend).demo().today(crate::fixtures::d(2026, 3, 1)).spawn();
+    let app = TestApp::builder(backend)
+        .demo()
+        .today(crate::fixtures::d(2026, 3, 1))
+        .spawn();
     let cookie = app.dev_sign_in("demo-tanaka-hiroshi");
     let page = app.get_with("/deduction?year=2025&household=1", &cookie);
     assert_eq!(page.status(), 200);

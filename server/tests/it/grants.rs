@@ -165,4 +165,3 @@ fn editing_the_deduction_needs_its_own_grant(backend: Backend) {
 }
 
 crate::both_backends!(fn editing_the_deduction_needs_its_own_grant as editing_the_deduction_needs_its_own_grant_on);
-

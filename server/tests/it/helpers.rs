@@ -36,7 +36,9 @@ pub fn site_root() -> PathBuf {
 
 /// A file of the repository, by its path from the root.
 pub fn repo_path(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(rel)
 }
 
 pub fn random_suffix() -> String {

@@ -311,10 +311,7 @@ fn checkups_pdf_has_five_columns_bands_in_text_and_labelled_judgements() {
 fn expenses_pdf_has_lines_and_totals_per_year_institution_and_category() {
     let app = spawn(Backend::Sqlite);
     let sato = app.dev_sign_in("demo-sato");
-    let got = app.pdf(
-        "/api/v1/me/expenses/pdf?from=2024-01&to=2025-03",
-        &sato,
-    );
+    let got = app.pdf("/api/v1/me/expenses/pdf?from=2024-01&to=2025-03", &sato);
     assert_eq!(got.status, 200);
     assert_eq!(
         got.disposition.as_deref(),
@@ -375,7 +372,10 @@ fn the_combined_report_in_english_and_for_a_proxy_shows_only_granted_kinds() {
 
     // English, with the language cookie.
     let en = format!("{sato}; karte_lang=en");
-    let pdf = read_pdf(&app.pdf("/api/v1/me/drugs/pdf?from=2024-06&to=2025-05", &en).body);
+    let pdf = read_pdf(
+        &app.pdf("/api/v1/me/drugs/pdf?from=2024-06&to=2025-05", &en)
+            .body,
+    );
     assert_metadata(&pdf, "Medicines");
     for expected in [
         "Medicines",
@@ -409,7 +409,8 @@ fn the_combined_report_in_english_and_for_a_proxy_shows_only_granted_kinds() {
     );
     // A bad period is a clear 400.
     assert_eq!(
-        app.pdf("/api/v1/me/drugs/pdf?from=2025-13&to=2025-01", &sato).status,
+        app.pdf("/api/v1/me/drugs/pdf?from=2025-13&to=2025-01", &sato)
+            .status,
         400
     );
 }
@@ -517,11 +518,8 @@ fn the_export_page_links_each_pdf_for_the_chosen_period() {
     );
     // The link works with the page's cookie.
     assert_eq!(
-        app.pdf(
-            "/api/v1/me/expenses/pdf?from=2024-04&to=2025-03",
-            &sato
-        )
-        .status,
+        app.pdf("/api/v1/me/expenses/pdf?from=2024-04&to=2025-03", &sato)
+            .status,
         200
     );
 

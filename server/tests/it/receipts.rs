@@ -213,4 +213,3 @@ async fn stored_lines_get_their_receipt_identity(backend: Backend) {
 }
 
 crate::both_backends!(async fn stored_lines_get_their_receipt_identity);
-

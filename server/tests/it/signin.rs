@@ -2,7 +2,7 @@
 //! process on loopback (npm oidc-provider, e2e/oidc/provider.mjs), driven over HTTP with a
 //! cookie jar and hand-followed redirects, as a browser would.
 
-use crate::helpers::{Backend, TestApp, TestDb};
+use crate::helpers::{Backend, TestApp};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -128,11 +128,14 @@ fn browse(jar: &mut Jar, mut url: String, stop: impl Fn(&str) -> bool) -> (Strin
 }
 
 pub(crate) fn app_with(provider: &Provider) -> TestApp {
-    let mut db = TestDb::new(Backend::Sqlite);
-    db.settings.auth.oidc_issuer = Some(provider.issuer.clone());
-    db.settings.auth.oidc_client_id = CLIENT_ID.into();
-    db.settings.auth.oidc_client_secret = Some(CLIENT_SECRET.parse().unwrap());
-    TestApp::spawn_with(db, true)
+    TestApp::builder(Backend::Sqlite)
+        .demo()
+        .settings(|s| {
+            s.auth.oidc_issuer = Some(provider.issuer.clone());
+            s.auth.oidc_client_id = CLIENT_ID.into();
+            s.auth.oidc_client_secret = Some(CLIENT_SECRET.parse().unwrap());
+        })
+        .spawn()
 }
 
 /// Runs the provider side of a sign-in; returns the callback URL Karte would receive.
@@ -315,8 +318,7 @@ fn dev_sign_in_sets_a_host_cookie_and_rotates() {
         .to_owned();
     assert_ne!(first, second);
     assert!(
-        !app.page("/", &first)
-            .contains("鈴木　ハルさん"),
+        !app.page("/", &first).contains("鈴木　ハルさん"),
         "the old id is dead"
     );
     assert!(app

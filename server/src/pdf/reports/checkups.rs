@@ -202,8 +202,15 @@ mod tests {
         assert!(page.iter().any(|t| t == "≦5 mg/dL"), "{page:?}");
         for lang in [Lang::Ja, Lang::En] {
             let rows = texts(&checkup_blocks(lang, &view));
-            let cells: Vec<&str> = rows.iter().filter_map(|r| r.get(1)).map(|c| c.as_str()).collect();
-            assert!(cells.iter().any(|c| c.starts_with("≧120 mg/dL")), "{cells:?}");
+            let cells: Vec<&str> = rows
+                .iter()
+                .filter_map(|r| r.get(1))
+                .map(|c| c.as_str())
+                .collect();
+            assert!(
+                cells.iter().any(|c| c.starts_with("≧120 mg/dL")),
+                "{cells:?}"
+            );
             assert!(cells.iter().any(|c| c.starts_with("≦5 mg/dL")), "{cells:?}");
         }
     }

@@ -47,4 +47,3 @@ pub fn combined_document(
         blocks,
     ))
 }
-

@@ -268,7 +268,6 @@ pub fn deduction_document(ctx: &ReportContext, data: &DeductionData) -> Document
     )
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,4 +449,3 @@ mod tests {
         assert!(pdf.bytes.starts_with(b"%PDF-") && pdf.pages == 1);
     }
 }
-

@@ -118,4 +118,3 @@ pub fn drugs_document(
         drug_blocks(lang, lines),
     )
 }
-

@@ -178,4 +178,3 @@ pub fn expenses_document(
         expense_blocks(lang, lines)?,
     ))
 }
-

@@ -166,4 +166,3 @@ pub(super) fn data_date(data: &ReportData) -> Option<NaiveDate> {
         .map(|c| c.performed_on);
     newest(drugs.chain(expenses).chain(checkups))
 }
-
