@@ -653,7 +653,7 @@ mod tests {
         }
     }
 
-    fn row<'a>(v: &'a CheckupsView, item: KnownItem) -> Option<&'a ItemRow> {
+    fn row(v: &CheckupsView, item: KnownItem) -> Option<&ItemRow> {
         v.groups
             .iter()
             .flat_map(|g| &g.items)
