@@ -6,6 +6,7 @@
 //! by section; each row holds one cell per column.
 
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::record::PersonHeader;
 use chrono::NaiveDate;
 use domain::checkups::{
@@ -25,8 +26,8 @@ pub struct CheckupPage {
     pub view: CheckupsView,
 }
 
-/// What the page and the API show.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What the page, the API and the PDF show.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CheckupsView {
     /// The shown checkups (the last five from FY2020 on), oldest first.
     pub checkups: Vec<CheckupColumn>,
@@ -120,6 +121,33 @@ impl Cell {
             source: None,
             computed: false,
             method: None,
+        }
+    }
+}
+
+impl Cell {
+    /// The value as written in `lang` — the number (≧/≦ beyond the analyser's range), the
+    /// answer, the text, the judgement, or why it was not measured — without its unit. The page
+    /// and the PDF both write values through this.
+    pub fn text(&self, lang: Lang) -> String {
+        let ja = self.text_ja.as_deref().unwrap_or_default();
+        match lang {
+            Lang::Ja => ja.to_owned(),
+            Lang::En => self.text_en.as_deref().unwrap_or(ja).to_owned(),
+        }
+    }
+
+    /// The unit of a number as people read it.
+    pub fn display_unit(&self) -> Option<String> {
+        self.number.and(self.unit.as_deref()).map(display_unit)
+    }
+
+    /// The value with its unit (`≧120 mg/dL`).
+    pub fn text_with_unit(&self, lang: Lang) -> String {
+        let text = self.text(lang);
+        match self.display_unit() {
+            Some(u) if !text.is_empty() => format!("{text} {u}"),
+            _ => text,
         }
     }
 }
@@ -594,8 +622,8 @@ mod tests {
         let on = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
         let c = checkup(on, CheckupKind::SpecificHealthCheckup, vec![above.clone()]);
         let cell = value_cell(&c, &above, None);
-        assert_eq!(cell.text_ja.as_deref(), Some("≧120"));
-        assert_eq!(cell.text_en.as_deref(), Some("≧120"));
+        assert_eq!(cell.text(Lang::Ja), "≧120");
+        assert_eq!(cell.text(Lang::En), "≧120");
     }
 
     fn coded(code: &str, v: &str) -> CheckupResult {
@@ -625,7 +653,7 @@ mod tests {
         }
     }
 
-    fn row<'a>(v: &'a CheckupsView, item: KnownItem) -> Option<&'a ItemRow> {
+    fn row(v: &CheckupsView, item: KnownItem) -> Option<&ItemRow> {
         v.groups
             .iter()
             .flat_map(|g| &g.items)

@@ -363,9 +363,6 @@ messages! {
     PdfCheckupsScope => "直近5回（令和2年度以降）", "Last five (from FY2020)";
     PdfCheckupsNone => "表示できる健診結果はありません。", "No checkup results to show.";
     PdfCheckupItem => "検査項目", "Item";
-    PdfJudgements => "判定", "Judgements";
-    PdfMetabolic => "メタボリックシンドローム判定", "Metabolic syndrome";
-    PdfGuidance => "特定保健指導レベル", "Health guidance level";
     PdfBandGuidance => "【指】", " [G]";
     PdfBandReferral => "【受】", " [R]";
     PdfBandLegend => "【指】＝保健指導判定値、【受】＝受診勧奨判定値。記号のない値は基準範囲内か、判定値のない項目です。「Karteによる計算値」は保険者の判定がないためKarteが計算した判定です。", "[G] health guidance range, [R] see-a-doctor range. Values without a mark are in the normal range or have no reference range. “Computed by Karte” marks judgements Karte computed because the insurer sent none.";

@@ -8,7 +8,7 @@ use crate::pages::expenses::ExpensesPage;
 use crate::pages::export::ExportPageView;
 use crate::pages::proxies::{AcceptInvitationPage, ProxiesPage};
 use crate::pages::signin::{AccountPage, LinkPage, SignInPage};
-use crate::pages::{home::HomePage, placeholder::NotFound};
+use crate::pages::{home::HomePage, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};

@@ -4,24 +4,18 @@
 // and the page without JavaScript.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, screenshot, PHONE, DESKTOP } from './harness.mjs';
+import { startServer, launchBrowser, signIn, screenshot, PHONE, DESKTOP } from './harness.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
 after(async () => { await server?.stop(); });
-
-async function signIn(page, person) {
-  await page.goto(server.url + '/signin');
-  await page.locator(`tr[data-person-id="${person}"] button`).click();
-  await page.waitForURL(server.url + '/');
-}
 
 const SBP = '9A751000000000001';
 
 test('特定健診 on desktop: five columns, bands as text and symbol, limits one tap away, trends', async () => {
   const b = await launchBrowser({ viewport: DESKTOP });
   try {
-    await signIn(b.page, 'demo-sato');
+    await signIn(b.page, server, 'demo-sato');
     await b.page.goto(server.url + '/checkups');
     const table = b.page.locator('[data-testid=checkup-table]');
     assert.ok(await table.isVisible());
@@ -75,7 +69,7 @@ test('特定健診 on desktop: five columns, bands as text and symbol, limits on
 test('crossing 75: both kinds labelled, 後期 columns without waist or judgements, with the 質問票', async () => {
   const b = await launchBrowser({ viewport: DESKTOP });
   try {
-    await signIn(b.page, 'demo-suzuki');
+    await signIn(b.page, server, 'demo-suzuki');
     await b.page.goto(server.url + '/checkups');
     const table = b.page.getByTestId('checkup-table');
     const kinds = await table.locator('thead [data-kind]').evaluateAll((els) => els.map((e) => e.dataset.kind));
@@ -101,7 +95,7 @@ test('crossing 75: both kinds labelled, 後期 columns without waist or judgemen
 test('on a phone: one card per checkup, a picker, the trends; no horizontal page scroll', async () => {
   const b = await launchBrowser({ viewport: PHONE });
   try {
-    await signIn(b.page, 'demo-suzuki');
+    await signIn(b.page, server, 'demo-suzuki');
     await b.page.goto(server.url + '/checkups');
     assert.equal(await b.page.getByTestId('checkup-table').isVisible(), false);
     const cards = b.page.getByTestId('checkup-card');
@@ -141,7 +135,7 @@ test('an insurer that has not registered results: the page says so, on desktop a
   for (const viewport of [DESKTOP, PHONE]) {
     const b = await launchBrowser({ viewport });
     try {
-      await signIn(b.page, 'demo-takahashi');
+      await signIn(b.page, server, 'demo-takahashi');
       await b.page.goto(server.url + '/checkups');
       const status = b.page.getByTestId('checkup-registration');
       assert.ok(await status.isVisible());
@@ -159,7 +153,7 @@ test('an insurer that has not registered results: the page says so, on desktop a
 test('without JavaScript: the table, the limits and the phone picker all work', async () => {
   const desktop = await launchBrowser({ viewport: DESKTOP, javaScriptEnabled: false });
   try {
-    await signIn(desktop.page, 'demo-sato');
+    await signIn(desktop.page, server, 'demo-sato');
     await desktop.page.goto(server.url + '/checkups');
     const row = desktop.page.locator(`[data-testid=checkup-table] tr[data-item="${SBP}"]`);
     await row.locator('summary').click();
@@ -170,7 +164,7 @@ test('without JavaScript: the table, the limits and the phone picker all work', 
   }
   const phone = await launchBrowser({ viewport: PHONE, javaScriptEnabled: false });
   try {
-    await signIn(phone.page, 'demo-sato');
+    await signIn(phone.page, server, 'demo-sato');
     await phone.page.goto(server.url + '/checkups');
     await phone.page.locator('.checkup-picker a').last().click();
     await phone.page.waitForURL(/#checkup-0$/);

@@ -8,18 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, launchBrowser, screenshot, repoRoot, DESKTOP, PHONE } from './harness.mjs';
+import { startServer, launchBrowser, signIn, screenshot, repoRoot, DESKTOP, PHONE } from './harness.mjs';
 
 let server;
 // Filing season: 2025's notices are all published by then.
 before(async () => { server = await startServer({ env: { KARTE_TODAY: '2026-03-01' } }); });
 after(async () => { await server?.stop(); });
-
-async function signIn(page, person) {
-  await page.goto(server.url + '/signin');
-  await page.locator(`tr[data-person-id="${person}"] button`).click();
-  await page.waitForURL(server.url + '/');
-}
 
 const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
@@ -40,7 +34,7 @@ test('the family works out its deduction and downloads the e-Tax form', async ()
   const b = await launchBrowser({ viewport: DESKTOP });
   const dir = mkdtempSync(path.join(tmpdir(), 'karte-dl-'));
   try {
-    await signIn(b.page, 'demo-tanaka-hiroshi');
+    await signIn(b.page, server, 'demo-tanaka-hiroshi');
     // The nav entry and the household.
     await b.page.getByRole('link', { name: '医療費控除' }).first().click();
     await b.page.waitForURL(/\/deduction/);
@@ -132,7 +126,7 @@ test('the family works out its deduction and downloads the e-Tax form', async ()
 test('the deduction page works without JavaScript on a phone', async () => {
   const b = await launchBrowser({ viewport: PHONE, javaScriptEnabled: false });
   try {
-    await signIn(b.page, 'demo-sato');
+    await signIn(b.page, server, 'demo-sato');
     await b.page.goto(server.url + '/deduction?year=2025');
     await b.page.fill('#ded-payee', '通院のバス代');
     await b.page.selectOption('#ded-category', 'other');

@@ -4,17 +4,11 @@
 // timelines and the overlap hint, and phones get one card per dispensing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, screenshot, PHONE, DESKTOP } from './harness.mjs';
+import { startServer, launchBrowser, signIn, screenshot, PHONE, DESKTOP } from './harness.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
 after(async () => { await server?.stop(); });
-
-async function signIn(page, person) {
-  await page.goto(server.url + '/signin');
-  await page.locator(`tr[data-person-id="${person}"] button`).click();
-  await page.waitForURL(server.url + '/');
-}
 
 const ROWS = '[data-testid=drug-table] tr[data-filter-row]';
 const toIso = (d) => d.replace(/(\d+)年(\d+)月(\d+)日/, (_, y, m, dd) => `${y}-${m.padStart(2, '0')}-${dd.padStart(2, '0')}`);
@@ -27,7 +21,7 @@ async function hydrated(page) {
 test('drug history on desktop: fields, order, presets, custom period in the URL, back button', async () => {
   const b = await launchBrowser({ viewport: DESKTOP });
   try {
-    await signIn(b.page, 'demo-sato');
+    await signIn(b.page, server, 'demo-sato');
     await b.page.goto(server.url + '/drugs?preset=all_three_years');
     const rows = await b.page.locator(ROWS).count();
     assert.ok(rows > 50, `three years of lines (${rows})`);
@@ -74,7 +68,7 @@ test('drug history on desktop: fields, order, presets, custom period in the URL,
 test('a period of days: the URL keeps days, the inputs become dates, only those days are shown', async () => {
   const b = await launchBrowser({ viewport: DESKTOP });
   try {
-    await signIn(b.page, 'demo-sato');
+    await signIn(b.page, server, 'demo-sato');
     await b.page.goto(server.url + '/drugs?from=2025-01&to=2025-03');
     await b.page.getByTestId('period-unit').click();
     await b.page.waitForURL(/from=2025-01-01&to=2025-03-31/);
@@ -95,7 +89,7 @@ test('a period of days: the URL keeps days, the inputs become dates, only those 
 test('the filter works live once hydrated: no reload, the URL follows', async () => {
   const b = await launchBrowser({ viewport: DESKTOP });
   try {
-    await signIn(b.page, 'demo-sato');
+    await signIn(b.page, server, 'demo-sato');
     await b.page.goto(server.url + '/drugs?preset=all_three_years');
     await hydrated(b.page);
     const total = await b.page.locator(ROWS).count();
@@ -128,7 +122,7 @@ test('the filter works live once hydrated: no reload, the URL follows', async ()
 test('the ingredient view: one row per ingredient, a timeline, and the overlap hint', async () => {
   const b = await launchBrowser({ viewport: DESKTOP });
   try {
-    await signIn(b.page, 'demo-sato');
+    await signIn(b.page, server, 'demo-sato');
     await b.page.goto(server.url + '/drugs?preset=all_three_years');
     await b.page.getByRole('link', { name: '成分ごと' }).click();
     await b.page.waitForURL(/view=ingredients/);
@@ -158,7 +152,7 @@ test('the ingredient view: one row per ingredient, a timeline, and the overlap h
 test('without JavaScript: the page, the filter as a form, and one card per dispensing on a phone', async () => {
   const b = await launchBrowser({ viewport: PHONE, javaScriptEnabled: false });
   try {
-    await signIn(b.page, 'demo-suzuki');
+    await signIn(b.page, server, 'demo-suzuki');
     await b.page.goto(server.url + '/drugs?preset=last_year');
     assert.ok((await b.page.locator(ROWS).count()) > 0);
     const overflow = await b.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -4,18 +4,12 @@
 // page without JavaScript, and phone cards.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, screenshot, PHONE, DESKTOP } from './harness.mjs';
+import { startServer, launchBrowser, signIn, screenshot, PHONE, DESKTOP } from './harness.mjs';
 
 const TODAY = '2026-11-26';
 let server;
 before(async () => { server = await startServer({ env: { KARTE_TODAY: TODAY } }); });
 after(async () => { await server?.stop(); });
-
-async function signIn(page, srv, person) {
-  await page.goto(srv.url + '/signin');
-  await page.locator(`tr[data-person-id="${person}"] button`).click();
-  await page.waitForURL(srv.url + '/');
-}
 
 const yen = (text) => Number(text.replace(/[^\d-]/g, ''));
 const AMOUNTS = ['total', 'insurer', 'public', 'patient'];

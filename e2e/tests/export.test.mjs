@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launchBrowser, screenshot, PHONE } from './harness.mjs';
+import { startServer, launchBrowser, signIn, screenshot, PHONE } from './harness.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -12,9 +12,7 @@ after(async () => { await server?.stop(); });
 test('export page without JavaScript: choose a period, download the drugs PDF', async () => {
   const b = await launchBrowser({ viewport: PHONE, javaScriptEnabled: false });
   try {
-    await b.page.goto(server.url + '/signin');
-    await b.page.locator('tr[data-person-id="demo-sato"] button').click();
-    await b.page.waitForURL(server.url + '/');
+    await signIn(b.page, server, 'demo-sato');
     await b.page.goto(server.url + '/export');
     assert.match(await b.page.textContent('[data-testid=person-header]'), /昭和49年6月12日/);
     await b.page.fill('#from', '2025-01');

@@ -93,6 +93,13 @@ export async function screenshot(page, name, { fullPage = true } = {}) {
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage });
 }
 
+/** Signs in as a demo person through the dev sign-in (the table on /signin); resolves on the home page. */
+export async function signIn(page, server, person) {
+  await page.goto(server.url + '/signin');
+  await page.locator(`tr[data-person-id="${person}"] button`).click();
+  await page.waitForURL(server.url + '/');
+}
+
 /** Signs in through the test OIDC provider's login form; resolves on Karte's landing page. */
 export async function signInWithOidc(page, server, login, landing = '/link') {
   await page.goto(server.url + '/signin');

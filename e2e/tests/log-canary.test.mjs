@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, launchBrowser, repoRoot, signInWithOidc, linkByCard, SATO_CARD } from './harness.mjs';
+import { startServer, launchBrowser, signIn, repoRoot, signInWithOidc, linkByCard, SATO_CARD } from './harness.mjs';
 import { startOidcProvider, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../oidc/launch.mjs';
 
 const IMPORT_TOKEN = 'canary-import-token-7f3a9c2e5b1d4f6a8c0e2b4d';
@@ -62,9 +62,7 @@ test('no name, health value, credential or cookie reaches the log', async () => 
     await b.page.goto(server.url + '/access');
     await b.page.getByTestId('access-table').waitFor();
     await b.page.getByTestId('sign-out').click();
-    await b.page.goto(server.url + '/signin');
-    await b.page.locator('tr[data-person-id="demo-suzuki"] button').click();
-    await b.page.waitForURL(server.url + '/');
+    await signIn(b.page, server, 'demo-suzuki');
     await b.page.goto(server.url + '/proxies');
     await b.page.fill('#accept-code', code);
     await b.page.getByRole('button', { name: '内容を確認する' }).click();
@@ -73,9 +71,7 @@ test('no name, health value, credential or cookie reaches the log', async () => 
     await b.page.waitForURL(server.url + '/proxies?ok=accepted');
     cookies.push(...(await b.context.cookies(server.url)).map((c) => c.value));
     await b.page.getByTestId('sign-out').click();
-    await b.page.goto(server.url + '/signin');
-    await b.page.locator('tr[data-person-id="demo-tanaka-yui"] button').click();
-    await b.page.waitForURL(server.url + '/');
+    await signIn(b.page, server, 'demo-tanaka-yui');
     cookies.push(...(await b.context.cookies(server.url)).map((c) => c.value));
   } finally {
     await b.close();

@@ -2,7 +2,7 @@
 // (e2e/oidc/provider.mjs), the linking step, sign-out; and the loopback-only dev sign-in.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, screenshot, PHONE, signInWithOidc, linkByCard, SATO_CARD } from './harness.mjs';
+import { startServer, launchBrowser, signIn, screenshot, PHONE, signInWithOidc, linkByCard, SATO_CARD } from './harness.mjs';
 import { startOidcProvider, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../oidc/launch.mjs';
 
 let op;
@@ -83,9 +83,7 @@ test('a tampered or replayed state is refused with an explanation', async () => 
 test('dev sign-in on a phone', async () => {
   const b = await launchBrowser({ viewport: PHONE });
   try {
-    await b.page.goto(server.url + '/signin');
-    await b.page.locator('tr[data-person-id="demo-suzuki"] button').click();
-    await b.page.waitForURL(server.url + '/');
+    await signIn(b.page, server, 'demo-suzuki');
     assert.equal(await b.page.textContent('[data-testid=viewing]'), '鈴木　ハルさん（本人）');
     const overflow = await b.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
@@ -102,9 +100,7 @@ test('a warning comes before the idle timeout, and "stay signed in" extends the 
   const short = await startServer({ env: { KARTE_SESSION_IDLE_MINUTES: '2' } });
   const b = await launchBrowser();
   try {
-    await b.page.goto(short.url + '/signin');
-    await b.page.locator('tr[data-person-id="demo-sato"] button').click();
-    await b.page.waitForURL(short.url + '/');
+    await signIn(b.page, short, 'demo-sato');
     // Two minutes of idle time left: the warning shows once the island has hydrated.
     await b.page.getByTestId('stay-signed-in').waitFor();
     assert.match(await b.page.textContent('[data-testid=session-timer]'), /まもなく自動的にサインアウトします/);
@@ -140,9 +136,7 @@ test('an expired session sends the person to sign in again', async () => {
   const short = await startServer({ env: { KARTE_SESSION_IDLE_MINUTES: '0' } });
   const b = await launchBrowser();
   try {
-    await b.page.goto(short.url + '/signin');
-    await b.page.locator('tr[data-person-id="demo-sato"] button').click();
-    await b.page.waitForURL(short.url + '/');
+    await signIn(b.page, short, 'demo-sato');
     // The session ended at once (idle timeout 0): the page shows no one signed in and the
     // browser's cookie is gone.
     assert.equal(await b.page.getByTestId('sign-in').isVisible(), true);

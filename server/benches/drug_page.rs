@@ -4,6 +4,8 @@
 //! too when KARTE_TEST_PG_URL or the local server is reachable). Results go to bench/README.md.
 //! Not a test: nothing is asserted.
 
+#![allow(clippy::unwrap_used)]
+
 use chrono::NaiveDate;
 use domain::people::PersonId;
 use server::db::Db;

@@ -2,6 +2,8 @@
 //! bundled template. Run: `cargo bench -p server --bench etax`. Prints min / median / max;
 //! results are recorded in bench/README.md. Not a test: nothing is asserted. Goal: ≤ 50 ms.
 
+#![allow(clippy::unwrap_used)]
+
 use chrono::NaiveDate;
 use domain::deduction::form::{form_rows, MAX_ROWS};
 use domain::deduction::{DeductionLine, FormCategory, LineOrigin};

@@ -3,6 +3,8 @@
 //! KARTE_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres; skipped if absent).
 //! Prints a table; results are recorded in bench/README.md. Not a test: nothing is asserted.
 
+#![allow(clippy::unwrap_used)]
+
 use chrono::NaiveDate;
 use domain::people::PersonId;
 use domain::period::MonthRange;

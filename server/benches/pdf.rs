@@ -4,6 +4,8 @@
 //! generator's, so only the document build and rendering are timed. `KARTE_BENCH_PDF_OUT=f.pdf`
 //! also writes the PDF.
 
+#![allow(clippy::unwrap_used)]
+
 use app::i18n::Lang;
 use app::record::PersonHeader;
 use chrono::NaiveDate;

@@ -94,19 +94,6 @@ fn row_label(r: &ItemRow, lang: Lang) -> String {
     pick(lang, &r.label_ja, &r.label_en)
 }
 
-/// A value's text with its unit, for titles and text alternatives.
-fn value_text(c: &Cell, lang: Lang) -> String {
-    let text = c
-        .text_ja
-        .as_deref()
-        .map(|ja| pick(lang, ja, c.text_en.as_deref().unwrap_or(ja)));
-    match (text, &c.unit) {
-        (Some(t), Some(u)) if c.number.is_some() => format!("{t} {}", display_unit(u)),
-        (Some(t), _) => t,
-        (None, _) => String::new(),
-    }
-}
-
 #[component]
 fn CheckupsBody(page: CheckupPage) -> impl IntoView {
     let lang = use_lang();
@@ -211,8 +198,8 @@ fn cell_view(c: &Cell, lang: Lang) -> AnyView {
             <span class="cell-na" data-state="not_applicable">{lang.t(Msg::CheckupsNotApplicable)}</span>
         }.into_any(),
         CellState::Value => {
-            let text = c.text_ja.as_deref().map(|ja| pick(lang, ja, c.text_en.as_deref().unwrap_or(ja))).unwrap_or_default();
-            let unit = c.number.and(c.unit.as_deref()).map(display_unit);
+            let text = c.text(lang);
+            let unit = c.display_unit();
             let title = c.method.map(|m| format!("{}: {m}", lang.t(Msg::CheckupsMethod)));
             let source = c.source.map(|s| match lang {
                 Lang::Ja => s.label_ja(),
@@ -292,7 +279,7 @@ fn trend_svg(r: &ItemRow, columns: &[CheckupColumn], lang: Lang) -> Option<AnyVi
             format!(
                 "{} {}{band}",
                 long_date(columns[p.column].performed_on, lang),
-                value_text(c, lang)
+                c.text_with_unit(lang)
             )
         })
         .collect::<Vec<_>>()

@@ -5,6 +5,6 @@ pub mod drugs;
 pub mod expenses;
 pub mod export;
 pub mod home;
-pub mod placeholder;
+pub mod not_found;
 pub mod proxies;
 pub mod signin;

@@ -6,14 +6,15 @@
 use super::font::font;
 use super::layout::render;
 use super::reports::{self, ReportContext, ReportData};
-use crate::db::{Db, DbError};
+use crate::db::Db;
 use crate::records::{checkups, lines, people};
-use crate::with_pool;
+use app::checkups::{build_view, Subject};
 use app::error::AppError;
 use app::i18n::Lang;
 use chrono::NaiveDate;
 use domain::access::AccessKind;
-use domain::people::{PersonId, Sex};
+use domain::checkups::shown_checkups;
+use domain::people::PersonId;
 use domain::period::MonthRange;
 
 /// What to export.
@@ -89,17 +90,6 @@ pub struct Export {
     pub pages: usize,
 }
 
-/// The person's sex (reference bands and judgements depend on it); `None` when unknown.
-pub async fn person_sex(db: &Db, person: &PersonId) -> Result<Option<Sex>, DbError> {
-    let sex: Option<Option<String>> = with_pool!(db, pool => sqlx::query_scalar("SELECT sex FROM people WHERE id = $1")
-        .bind(person.as_str())
-        .fetch_optional(pool)
-        .await?);
-    Ok(sex
-        .flatten()
-        .and_then(|code| serde_json::from_value(serde_json::Value::String(code)).ok()))
-}
-
 /// Reads the records of `kinds` (already access-checked) for `person`, from `since` on when
 /// the requester is a card holder seeing a dependant.
 pub async fn gather(
@@ -133,8 +123,16 @@ pub async fn gather(
             AccessKind::Checkups => {
                 let mut all = checkups::checkups_for(db, person).await?;
                 all.retain(|c| on_or_after(c.performed_on));
-                data.checkups = Some(all);
-                data.sex = person_sex(db, person).await?;
+                let (birth_date, sex) = checkups::checkup_subject(db, person)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                // The page's view, less the insurers' registration status (not in the PDF).
+                data.checkups = Some(build_view(
+                    &shown_checkups(&all),
+                    Subject { birth_date, sex },
+                    Vec::new(),
+                    today,
+                ));
             }
             AccessKind::DeductionEdit => {}
         }
@@ -190,11 +188,9 @@ pub async fn export_pdf(db: &Db, req: ExportRequest<'_>) -> Result<Export, AppEr
                 data.drugs.as_deref().unwrap_or_default(),
                 data.drugs_as_of,
             ),
-            ExportKind::Checkups => reports::checkups_document(
-                &ctx,
-                data.checkups.as_deref().unwrap_or_default(),
-                data.sex,
-            ),
+            ExportKind::Checkups => {
+                reports::checkups_document(&ctx, &data.checkups.unwrap_or_default())
+            }
             ExportKind::Expenses => reports::expenses_document(
                 &ctx,
                 months,

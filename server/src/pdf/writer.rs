@@ -230,7 +230,7 @@ fn num(out: &mut Vec<u8>, v: f32) {
     if frac != 0 {
         out.push(b'.');
         out.push(b'0' + (frac / 10) as u8);
-        if frac % 10 != 0 {
+        if !frac.is_multiple_of(10) {
             out.push(b'0' + (frac % 10) as u8);
         }
     }
@@ -333,7 +333,7 @@ impl Writer {
 
     fn object(&mut self, id: usize, body: &[u8]) {
         self.offsets.insert(id, self.out.len());
-        let _ = write!(self.out, "{id} 0 obj\n");
+        let _ = writeln!(self.out, "{id} 0 obj");
         self.out.extend_from_slice(body);
         self.out.extend_from_slice(b"\nendobj\n");
     }
@@ -362,7 +362,7 @@ impl Writer {
         for id in 1..size {
             match self.offsets.get(&id) {
                 Some(at) => {
-                    let _ = write!(self.out, "{at:010} 00000 n \n");
+                    let _ = writeln!(self.out, "{at:010} 00000 n ");
                 }
                 None => self.out.extend_from_slice(b"0000000000 65535 f \n"),
             }

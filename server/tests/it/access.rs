@@ -141,7 +141,7 @@ fn grant_switch_revoke_and_report_through_the_pages() {
     let sato = app.dev_sign_in("demo-sato");
     let proxy = app.dev_sign_in("demo-takahashi");
 
-    let page = app.get_with("/proxies", &sato).into_string().unwrap();
+    let page = app.page("/proxies", &sato);
     assert!(page.contains("data-testid=\"no-proxies\""));
     assert!(
         !page.contains("name=\"grantee\""),
@@ -164,7 +164,7 @@ fn grant_switch_revoke_and_report_through_the_pages() {
     assert!(offer.contains("佐藤　健一さん") && offer.contains("data-testid=\"offer\""));
     let r = app.post_form("/proxies/accept", &[("code", &code)], Some(&proxy));
     assert_eq!(r.header("location"), Some("/proxies?ok=accepted"));
-    let page = app.get_with("/proxies", &sato).into_string().unwrap();
+    let page = app.page("/proxies", &sato);
     assert!(page.contains("data-grantee=\"demo-takahashi\""));
     assert!(
         !page.contains("data-testid=\"invitations-table\""),
@@ -172,17 +172,17 @@ fn grant_switch_revoke_and_report_through_the_pages() {
     );
 
     // The proxy can switch to sato; the header says so.
-    let home = app.get_with("/", &proxy).into_string().unwrap();
+    let home = app.page("/", &proxy);
     assert!(home.contains("data-testid=\"viewing-select\""));
-    let r = app.post_form("/viewing", &[("person", "demo-sato")], Some(&proxy));
+    let r = app.view_as(&proxy, "demo-sato");
     assert_eq!(r.status(), 303);
-    let home = app.get_with("/", &proxy).into_string().unwrap();
+    let home = app.page("/", &proxy);
     assert!(
         home.contains("佐藤　健一さん（代理で表示）"),
         "whose records are on screen is always shown"
     );
     // Switching to someone who granted nothing is ignored.
-    app.post_form("/viewing", &[("person", "demo-suzuki")], Some(&proxy));
+    app.view_as(&proxy, "demo-suzuki");
     assert!(app
         .get_with("/", &proxy)
         .into_string()
@@ -209,12 +209,12 @@ fn grant_switch_revoke_and_report_through_the_pages() {
         .contains("佐藤　健一さん（代理で表示）"));
     let r = app.post_form(&format!("/proxies/{id}/revoke"), &[], Some(&sato));
     assert_eq!(r.header("location"), Some("/proxies?ok=revoked"));
-    let home = app.get_with("/", &proxy).into_string().unwrap();
+    let home = app.page("/", &proxy);
     assert!(home.contains("高橋　美咲さん（本人）"));
     assert!(!home.contains("viewing-select"));
 
     // Access history: sato sees her sign-in, the grant and the revocation, and can report one.
-    let history = app.get_with("/access", &sato).into_string().unwrap();
+    let history = app.page("/access", &sato);
     for action in ["sign_in", "invite", "grant", "revoke"] {
         assert!(
             history.contains(&format!("data-action=\"{action}\"")),
@@ -236,7 +236,7 @@ fn grant_switch_revoke_and_report_through_the_pages() {
         .contains("報告済み"));
     let r = app.post_form(&format!("/access/{entry}/report"), &[], Some(&sato));
     assert_eq!(r.header("location"), Some("/access?ok=reported"));
-    let history = app.get_with("/access", &sato).into_string().unwrap();
+    let history = app.page("/access", &sato);
     assert!(history.contains("報告済み"));
     assert!(history.contains("data-action=\"report\""));
 }
@@ -329,9 +329,9 @@ fn person_b_gets_nothing_of_person_a_on_any_route() {
             "{path}"
         );
     }
-    let r = app.post_form("/viewing", &[("person", "demo-sato")], Some(&b_cookie));
+    let r = app.view_as(&b_cookie, "demo-sato");
     assert_eq!(r.status(), 303);
-    let home = app.get_with("/", &b_cookie).into_string().unwrap();
+    let home = app.page("/", &b_cookie);
     assert!(home.contains("高橋　美咲さん（本人）") && !home.contains("佐藤"));
 }
 
@@ -345,7 +345,7 @@ fn access_history_speaks_the_page_language(backend: Backend) {
     let r = app.get_with("/api/v1/me/drugs?from=2025-01&to=2025-12", &sato);
     assert_eq!(r.status(), 200);
 
-    let ja = app.get_with("/access", &sato).into_string().unwrap();
+    let ja = app.page("/access", &sato);
     let table = ja
         .split("data-testid=\"access-table\"")
         .nth(1)
@@ -382,12 +382,4 @@ fn access_history_speaks_the_page_language(backend: Backend) {
     assert!(!en.contains("お薬の情報 2025年"), "{en}");
 }
 
-#[test]
-fn access_history_speaks_the_page_language_sqlite() {
-    access_history_speaks_the_page_language(Backend::Sqlite);
-}
-
-#[test]
-fn access_history_speaks_the_page_language_postgres() {
-    access_history_speaks_the_page_language(Backend::Postgres);
-}
+crate::both_backends!(fn access_history_speaks_the_page_language);

@@ -6,17 +6,6 @@ use crate::helpers::{Backend, TestApp};
 use server::db::Db;
 use server::{demo, records};
 
-fn json(app: &TestApp, path: &str, cookie: &str) -> (u16, serde_json::Value, Option<String>) {
-    let r = app.get_with(path, cookie);
-    let status = r.status();
-    let cache = r.header("cache-control").map(str::to_owned);
-    (
-        status,
-        r.into_json().unwrap_or(serde_json::Value::Null),
-        cache,
-    )
-}
-
 /// The item row with this Karte name (e.g. "systolic").
 fn item<'a>(body: &'a serde_json::Value, name: &str) -> Option<&'a serde_json::Value> {
     body["groups"]
@@ -40,7 +29,7 @@ fn last_five_with_bands(backend: Backend) {
     let app = TestApp::spawn(backend, true);
     assert_eq!(app.get("/api/v1/me/checkups").status(), 401);
     let sato = app.dev_sign_in("demo-sato");
-    let (status, body, cache) = json(&app, "/api/v1/me/checkups", &sato);
+    let (status, body, cache) = app.api("/api/v1/me/checkups", &sato);
     assert_eq!(status, 200);
     assert_eq!(cache.as_deref(), Some("no-store"));
     assert_eq!(body["person_id"], "demo-sato");
@@ -116,7 +105,7 @@ fn last_five_with_bands(backend: Backend) {
     // 鈴木 crossed 75: two 特定健診 then three 後期高齢者健診, each labelled; 後期 columns have no
     // waist, no judgements, but the 15-question 質問票.
     let suzuki = app.dev_sign_in("demo-suzuki");
-    let (status, body, _) = json(&app, "/api/v1/me/checkups", &suzuki);
+    let (status, body, _) = app.api("/api/v1/me/checkups", &suzuki);
     assert_eq!(status, 200);
     let kinds: Vec<&str> = body["checkups"]
         .as_array()
@@ -175,22 +164,14 @@ fn last_five_with_bands(backend: Backend) {
 
     // 高橋's insurer has not registered results: nothing shown, and the status says so.
     let takahashi = app.dev_sign_in("demo-takahashi");
-    let (status, body, _) = json(&app, "/api/v1/me/checkups", &takahashi);
+    let (status, body, _) = app.api("/api/v1/me/checkups", &takahashi);
     assert_eq!(status, 200);
     assert!(body["checkups"].as_array().unwrap().is_empty());
     assert_eq!(body["insurers"][0]["registration"]["status"], "expected");
     assert!(body["insurers"][0]["registration"]["from"].is_string());
 }
 
-#[test]
-fn checkups_api_gives_the_last_five_with_bands_on_sqlite() {
-    last_five_with_bands(Backend::Sqlite);
-}
-
-#[test]
-fn checkups_api_gives_the_last_five_with_bands_on_postgres() {
-    last_five_with_bands(Backend::Postgres);
-}
+crate::both_backends!(fn last_five_with_bands as checkups_api_gives_the_last_five_with_bands_on);
 
 #[test]
 fn checkups_need_a_checkups_grant_and_each_view_is_logged() {
@@ -198,22 +179,22 @@ fn checkups_need_a_checkups_grant_and_each_view_is_logged() {
     let sato = app.dev_sign_in("demo-sato");
     let proxy = app.dev_sign_in("demo-takahashi");
     app.grant(&sato, &proxy, &["drugs"], "2099-12-31");
-    app.post_form("/viewing", &[("person", "demo-sato")], Some(&proxy));
-    let (status, body, _) = json(&app, "/api/v1/me/checkups", &proxy);
+    app.view_as(&proxy, "demo-sato");
+    let (status, body, _) = app.api("/api/v1/me/checkups", &proxy);
     assert_eq!(status, 404, "drugs were granted, not checkups");
     assert_eq!(body["error"]["code"], "not_found");
-    let page = app.get_with("/checkups", &proxy).into_string().unwrap();
+    let page = app.fetch("/checkups", Some(&proxy)).text();
     assert!(
         !page.contains("data-testid=\"checkup-table\"") && !page.contains("中央健診センター"),
         "the page shows nothing of sato's either"
     );
 
     app.grant(&sato, &proxy, &["checkups"], "2099-12-31");
-    let (status, body, _) = json(&app, "/api/v1/me/checkups", &proxy);
+    let (status, body, _) = app.api("/api/v1/me/checkups", &proxy);
     assert_eq!(status, 200);
     assert_eq!(body["person_id"], "demo-sato");
     assert_eq!(body["checkups"].as_array().unwrap().len(), 5);
-    let history = app.get_with("/access", &sato).into_string().unwrap();
+    let history = app.page("/access", &sato);
     assert!(
         history.contains("checkups"),
         "the view is in sato's access history"
@@ -226,7 +207,7 @@ fn checkups_need_a_checkups_grant_and_each_view_is_logged() {
 fn the_checkup_page_shows_the_same_data_as_the_api() {
     let app = TestApp::spawn(Backend::Sqlite, true);
     let sato = app.dev_sign_in("demo-sato");
-    let (_, api, _) = json(&app, "/api/v1/me/checkups", &sato);
+    let (_, api, _) = app.api("/api/v1/me/checkups", &sato);
     let r = app.get_with("/checkups", &sato);
     assert_eq!(r.status(), 200);
     assert_eq!(r.header("cache-control"), Some("no-store"));
@@ -295,8 +276,8 @@ fn the_checkup_page_shows_the_same_data_as_the_api() {
     assert!(page.contains("data-status=\"registered\""));
     // A child on her parent's card: nothing to show, and why (checkups start at 40).
     let hiroshi = app.dev_sign_in("demo-tanaka-hiroshi");
-    app.post_form("/viewing", &[("person", "demo-tanaka-yui")], Some(&hiroshi));
-    let page = app.get_with("/checkups", &hiroshi).into_string().unwrap();
+    app.view_as(&hiroshi, "demo-tanaka-yui");
+    let page = app.page("/checkups", &hiroshi);
     assert!(page.contains("data-testid=\"checkups-empty\""));
     assert!(page.contains("data-testid=\"checkups-age\""));
     assert!(page.contains("保険者ごとの登録状況"));

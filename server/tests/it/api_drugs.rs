@@ -3,23 +3,12 @@
 
 use crate::helpers::{Backend, TestApp};
 
-fn json(app: &TestApp, path: &str, cookie: &str) -> (u16, serde_json::Value, Option<String>) {
-    let r = app.get_with(path, cookie);
-    let status = r.status();
-    let cache = r.header("cache-control").map(str::to_owned);
-    (
-        status,
-        r.into_json().unwrap_or(serde_json::Value::Null),
-        cache,
-    )
-}
-
 #[test]
 fn drug_history_api_pages_through_the_same_lines_newest_first() {
     let app = TestApp::spawn(Backend::Sqlite, true);
     assert_eq!(app.get("/api/v1/me/drugs").status(), 401);
     let sato = app.dev_sign_in("demo-sato");
-    let (status, all, cache) = json(&app, "/api/v1/me/drugs?limit=2000", &sato);
+    let (status, all, cache) = app.api("/api/v1/me/drugs?limit=2000", &sato);
     assert_eq!(status, 200);
     assert_eq!(cache.as_deref(), Some("no-store"));
     assert_eq!(all["person_id"], "demo-sato");
@@ -42,7 +31,7 @@ fn drug_history_api_pages_through_the_same_lines_newest_first() {
     let mut paged = Vec::new();
     let mut path = "/api/v1/me/drugs?limit=37".to_owned();
     loop {
-        let (status, page, _) = json(&app, &path, &sato);
+        let (status, page, _) = app.api(&path, &sato);
         assert_eq!(status, 200);
         paged.extend(page["lines"].as_array().unwrap().iter().cloned());
         match page["next_cursor"].as_str() {
@@ -53,11 +42,7 @@ fn drug_history_api_pages_through_the_same_lines_newest_first() {
     assert_eq!(&paged, lines);
 
     // A narrower period holds only its months.
-    let (_, year, _) = json(
-        &app,
-        "/api/v1/me/drugs?from=2025-01&to=2025-12&limit=2000",
-        &sato,
-    );
+    let (_, year, _) = app.api("/api/v1/me/drugs?from=2025-01&to=2025-12&limit=2000", &sato);
     assert!(year["lines"]
         .as_array()
         .unwrap()
@@ -65,15 +50,15 @@ fn drug_history_api_pages_through_the_same_lines_newest_first() {
         .all(|l| l["dispensed_on"].as_str().unwrap().starts_with("2025-")));
     assert!(!year["lines"].as_array().unwrap().is_empty());
 
-    let (status, err, _) = json(&app, "/api/v1/me/drugs?from=2025-13&to=2025-01", &sato);
+    let (status, err, _) = app.api("/api/v1/me/drugs?from=2025-13&to=2025-01", &sato);
     assert_eq!(status, 400);
     assert!(err["error"]["message"]
         .as_str()
         .unwrap()
         .contains("from/to"));
-    let (status, _, _) = json(&app, "/api/v1/me/drugs?from=2025-06&to=2025-01", &sato);
+    let (status, _, _) = app.api("/api/v1/me/drugs?from=2025-06&to=2025-01", &sato);
     assert_eq!(status, 400, "from after to");
-    let (status, err, _) = json(&app, "/api/v1/me/drugs?cursor=bogus", &sato);
+    let (status, err, _) = app.api("/api/v1/me/drugs?cursor=bogus", &sato);
     assert_eq!(status, 400);
     assert_eq!(err["error"]["code"], "bad_cursor");
 }
@@ -84,15 +69,15 @@ fn a_proxy_sees_drugs_only_when_granted_drugs_and_it_is_logged() {
     let sato = app.dev_sign_in("demo-sato");
     let proxy = app.dev_sign_in("demo-takahashi");
     app.grant(&sato, &proxy, &["checkups"], "2099-12-31");
-    app.post_form("/viewing", &[("person", "demo-sato")], Some(&proxy));
-    let (status, _, _) = json(&app, "/api/v1/me/drugs", &proxy);
+    app.view_as(&proxy, "demo-sato");
+    let (status, _, _) = app.api("/api/v1/me/drugs", &proxy);
     assert_eq!(status, 404, "checkups were granted, not drugs");
 
     app.grant(&sato, &proxy, &["drugs"], "2099-12-31");
-    let (status, body, _) = json(&app, "/api/v1/me/drugs", &proxy);
+    let (status, body, _) = app.api("/api/v1/me/drugs", &proxy);
     assert_eq!(status, 200);
     assert_eq!(body["person_id"], "demo-sato");
-    let history = app.get_with("/access", &sato).into_string().unwrap();
+    let history = app.page("/access", &sato);
     assert!(
         history.contains("data-action=\"view\""),
         "the view is in sato's access history"
@@ -117,7 +102,7 @@ fn the_openapi_document_describes_the_api() {
 fn the_drug_page_shows_the_same_lines_as_the_api() {
     let app = TestApp::spawn(Backend::Sqlite, true);
     let sato = app.dev_sign_in("demo-sato");
-    let (_, api, _) = json(&app, "/api/v1/me/drugs?limit=2000", &sato);
+    let (_, api, _) = app.api("/api/v1/me/drugs?limit=2000", &sato);
     let r = app.get_with("/drugs?preset=all_three_years", &sato);
     assert_eq!(r.status(), 200);
     assert_eq!(r.header("cache-control"), Some("no-store"));
@@ -153,8 +138,7 @@ fn the_drug_page_shows_the_same_lines_as_the_api() {
         .unwrap();
     assert!(page.contains("入力内容を確認してください"));
     // Days: the API and the page cut the same days out of their months.
-    let (status, api_days, _) = json(
-        &app,
+    let (status, api_days, _) = app.api(
         "/api/v1/me/drugs?from=2025-01-15&to=2025-02-10&limit=2000",
         &sato,
     );

@@ -3,22 +3,9 @@
 //! publication rule at its boundary days, the household view scoped by the access rule, 404
 //! without a grant, clear 4xx, and the access log.
 
-use crate::helpers::{Backend, TestApp, TestDb};
+use crate::helpers::{Backend, TestApp};
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-fn spawn_on(backend: Backend, today: &str) -> TestApp {
-    let mut db = TestDb::new(backend);
-    db.settings.today = Some(today.parse().unwrap());
-    TestApp::spawn_with(db, true)
-}
-
-fn json(app: &TestApp, path: &str, cookie: &str) -> (u16, Value, Option<String>) {
-    let r = app.get_with(path, cookie);
-    let status = r.status();
-    let cache = r.header("cache-control").map(str::to_owned);
-    (status, r.into_json().unwrap_or(Value::Null), cache)
-}
 
 const FIELDS: [&str; 4] = ["total", "insurer_paid", "public_paid", "patient_paid"];
 
@@ -128,10 +115,10 @@ fn persons(body: &Value) -> Vec<String> {
 }
 
 fn lines_and_totals(backend: Backend) {
-    let app = spawn_on(backend, "2026-11-26");
+    let app = TestApp::builder(backend).demo().today("2026-11-26").spawn();
     assert_eq!(app.get("/api/v1/me/expenses").status(), 401);
     let sato = app.dev_sign_in("demo-sato");
-    let (status, body, cache) = json(&app, "/api/v1/me/expenses", &sato);
+    let (status, body, cache) = app.api("/api/v1/me/expenses", &sato);
     assert_eq!(status, 200);
     assert_eq!(cache.as_deref(), Some("no-store"));
     assert_eq!(body["person_id"], "demo-sato");
@@ -167,7 +154,7 @@ fn lines_and_totals(backend: Backend) {
     );
 
     // A period: only its months, whole calendar year flagged as such.
-    let (_, year, _) = json(&app, "/api/v1/me/expenses?from=2025-01&to=2025-12", &sato);
+    let (_, year, _) = app.api("/api/v1/me/expenses?from=2025-01&to=2025-12", &sato);
     let lines = year["lines"].as_array().unwrap();
     assert!(!lines.is_empty());
     assert!(lines
@@ -176,7 +163,7 @@ fn lines_and_totals(backend: Backend) {
     assert_eq!(year["totals"]["by_year"][0]["whole_year"], true);
     assert_eq!(year["totals"]["by_month"].as_array().unwrap().len(), 12);
     assert_totals_match_lines(&year);
-    let (_, part, _) = json(&app, "/api/v1/me/expenses?from=2025-04&to=2026-03", &sato);
+    let (_, part, _) = app.api("/api/v1/me/expenses?from=2025-04&to=2026-03", &sato);
     assert_eq!(part["totals"]["by_year"][0]["whole_year"], false);
     assert_eq!(part["totals"]["by_year"][0]["covered"]["from"], "2025-04");
     assert_totals_match_lines(&part);
@@ -186,31 +173,23 @@ fn lines_and_totals(backend: Backend) {
         "from=2026-06&to=2026-01",
         "household=maybe",
     ] {
-        let (status, err, _) = json(&app, &format!("/api/v1/me/expenses?{bad}"), &sato);
+        let (status, err, _) = app.api(&format!("/api/v1/me/expenses?{bad}"), &sato);
         assert_eq!(status, 400, "{bad}");
         assert_eq!(err["error"]["code"], "bad_input");
     }
 }
 
-#[test]
-fn expense_lines_and_totals_sqlite() {
-    lines_and_totals(Backend::Sqlite);
-}
-
-#[test]
-fn expense_lines_and_totals_postgres() {
-    lines_and_totals(Backend::Postgres);
-}
+crate::both_backends!(fn lines_and_totals as expense_lines_and_totals);
 
 fn household(backend: Backend) {
-    let app = spawn_on(backend, "2026-11-26");
+    let app = TestApp::builder(backend).demo().today("2026-11-26").spawn();
     let hiroshi = app.dev_sign_in("demo-tanaka-hiroshi");
-    let (_, own, _) = json(&app, "/api/v1/me/expenses", &hiroshi);
+    let (_, own, _) = app.api("/api/v1/me/expenses", &hiroshi);
     assert_eq!(persons(&own), ["demo-tanaka-hiroshi"]);
     assert_eq!(own["people"].as_array().unwrap().len(), 1);
 
     // The card holder sees his daughter (under 18, same card) together with himself.
-    let (status, both, _) = json(&app, "/api/v1/me/expenses?household=1", &hiroshi);
+    let (status, both, _) = app.api("/api/v1/me/expenses?household=1", &hiroshi);
     assert_eq!(status, 200);
     assert_eq!(both["household"], true);
     assert_eq!(persons(&both), ["demo-tanaka-hiroshi", "demo-tanaka-yui"]);
@@ -234,11 +213,11 @@ fn household(backend: Backend) {
 
     // The daughter does not see her father's notices, household or not.
     let yui = app.dev_sign_in("demo-tanaka-yui");
-    let (_, hers, _) = json(&app, "/api/v1/me/expenses?household=1", &yui);
+    let (_, hers, _) = app.api("/api/v1/me/expenses?household=1", &yui);
     assert_eq!(hers["household"], false);
     assert_eq!(persons(&hers), ["demo-tanaka-yui"]);
     // Her history names who looked at her notices.
-    let history = app.get_with("/access", &yui).into_string().unwrap();
+    let history = app.page("/access", &yui);
     assert!(history.contains("田中　宏さん") && history.contains("（世帯）"));
 
     // An adult outside the card: nothing of 佐藤 without an expenses grant, and 404 when
@@ -247,17 +226,17 @@ fn household(backend: Backend) {
     let proxy = app.dev_sign_in("demo-takahashi");
     let grant = |kinds: &str| app.grant(&sato, &proxy, &[kinds], "2099-12-31");
     grant("drugs");
-    let (_, alone, _) = json(&app, "/api/v1/me/expenses?household=1", &proxy);
+    let (_, alone, _) = app.api("/api/v1/me/expenses?household=1", &proxy);
     assert_eq!(persons(&alone), ["demo-takahashi"]);
-    app.post_form("/viewing", &[("person", "demo-sato")], Some(&proxy));
-    let (status, err, _) = json(&app, "/api/v1/me/expenses", &proxy);
+    app.view_as(&proxy, "demo-sato");
+    let (status, err, _) = app.api("/api/v1/me/expenses", &proxy);
     assert_eq!(status, 404, "drugs were granted, not expenses");
     assert_eq!(err["error"]["code"], "not_found");
-    let page = app.get_with("/expenses", &proxy).into_string().unwrap();
+    let page = app.fetch("/expenses", Some(&proxy)).text();
     assert!(page.contains("data-testid=\"expenses-no-access\"") && !page.contains("expense-table"));
 
     grant("expenses");
-    let (status, viewed, _) = json(&app, "/api/v1/me/expenses?household=1", &proxy);
+    let (status, viewed, _) = app.api("/api/v1/me/expenses?household=1", &proxy);
     assert_eq!(status, 200);
     assert_eq!(viewed["person_id"], "demo-sato");
     assert_eq!(persons(&viewed), ["demo-sato", "demo-takahashi"]);
@@ -265,24 +244,18 @@ fn household(backend: Backend) {
     assert_totals_match_lines(&viewed);
 }
 
-#[test]
-fn household_view_follows_the_access_rule_sqlite() {
-    household(Backend::Sqlite);
-}
-
-#[test]
-fn household_view_follows_the_access_rule_postgres() {
-    household(Backend::Postgres);
-}
+crate::both_backends!(fn household as household_view_follows_the_access_rule);
 
 /// December's notices appear on February 9, other months' on the 11th of the month after next.
 #[test]
 fn publication_boundaries() {
     for (today, december_out) in [("2026-02-08", false), ("2026-02-09", true)] {
-        let app = spawn_on(Backend::Sqlite, today);
+        let app = TestApp::builder(Backend::Sqlite)
+            .demo()
+            .today(today)
+            .spawn();
         let hiroshi = app.dev_sign_in("demo-tanaka-hiroshi");
-        let (_, body, _) = json(
-            &app,
+        let (_, body, _) = app.api(
             "/api/v1/me/expenses?from=2025-10&to=2026-02&household=1",
             &hiroshi,
         );
@@ -319,10 +292,12 @@ fn publication_boundaries() {
         assert_eq!(pending, expected, "{today}");
     }
     for (today, january_out) in [("2026-03-10", false), ("2026-03-11", true)] {
-        let app = spawn_on(Backend::Sqlite, today);
+        let app = TestApp::builder(Backend::Sqlite)
+            .demo()
+            .today(today)
+            .spawn();
         let hiroshi = app.dev_sign_in("demo-tanaka-hiroshi");
-        let (_, body, _) = json(
-            &app,
+        let (_, body, _) = app.api(
             "/api/v1/me/expenses?from=2026-01&to=2026-01&household=1",
             &hiroshi,
         );
@@ -339,10 +314,12 @@ fn publication_boundaries() {
 /// household view, and says what to do when something is wrong.
 #[test]
 fn the_page_shows_the_same_lines_and_totals_as_the_api() {
-    let app = spawn_on(Backend::Sqlite, "2026-11-26");
+    let app = TestApp::builder(Backend::Sqlite)
+        .demo()
+        .today("2026-11-26")
+        .spawn();
     let hiroshi = app.dev_sign_in("demo-tanaka-hiroshi");
-    let (_, api, _) = json(
-        &app,
+    let (_, api, _) = app.api(
         "/api/v1/me/expenses?from=2025-01&to=2025-12&household=1",
         &hiroshi,
     );

@@ -1,7 +1,7 @@
 //! `POST /api/v1/import` over real HTTP: credentials, one batch per body, idempotency,
 //! clear 400s that write nothing.
 
-use crate::helpers::{Backend, TestApp, TestDb};
+use crate::helpers::{Backend, TestApp};
 use std::path::PathBuf;
 
 const TOKEN: &str = "test-import-token-0123456789abcdefghij";
@@ -16,9 +16,9 @@ fn repo_file(rel: &str) -> Vec<u8> {
 }
 
 fn app(backend: Backend) -> TestApp {
-    let mut db = TestDb::new(backend);
-    db.settings.import_clients = Some(format!("test-insurer={TOKEN}").parse().unwrap());
-    TestApp::spawn_with(db, false)
+    TestApp::builder(backend)
+        .settings(|s| s.import_clients = Some(format!("test-insurer={TOKEN}").parse().unwrap()))
+        .spawn()
 }
 
 fn post(app: &TestApp, query: &str, token: Option<&str>, body: &[u8]) -> ureq::Response {
@@ -66,7 +66,7 @@ fn import_flow(backend: Backend) {
     // The person sees the import in their access history, by the client that made it.
     let person = json["people"][0].as_str().unwrap().to_owned();
     let cookie = app.dev_sign_in(&person);
-    let history = app.get_with("/access", &cookie).into_string().unwrap();
+    let history = app.page("/access", &cookie);
     assert!(
         history.contains("data-action=\"import\""),
         "import not in the access history"
@@ -82,15 +82,7 @@ fn import_flow(backend: Backend) {
     assert_eq!(people_count(&app), 1);
 }
 
-#[test]
-fn import_api_on_sqlite() {
-    import_flow(Backend::Sqlite);
-}
-
-#[test]
-fn import_api_on_postgres() {
-    import_flow(Backend::Postgres);
-}
+crate::both_backends!(fn import_flow as import_api_on);
 
 #[test]
 fn a_bad_batch_is_refused_with_its_location_and_writes_nothing() {

@@ -2,18 +2,10 @@
 //! the same records, the same audit log, and the same pages — sessions included, so a
 //! signed-in person's page renders identically (but for its CSP nonce) from the restored copy.
 
-use crate::helpers::{Backend, TestApp, TestDb};
+use crate::helpers::{block_on, Backend, TestApp, TestDb};
 use server::db::Db;
 use server::records::{checkups, lines, people};
 use std::process::Command;
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(f)
-}
 
 /// Everything a person's pages and exports are made from, as comparable text.
 async fn snapshot(db: &Db) -> String {
@@ -80,7 +72,7 @@ fn pg_dump_and_restore_give_the_same_records_and_pages() {
     let page_before = page_without_nonce(&original, "/proxies", &cookie);
     let source_url = original.database_url().expect("postgres");
 
-    let restored = TestDb::new(Backend::Postgres);
+    let restored = TestDb::empty(Backend::Postgres);
     let target_url = restored.settings.database_url.clone().unwrap();
     let dump = std::env::temp_dir().join(format!(
         "karte-dump-{}.pgdump",

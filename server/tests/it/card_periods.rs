@@ -4,7 +4,7 @@
 //! only the months from the day the child came onto their card (docs/access-rules.md).
 
 use crate::fixtures::{claim, d, expense};
-use crate::helpers::{Backend, TestApp, TestDb};
+use crate::helpers::{Backend, TestApp};
 use domain::insurance::CardIdentity;
 use domain::people::{PersonId, Sex};
 use domain::period::YearMonth;
@@ -65,9 +65,10 @@ fn lines(body: &Value) -> Vec<(String, String)> {
 }
 
 fn a_child_who_moves_cards(backend: Backend) {
-    let mut db = TestDb::new(backend);
-    db.settings.today = Some(d(2026, 11, 26));
-    let app = TestApp::spawn_with(db, true);
+    let app = TestApp::builder(backend)
+        .demo()
+        .today(d(2026, 11, 26))
+        .spawn();
     let all = "/api/v1/me/expenses?household=1&from=2023-12&to=2026-10";
     let hiroshi = app.dev_sign_in("demo-tanaka-hiroshi");
     let before = lines(&json(&app, all, &hiroshi));
@@ -112,7 +113,7 @@ fn a_child_who_moves_cards(backend: Backend) {
     let after = lines(&json(&app, all, &hiroshi));
     assert!(after.iter().all(|(p, _)| p != YUI), "{after:?}");
     assert!(!after.is_empty(), "his own notices stay");
-    app.post_form("/viewing", &[("person", YUI)], Some(&hiroshi));
+    app.view_as(&hiroshi, YUI);
     let viewed = json(
         &app,
         "/api/v1/me/expenses?from=2023-12&to=2026-10",
@@ -139,7 +140,7 @@ fn a_child_who_moves_cards(backend: Backend) {
         hers.iter().all(|m| *m >= "2026-06"),
         "nothing from before she came onto the card: {hers:?}"
     );
-    let r = app.post_form("/viewing", &[("person", YUI)], Some(&takahashi));
+    let r = app.view_as(&takahashi, YUI);
     assert_eq!(r.status(), 303);
     let viewed = json(
         &app,
@@ -171,12 +172,4 @@ fn a_child_who_moves_cards(backend: Backend) {
     assert!(own.iter().any(|(_, m)| m == "2026-07"));
 }
 
-#[test]
-fn a_child_who_moves_cards_on_sqlite() {
-    a_child_who_moves_cards(Backend::Sqlite);
-}
-
-#[test]
-fn a_child_who_moves_cards_on_postgres() {
-    a_child_who_moves_cards(Backend::Postgres);
-}
+crate::both_backends!(fn a_child_who_moves_cards as a_child_who_moves_cards_on);

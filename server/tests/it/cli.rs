@@ -1,6 +1,6 @@
 //! The command-line contract: `karte demo`, `karte people`, `karte migrate`, `--help`.
 
-use crate::helpers::{Backend, TestDb};
+use crate::helpers::{repo_path, Backend, TestDb};
 use std::process::Command;
 
 fn karte(db: &TestDb, args: &[&str]) -> std::process::Output {
@@ -34,15 +34,7 @@ fn demo_then_people(backend: Backend) {
     );
 }
 
-#[test]
-fn demo_then_people_on_sqlite() {
-    demo_then_people(Backend::Sqlite);
-}
-
-#[test]
-fn demo_then_people_on_postgres() {
-    demo_then_people(Backend::Postgres);
-}
+crate::both_backends!(fn demo_then_people as demo_then_people_on);
 
 #[test]
 fn migrate_reports_a_bad_database_url_in_one_line() {
@@ -81,20 +73,18 @@ fn help_lists_the_commands_and_settings() {
     }
 }
 
-fn repo_path(rel: &str) -> String {
-    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(rel)
-        .display()
-        .to_string()
-}
-
 #[test]
 fn import_files_then_again_changes_nothing() {
     let db = TestDb::new(Backend::Sqlite);
-    let csv = repo_path("server/tests/fixtures/import/mynaportal-a.csv");
-    let xml = repo_path("server/tests/fixtures/import/hc08-tokutei.xml");
-    let json = repo_path("docs/examples/batch-example.json");
+    let csv = repo_path("server/tests/fixtures/import/mynaportal-a.csv")
+        .display()
+        .to_string();
+    let xml = repo_path("server/tests/fixtures/import/hc08-tokutei.xml")
+        .display()
+        .to_string();
+    let json = repo_path("docs/examples/batch-example.json")
+        .display()
+        .to_string();
     let out = karte(&db, &["import", &json, &xml]);
     assert!(
         out.status.success(),
@@ -138,7 +128,9 @@ fn import_files_then_again_changes_nothing() {
 #[test]
 fn import_of_a_bad_file_exits_non_zero_with_file_line_and_field() {
     let db = TestDb::new(Backend::Sqlite);
-    let bad = repo_path("server/tests/fixtures/import/bad-mynaportal-amount.csv");
+    let bad = repo_path("server/tests/fixtures/import/bad-mynaportal-amount.csv")
+        .display()
+        .to_string();
     let out = karte(&db, &["import", "--person", "demo-sato", &bad]);
     assert!(!out.status.success());
     let stderr = String::from_utf8(out.stderr).unwrap();

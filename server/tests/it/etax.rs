@@ -306,9 +306,10 @@ crate::both_backends!(
 // ── the page and the exports over HTTP ──
 
 fn deduction_flow(backend: Backend) {
-    let mut tdb = TestDb::new(backend);
-    tdb.settings.today = Some(crate::fixtures::d(2026, 3, 1));
-    let app = TestApp::spawn_with(tdb, true);
+    let app = TestApp::builder(backend)
+        .demo()
+        .today(crate::fixtures::d(2026, 3, 1))
+        .spawn();
     let cookie = app.dev_sign_in("demo-tanaka-hiroshi");
     let page = app.get_with("/deduction?year=2025&household=1", &cookie);
     assert_eq!(page.status(), 200);
@@ -505,24 +506,14 @@ fn deduction_flow(backend: Backend) {
     );
 }
 
-#[test]
-fn deduction_page_and_exports_on_sqlite() {
-    deduction_flow(Backend::Sqlite);
-}
-
-#[test]
-fn deduction_page_and_exports_on_postgres() {
-    deduction_flow(Backend::Postgres);
-}
+crate::both_backends!(fn deduction_flow as deduction_page_and_exports_on);
 
 // ── the printable summary (PDF) ──
 
 fn deduction_pdf_flow(backend: Backend) {
     use crate::pdf::{assert_font, assert_pages, read_pdf};
     let today = crate::fixtures::d(2026, 3, 1);
-    let mut tdb = TestDb::new(backend);
-    tdb.settings.today = Some(today);
-    let app = TestApp::spawn_with(tdb, true);
+    let app = TestApp::builder(backend).demo().today(today).spawn();
     let cookie = app.dev_sign_in("demo-tanaka-hiroshi");
     let add = app.post_form(
         "/deduction/2025/edit",
@@ -723,15 +714,7 @@ fn deduction_pdf_flow(backend: Backend) {
     assert!(op["responses"]["200"]["content"]["application/pdf"].is_object());
 }
 
-#[test]
-fn deduction_pdf_on_sqlite() {
-    deduction_pdf_flow(Backend::Sqlite);
-}
-
-#[test]
-fn deduction_pdf_on_postgres() {
-    deduction_pdf_flow(Backend::Postgres);
-}
+crate::both_backends!(fn deduction_pdf_flow as deduction_pdf_on);
 
 #[test]
 fn a_proxy_without_expenses_gets_not_found() {
@@ -748,7 +731,7 @@ fn a_proxy_without_expenses_gets_not_found() {
         200,
         "her own"
     );
-    let switch = app.post_form("/viewing", &[("person", "demo-sato")], Some(&suzuki));
+    let switch = app.view_as(&suzuki, "demo-sato");
     assert_eq!(switch.status(), 303);
     for ext in ["xlsx", "csv", "pdf"] {
         let r = app.get_with(&format!("/api/v1/me/deduction/2025.{ext}"), &suzuki);

@@ -25,11 +25,11 @@ fn the_grant_form_says_nothing_about_anyone() {
         assert_eq!(r.status(), 303);
         let to = r.header("location").unwrap().to_owned();
         assert!(to.starts_with(INVITED), "{to}");
-        let page = app.get_with(&to, &sato).into_string().unwrap();
+        let page = app.page(&to, &sato);
         assert!(!page.contains("高橋") && !page.contains("demo-takahashi"));
     }
     // Before anyone accepts, the grantor's list names nobody.
-    let page = app.get_with("/proxies", &sato).into_string().unwrap();
+    let page = app.page("/proxies", &sato);
     assert!(page.contains("data-testid=\"no-proxies\""));
     assert_eq!(page.matches("data-invitation=").count(), 3);
 }
@@ -44,7 +44,7 @@ fn unusable_codes_all_answer_the_same() {
     let r = app.post_form("/proxies/accept", &[("code", &used)], Some(&takahashi));
     assert_eq!(r.header("location"), Some("/proxies?ok=accepted"));
     let cancelled = app.invite(&sato, &["drugs"], "2099-12-31");
-    let page = app.get_with("/proxies", &sato).into_string().unwrap();
+    let page = app.page("/proxies", &sato);
     let id = page
         .split("data-invitation=\"")
         .nth(1)
@@ -100,7 +100,7 @@ fn unusable_codes_all_answer_the_same() {
         assert!(!page.contains("佐藤"), "{code}");
     }
     // Nothing of 佐藤's reached 鈴木.
-    let home = app.get_with("/", &suzuki).into_string().unwrap();
+    let home = app.page("/", &suzuki);
     assert!(!home.contains("viewing-select"));
     // Signed out, nothing is accepted.
     let r = app.post_form("/proxies/accept", &[("code", &cancelled)], None);
@@ -112,7 +112,7 @@ fn editing_the_deduction_needs_its_own_grant(backend: Backend) {
     let sato = app.dev_sign_in("demo-sato");
     let proxy = app.dev_sign_in("demo-takahashi");
     app.grant(&sato, &proxy, &["expenses"], "2099-12-31");
-    app.post_form("/viewing", &[("person", "demo-sato")], Some(&proxy));
+    app.view_as(&proxy, "demo-sato");
     let page = app
         .get_with("/deduction?year=2025", &proxy)
         .into_string()
@@ -160,16 +160,8 @@ fn editing_the_deduction_needs_its_own_grant(backend: Backend) {
         own.contains("value=\"5000000\""),
         "the proxy's change is on 佐藤's workbench"
     );
-    let history = app.get_with("/access", &sato).into_string().unwrap();
+    let history = app.page("/access", &sato);
     assert!(history.contains("data-action=\"change\""));
 }
 
-#[test]
-fn editing_the_deduction_needs_its_own_grant_on_sqlite() {
-    editing_the_deduction_needs_its_own_grant(Backend::Sqlite);
-}
-
-#[test]
-fn editing_the_deduction_needs_its_own_grant_on_postgres() {
-    editing_the_deduction_needs_its_own_grant(Backend::Postgres);
-}
+crate::both_backends!(fn editing_the_deduction_needs_its_own_grant as editing_the_deduction_needs_its_own_grant_on);

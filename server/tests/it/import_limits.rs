@@ -10,9 +10,9 @@ use std::time::Duration;
 const TOKEN: &str = "test-import-token-0123456789abcdefghij";
 
 fn app() -> TestApp {
-    let mut db = TestDb::new(Backend::Sqlite);
-    db.settings.import_clients = Some(format!("test-insurer={TOKEN}").parse().unwrap());
-    TestApp::spawn_with(db, false)
+    TestApp::builder(Backend::Sqlite)
+        .settings(|s| s.import_clients = Some(format!("test-insurer={TOKEN}").parse().unwrap()))
+        .spawn()
 }
 
 /// Sends only the head of an import request announcing `length` bytes of body.

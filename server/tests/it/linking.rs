@@ -2,23 +2,15 @@
 //! throttle kept in the database, failed attempts in the victim's access history, unlinking
 //! only after a fresh sign-in, and the insurer's one-time code where it is required.
 
-use crate::helpers::{Backend, TestApp, TestDb};
+use crate::helpers::{block_on, Backend, TestApp, TestDb};
 use server::auth::{accounts, session};
 use server::db::Db;
-
-fn block<T>(f: impl std::future::Future<Output = T>) -> T {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(f)
-}
 
 /// A signed-in account that is not linked to anyone (as after a first OIDC sign-in), whose
 /// session began `age` ago; the `Cookie` header value.
 fn session_of(app: &TestApp, subject: &str, age: chrono::Duration) -> String {
     let settings = app.settings().clone();
-    block(async move {
+    block_on(async move {
         let db = Db::connect(&settings).await.unwrap();
         let account = accounts::find_or_create(&db, "urn:test", subject)
             .await
@@ -86,7 +78,7 @@ fn guessing_the_number_is_locked_out(backend: Backend) {
     // Now even the right number is refused, and says until when.
     let right = link(&app, &attacker, &guess("1180"));
     assert!(right.starts_with("/link?error=locked&until="), "{right}");
-    let page = app.get_with(&right, &attacker).into_string().unwrap();
+    let page = app.page(&right, &attacker);
     assert!(
         page.contains("受け付けを一時停止しています"),
         "a plain message"
@@ -94,7 +86,7 @@ fn guessing_the_number_is_locked_out(backend: Backend) {
     assert!(page.contains(&right["/link?error=locked&until=".len()..].replace('T', " ")));
     // The child's access history (read by her card holder, or herself later) shows the tries.
     let yui = app.dev_sign_in("demo-tanaka-yui");
-    let history = app.get_with("/access", &yui).into_string().unwrap();
+    let history = app.page("/access", &yui);
     assert!(
         history.matches("data-action=\"link_failed\"").count() >= 5,
         "every failed try aimed at her is in her history"
@@ -102,21 +94,14 @@ fn guessing_the_number_is_locked_out(backend: Backend) {
     assert!(history.contains("本人確認前のサインイン"));
 }
 
-#[test]
-fn guessing_the_number_is_locked_out_on_sqlite() {
-    guessing_the_number_is_locked_out(Backend::Sqlite);
-}
-
-#[test]
-fn guessing_the_number_is_locked_out_on_postgres() {
-    guessing_the_number_is_locked_out(Backend::Postgres);
-}
+crate::both_backends!(fn guessing_the_number_is_locked_out as guessing_the_number_is_locked_out_on);
 
 #[test]
 fn one_address_is_locked_out_across_accounts() {
-    let mut db = TestDb::new(Backend::Sqlite);
-    db.settings.auth.link_failures_per_address = 3;
-    let app = TestApp::spawn_with(db, true);
+    let app = TestApp::builder(Backend::Sqlite)
+        .demo()
+        .settings(|s| s.auth.link_failures_per_address = 3)
+        .spawn();
     let wrong = with(&SATO, "number", "20574");
     let first = unlinked(&app, "first");
     assert_eq!(link(&app, &first, &wrong), "/link?error=no_match");
@@ -151,7 +136,7 @@ fn every_card_field_must_match() {
         "a malformed 枝番 says what is wrong"
     );
     assert_eq!(link(&app, &me, &SATO), "/");
-    let home = app.get_with("/", &me).into_string().unwrap();
+    let home = app.page("/", &me);
     assert!(home.contains("佐藤　健一さん"));
 }
 
@@ -173,7 +158,7 @@ fn a_linked_account_cannot_link_again() {
         .into_string()
         .unwrap();
     assert!(page.contains("このサインインはすでにご本人と結び付いています"));
-    let home = app.get_with("/", &me).into_string().unwrap();
+    let home = app.page("/", &me);
     assert!(home.contains("佐藤　健一さん") && !home.contains("高橋"));
     // Another account cannot take a person who is linked already.
     let other = unlinked(&app, "other");
@@ -185,7 +170,7 @@ fn unlinking_needs_a_fresh_sign_in_and_is_audited() {
     let app = TestApp::spawn(Backend::Sqlite, true);
     let stale = session_of(&app, "sato", chrono::Duration::minutes(10));
     assert_eq!(link(&app, &stale, &SATO), "/");
-    let page = app.get_with("/account", &stale).into_string().unwrap();
+    let page = app.page("/account", &stale);
     assert!(page.contains("data-testid=\"unlink\""));
     let r = app.post_form("/auth/unlink", &[], Some(&stale));
     assert_eq!(r.header("location"), Some("/account?error=reauth"));
@@ -208,23 +193,24 @@ fn unlinking_needs_a_fresh_sign_in_and_is_audited() {
         .into_string()
         .unwrap()
         .contains("佐藤　健一さん"));
-    let page = app.get_with("/account", &stale).into_string().unwrap();
+    let page = app.page("/account", &stale);
     assert!(
         page.contains("href=\"/link\"") && !page.contains("data-testid=\"unlink\""),
         "an unlinked sign-in is sent to the linking step"
     );
     let sato = app.dev_sign_in("demo-sato");
-    let history = app.get_with("/access", &sato).into_string().unwrap();
+    let history = app.page("/access", &sato);
     assert!(history.contains("data-action=\"unlink\""));
 }
 
 #[test]
 fn an_insurer_code_can_be_required() {
-    let mut db = TestDb::new(Backend::Sqlite);
-    db.settings.auth.link_code_required = true;
-    let app = TestApp::spawn_with(db, true);
+    let app = TestApp::builder(Backend::Sqlite)
+        .demo()
+        .settings(|s| s.auth.link_code_required = true)
+        .spawn();
     let settings = app.settings().clone();
-    let code = block(async move {
+    let code = block_on(async move {
         let db = Db::connect(&settings).await.unwrap();
         let code = accounts::issue_link_code(
             &db,
@@ -249,7 +235,7 @@ fn an_insurer_code_can_be_required() {
     });
     assert_eq!(code.len(), 14, "{code}");
     let me = unlinked(&app, "sato");
-    let page = app.get_with("/link", &me).into_string().unwrap();
+    let page = app.page("/link", &me);
     assert!(page.contains("name=\"code\""), "the form asks for the code");
     assert_eq!(link(&app, &me, &SATO), "/link?error=no_match", "no code");
     let mut wrong = SATO.to_vec();

@@ -1,6 +1,9 @@
 //! Integration tests through real parts: a real SQLite file, the PostgreSQL server on this
-//! machine (a fresh database per test), and real HTTP to the real server on a free port.
+//! machine (a fresh database per test, copied from a migrated template: see `helpers`), and real
+//! HTTP to the real server on a free port.
 //! One binary, so it links once.
+
+#![allow(clippy::unwrap_used)]
 
 mod access;
 mod api_checkups;

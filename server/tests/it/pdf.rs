@@ -2,10 +2,9 @@
 //! `pdffonts`): names, dates, amounts, 「i / N」 on every page, the font embedded as a subset,
 //! the metadata, the 401/404 rules and the access log.
 
-use crate::helpers::{Backend, TestApp, TestDb};
+use crate::helpers::{block_on, Backend, TestApp, TestDb};
 use chrono::NaiveDate;
 use server::db::Db;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -22,36 +21,7 @@ fn test_db(backend: Backend) -> TestDb {
 }
 
 fn spawn(backend: Backend) -> TestApp {
-    TestApp::spawn_with(test_db(backend), true)
-}
-
-/// The response status, headers we check, and the body.
-struct Got {
-    status: u16,
-    content_type: Option<String>,
-    disposition: Option<String>,
-    cache: Option<String>,
-    body: Vec<u8>,
-}
-
-fn get(app: &TestApp, path: &str, cookie: &str) -> Got {
-    let r = app.get_with(path, cookie);
-    let got = |h: &str| r.header(h).map(str::to_owned);
-    let (status, content_type, disposition, cache) = (
-        r.status(),
-        got("content-type"),
-        got("content-disposition"),
-        got("cache-control"),
-    );
-    let mut body = Vec::new();
-    r.into_reader().read_to_end(&mut body).unwrap();
-    Got {
-        status,
-        content_type,
-        disposition,
-        cache,
-        body,
-    }
+    TestApp::builder(backend).demo().today(TODAY).spawn()
 }
 
 fn temp_pdf(bytes: &[u8]) -> PathBuf {
@@ -192,14 +162,6 @@ fn assert_metadata(pdf: &Read_, title: &str) {
     );
 }
 
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(f)
-}
-
 /// The exports in `person`'s access history, oldest first (through the page's own query).
 async fn exports_logged(db: &Db, person: &str) -> Vec<(String, Option<String>, Option<String>)> {
     let mut rows: Vec<_> = server::audit::history(db, person, 10_000)
@@ -221,9 +183,9 @@ fn yen(v: i64) -> String {
 fn drugs_pdf_has_the_header_every_line_and_page_numbers() {
     let app = spawn(Backend::Sqlite);
     let path = "/api/v1/me/drugs/pdf?from=2024-06&to=2025-05";
-    assert_eq!(get(&app, path, "").status, 401);
+    assert_eq!(app.pdf(path, "").status, 401);
     let sato = app.dev_sign_in("demo-sato");
-    let got = get(&app, path, &sato);
+    let got = app.pdf(path, &sato);
     assert_eq!(got.status, 200);
     assert_eq!(got.content_type.as_deref(), Some("application/pdf"));
     assert_eq!(got.cache.as_deref(), Some("no-store"));
@@ -283,7 +245,7 @@ fn drugs_pdf_has_the_header_every_line_and_page_numbers() {
         )]
     );
     // And it shows in the person's access history.
-    let history = app.get_with("/access", &sato).into_string().unwrap();
+    let history = app.page("/access", &sato);
     assert!(history.contains("data-action=\"export\""));
 }
 
@@ -291,7 +253,7 @@ fn drugs_pdf_has_the_header_every_line_and_page_numbers() {
 fn checkups_pdf_has_five_columns_bands_in_text_and_labelled_judgements() {
     let app = spawn(Backend::Sqlite);
     let sato = app.dev_sign_in("demo-sato");
-    let got = get(&app, "/api/v1/me/checkups/pdf", &sato);
+    let got = app.pdf("/api/v1/me/checkups/pdf", &sato);
     assert_eq!(got.status, 200);
     assert_eq!(
         got.disposition.as_deref(),
@@ -343,7 +305,7 @@ fn checkups_pdf_has_five_columns_bands_in_text_and_labelled_judgements() {
 
     // 後期高齢者健診 has no メタボ判定: a dash, not a made-up value.
     let suzuki = app.dev_sign_in("demo-suzuki");
-    let pdf = read_pdf(&get(&app, "/api/v1/me/checkups/pdf", &suzuki).body);
+    let pdf = read_pdf(&app.pdf("/api/v1/me/checkups/pdf", &suzuki).body);
     assert!(pdf.has("鈴木　ハル") && pdf.has("—"));
     assert!(pdf.has("後期高齢者"), "{}", pdf.text);
 }
@@ -352,11 +314,7 @@ fn checkups_pdf_has_five_columns_bands_in_text_and_labelled_judgements() {
 fn expenses_pdf_has_lines_and_totals_per_year_institution_and_category() {
     let app = spawn(Backend::Sqlite);
     let sato = app.dev_sign_in("demo-sato");
-    let got = get(
-        &app,
-        "/api/v1/me/expenses/pdf?from=2024-01&to=2025-03",
-        &sato,
-    );
+    let got = app.pdf("/api/v1/me/expenses/pdf?from=2024-01&to=2025-03", &sato);
     assert_eq!(got.status, 200);
     assert_eq!(
         got.disposition.as_deref(),
@@ -402,7 +360,7 @@ fn expenses_pdf_has_lines_and_totals_per_year_institution_and_category() {
 fn the_combined_report_in_english_and_for_a_proxy_shows_only_granted_kinds() {
     let app = spawn(Backend::Sqlite);
     let sato = app.dev_sign_in("demo-sato");
-    let got = get(&app, "/api/v1/me/report/pdf?from=2024-06&to=2025-05", &sato);
+    let got = app.pdf("/api/v1/me/report/pdf?from=2024-06&to=2025-05", &sato);
     assert_eq!(got.status, 200);
     assert_eq!(
         got.disposition.as_deref(),
@@ -417,7 +375,10 @@ fn the_combined_report_in_english_and_for_a_proxy_shows_only_granted_kinds() {
 
     // English, with the language cookie.
     let en = format!("{sato}; karte_lang=en");
-    let pdf = read_pdf(&get(&app, "/api/v1/me/drugs/pdf?from=2024-06&to=2025-05", &en).body);
+    let pdf = read_pdf(
+        &app.pdf("/api/v1/me/drugs/pdf?from=2024-06&to=2025-05", &en)
+            .body,
+    );
     assert_metadata(&pdf, "Medicines");
     for expected in [
         "Medicines",
@@ -431,10 +392,10 @@ fn the_combined_report_in_english_and_for_a_proxy_shows_only_granted_kinds() {
     // A proxy granted checkups only: no drug PDF (404, never 403), and a report of checkups.
     let proxy = app.dev_sign_in("demo-takahashi");
     app.grant(&sato, &proxy, &["checkups"], "2099-12-31");
-    app.post_form("/viewing", &[("person", "demo-sato")], Some(&proxy));
-    assert_eq!(get(&app, "/api/v1/me/drugs/pdf", &proxy).status, 404);
-    assert_eq!(get(&app, "/api/v1/me/expenses/pdf", &proxy).status, 404);
-    let got = get(&app, "/api/v1/me/report/pdf", &proxy);
+    app.view_as(&proxy, "demo-sato");
+    assert_eq!(app.pdf("/api/v1/me/drugs/pdf", &proxy).status, 404);
+    assert_eq!(app.pdf("/api/v1/me/expenses/pdf", &proxy).status, 404);
+    let got = app.pdf("/api/v1/me/report/pdf", &proxy);
     assert_eq!(got.status, 200);
     let pdf = read_pdf(&got.body);
     assert!(pdf.has("健診結果") && pdf.has("佐藤　健一"));
@@ -451,7 +412,8 @@ fn the_combined_report_in_english_and_for_a_proxy_shows_only_granted_kinds() {
     );
     // A bad period is a clear 400.
     assert_eq!(
-        get(&app, "/api/v1/me/drugs/pdf?from=2025-13&to=2025-01", &sato).status,
+        app.pdf("/api/v1/me/drugs/pdf?from=2025-13&to=2025-01", &sato)
+            .status,
         400
     );
 }
@@ -460,7 +422,7 @@ fn the_combined_report_in_english_and_for_a_proxy_shows_only_granted_kinds() {
 fn the_report_renders_on_postgres_too() {
     let app = spawn(Backend::Postgres);
     let tanaka = app.dev_sign_in("demo-tanaka-hiroshi");
-    let got = get(&app, "/api/v1/me/report/pdf", &tanaka);
+    let got = app.pdf("/api/v1/me/report/pdf", &tanaka);
     assert_eq!(got.status, 200);
     let pdf = read_pdf(&got.body);
     assert_pages(&pdf, "田中　宏");
@@ -559,12 +521,8 @@ fn the_export_page_links_each_pdf_for_the_chosen_period() {
     );
     // The link works with the page's cookie.
     assert_eq!(
-        get(
-            &app,
-            "/api/v1/me/expenses/pdf?from=2024-04&to=2025-03",
-            &sato
-        )
-        .status,
+        app.pdf("/api/v1/me/expenses/pdf?from=2024-04&to=2025-03", &sato)
+            .status,
         200
     );
 
@@ -581,8 +539,8 @@ fn the_export_page_links_each_pdf_for_the_chosen_period() {
     // A proxy sees links only for what was granted (and the report).
     let proxy = app.dev_sign_in("demo-takahashi");
     app.grant(&sato, &proxy, &["checkups"], "2099-12-31");
-    app.post_form("/viewing", &[("person", "demo-sato")], Some(&proxy));
-    let page = app.get_with("/export", &proxy).into_string().unwrap();
+    app.view_as(&proxy, "demo-sato");
+    let page = app.page("/export", &proxy);
     assert!(page.contains("/api/v1/me/checkups/pdf") && page.contains("/api/v1/me/report/pdf"));
     assert!(!page.contains("/api/v1/me/drugs/pdf") && !page.contains("/api/v1/me/expenses/pdf"));
 }

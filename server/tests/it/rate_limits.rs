@@ -1,20 +1,21 @@
 //! Rate limits on sign-in, the import API and the exports (429 with Retry-After), junk sign-in
 //! callbacks kept out of the audit log, and stale sign-in requests swept.
 
-use crate::helpers::{Backend, TestApp, TestDb};
+use crate::helpers::{Backend, TestApp};
 use crate::redirects::block_on_db;
 use crate::signin::{app_with, Provider};
 use server::rate_limit::RateLimits;
 
 fn app(limits: RateLimits, demo: bool) -> TestApp {
-    let mut db = TestDb::new(Backend::Sqlite);
-    db.settings.rate_limits = limits;
-    db.settings.import_clients = Some(
-        "test-insurer=test-import-token-0123456789abcdefghij"
-            .parse()
-            .unwrap(),
-    );
-    TestApp::spawn_with(db, demo)
+    let app = TestApp::builder(Backend::Sqlite).settings(|s| {
+        s.rate_limits = limits;
+        s.import_clients = Some(
+            "test-insurer=test-import-token-0123456789abcdefghij"
+                .parse()
+                .unwrap(),
+        );
+    });
+    if demo { app.demo() } else { app }.spawn()
 }
 
 fn status_and_retry(r: Result<ureq::Response, ureq::Error>) -> (u16, Option<String>) {

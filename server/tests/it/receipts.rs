@@ -128,21 +128,13 @@ fn both_receipts_show_and_count(backend: Backend) {
     rt.block_on(db.close());
 }
 
-#[test]
-fn inpatient_and_outpatient_receipts_both_count_sqlite() {
-    both_receipts_show_and_count(Backend::Sqlite);
-}
-
-#[test]
-fn inpatient_and_outpatient_receipts_both_count_postgres() {
-    both_receipts_show_and_count(Backend::Postgres);
-}
+crate::both_backends!(fn both_receipts_show_and_count as inpatient_and_outpatient_receipts_both_count);
 
 /// Migration 20261204000030 on stored data: lines written before it get the receipt identity
 /// their own fields imply, so a stored 入院 and 入院外 pair of one month both show afterwards,
 /// while an older and a later claim of one receipt still supersede.
 async fn stored_lines_get_their_receipt_identity(backend: Backend) {
-    let tdb = TestDb::new(backend);
+    let tdb = TestDb::empty(backend);
     let db = Db::connect(&tdb.settings).await.unwrap();
     let dir = match backend {
         Backend::Sqlite => "sqlite",
@@ -220,12 +212,4 @@ async fn stored_lines_get_their_receipt_identity(backend: Backend) {
     db.close().await;
 }
 
-#[tokio::test]
-async fn stored_lines_get_their_receipt_identity_sqlite() {
-    stored_lines_get_their_receipt_identity(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn stored_lines_get_their_receipt_identity_postgres() {
-    stored_lines_get_their_receipt_identity(Backend::Postgres).await;
-}
+crate::both_backends!(async fn stored_lines_get_their_receipt_identity);

@@ -2,7 +2,7 @@
 //! process on loopback (npm oidc-provider, e2e/oidc/provider.mjs), driven over HTTP with a
 //! cookie jar and hand-followed redirects, as a browser would.
 
-use crate::helpers::{Backend, TestApp, TestDb};
+use crate::helpers::{Backend, TestApp};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -128,11 +128,14 @@ fn browse(jar: &mut Jar, mut url: String, stop: impl Fn(&str) -> bool) -> (Strin
 }
 
 pub(crate) fn app_with(provider: &Provider) -> TestApp {
-    let mut db = TestDb::new(Backend::Sqlite);
-    db.settings.auth.oidc_issuer = Some(provider.issuer.clone());
-    db.settings.auth.oidc_client_id = CLIENT_ID.into();
-    db.settings.auth.oidc_client_secret = Some(CLIENT_SECRET.parse().unwrap());
-    TestApp::spawn_with(db, true)
+    TestApp::builder(Backend::Sqlite)
+        .demo()
+        .settings(|s| {
+            s.auth.oidc_issuer = Some(provider.issuer.clone());
+            s.auth.oidc_client_id = CLIENT_ID.into();
+            s.auth.oidc_client_secret = Some(CLIENT_SECRET.parse().unwrap());
+        })
+        .spawn()
 }
 
 /// Runs the provider side of a sign-in; returns the callback URL Karte would receive.
@@ -192,7 +195,7 @@ fn oidc_sign_in_link_and_sign_out() {
         Some(&cookie),
     );
     assert_eq!(r.header("location"), Some("/"));
-    let home = app.get_with("/", &cookie).into_string().unwrap();
+    let home = app.page("/", &cookie);
     assert!(
         home.contains("佐藤　健一さん"),
         "the header says who is signed in"
@@ -207,7 +210,7 @@ fn oidc_sign_in_link_and_sign_out() {
     let r = app.post_form("/auth/logout", &[], Some(&cookie));
     assert_eq!(r.header("location"), Some("/signin?signed_out=1"));
     assert!(r.header("set-cookie").unwrap().contains("Max-Age=0"));
-    let home = app.get_with("/", &cookie).into_string().unwrap();
+    let home = app.page("/", &cookie);
     assert!(
         !home.contains("佐藤　健一さん"),
         "the old cookie no longer signs in"
@@ -315,10 +318,7 @@ fn dev_sign_in_sets_a_host_cookie_and_rotates() {
         .to_owned();
     assert_ne!(first, second);
     assert!(
-        !app.get_with("/", &first)
-            .into_string()
-            .unwrap()
-            .contains("鈴木　ハルさん"),
+        !app.page("/", &first).contains("鈴木　ハルさん"),
         "the old id is dead"
     );
     assert!(app
@@ -348,9 +348,10 @@ fn sign_out_everywhere_ends_every_session() {
 
 #[test]
 fn idle_sessions_end() {
-    let mut db = TestDb::new(Backend::Sqlite);
-    db.settings.auth.session_idle_minutes = 0;
-    let app = TestApp::spawn_with(db, true);
+    let app = TestApp::builder(Backend::Sqlite)
+        .demo()
+        .settings(|s| s.auth.session_idle_minutes = 0)
+        .spawn();
     let cookie = app.dev_sign_in("demo-sato");
     let r = app.get_with("/", &cookie);
     assert!(
@@ -362,9 +363,10 @@ fn idle_sessions_end() {
 
 #[test]
 fn dev_sign_in_is_off_unless_enabled() {
-    let mut db = TestDb::new(Backend::Sqlite);
-    db.settings.auth.dev_login = false;
-    let app = TestApp::spawn_with(db, true);
+    let app = TestApp::builder(Backend::Sqlite)
+        .demo()
+        .settings(|s| s.auth.dev_login = false)
+        .spawn();
     assert_eq!(
         app.post_form("/auth/dev", &[("person", "demo-sato")], None)
             .status(),

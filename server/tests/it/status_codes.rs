@@ -36,7 +36,7 @@ fn app_with_drug_grant() -> TestApp {
 fn record_pages_answer_404_and_400_like_the_api() {
     let app = app_with_drug_grant();
     let proxy = app.dev_sign_in("demo-takahashi");
-    let r = app.post_form("/viewing", &[("person", "demo-sato")], Some(&proxy));
+    let r = app.view_as(&proxy, "demo-sato");
     assert_eq!(r.status(), 303);
     assert_eq!(app.get_with("/drugs", &proxy).status(), 200);
     for path in ["/checkups", "/expenses", "/deduction"] {
@@ -95,7 +95,7 @@ fn server_functions_and_the_api_answer_in_their_own_shapes() {
     assert_eq!(body["error"]["code"], "bad_query");
     // The account pages know the "unavailable" their forms redirect with.
     for path in ["/proxies?error=unavailable", "/access?error=unavailable"] {
-        let body = app.get_with(path, &cookie).into_string().unwrap();
+        let body = app.page(path, &cookie);
         assert!(
             body.contains("ただいま情報を読み込めません"),
             "{path} says what went wrong"

@@ -1,6 +1,8 @@
 //! The storage suite: the same tests on SQLite and PostgreSQL.
 
+use crate::helpers::{block_on, Backend, TestDb};
 use server::db::Db;
+use server::settings::Settings;
 use server::{demo, records};
 
 async fn migrations_apply_twice(db: &Db) {
@@ -143,3 +145,50 @@ async fn audit_log_is_insert_only(db: &Db) {
         "history is per person"
     );
 }
+
+/// Each test's database is a copy of the backend's migrated template (see `helpers`): every
+/// migration applied, and a copy of its own (a row written in one is not in the next);
+/// `TestDb::empty` is unmigrated.
+fn test_databases_are_migrated_copies(backend: Backend) {
+    let migrations = match backend {
+        Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").iter().count(),
+        Backend::Postgres => sqlx::migrate!("../migrations/postgres").iter().count(),
+    };
+    let count = |settings: Settings, sql: &'static str| {
+        block_on(async move {
+            let db = Db::connect(&settings).await.unwrap();
+            let n: Result<i64, _> =
+                server::with_pool!(&db, p => sqlx::query_scalar(sql).fetch_one(p).await);
+            db.close().await;
+            n
+        })
+    };
+    let first = TestDb::new(backend);
+    let applied = count(
+        first.settings.clone(),
+        "SELECT COUNT(*) FROM _sqlx_migrations WHERE success",
+    );
+    assert_eq!(applied.unwrap(), i64::try_from(migrations).unwrap());
+    block_on(async {
+        let db = Db::connect(&first.settings).await.unwrap();
+        server::with_pool!(&db, p => sqlx::query(
+            "INSERT INTO people (id, name, birth_date) VALUES ('test-template', 'テスト', '1970-01-01')"
+        ).execute(p).await.map(|_| ()).unwrap());
+        db.close().await;
+    });
+    let second = TestDb::new(backend);
+    let people = count(second.settings.clone(), "SELECT COUNT(*) FROM people");
+    assert_eq!(
+        people.unwrap(),
+        0,
+        "a fresh copy, not the first test's database"
+    );
+    let empty = TestDb::empty(backend);
+    assert!(count(
+        empty.settings.clone(),
+        "SELECT COUNT(*) FROM _sqlx_migrations"
+    )
+    .is_err());
+}
+
+crate::both_backends!(fn test_databases_are_migrated_copies);
