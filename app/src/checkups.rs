@@ -26,6 +26,7 @@ pub struct CheckupPage {
 }
 
 /// What the page and the API show.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckupsView {
     /// The shown checkups (the last five from FY2020 on), oldest first.
@@ -36,6 +37,7 @@ pub struct CheckupsView {
     pub insurers: Vec<InsurerStatus>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckupColumn {
     /// 実施年月日
@@ -49,6 +51,7 @@ pub struct CheckupColumn {
     pub age: Option<u32>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RowGroup {
     pub group: ItemGroup,
@@ -57,6 +60,8 @@ pub struct RowGroup {
     pub items: Vec<ItemRow>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = CheckupItem))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemRow {
     /// The known item, or `None` for a code Karte does not know (shown by its code).
@@ -75,6 +80,7 @@ pub struct ItemRow {
     pub values: Vec<Cell>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CellState {
@@ -86,6 +92,8 @@ pub enum CellState {
     NotApplicable,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = CheckupCell))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cell {
     pub state: CellState,
@@ -124,6 +132,8 @@ impl Cell {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = InsurerCheckupStatus))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InsurerStatus {
     pub insurer_number: String,

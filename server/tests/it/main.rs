@@ -23,6 +23,7 @@ mod import_limits;
 mod import_store;
 mod linking;
 mod notices;
+mod openapi;
 mod pdf;
 mod rate_limits;
 mod readiness;
