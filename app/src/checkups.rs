@@ -27,6 +27,7 @@ pub struct CheckupPage {
 }
 
 /// What the page, the API and the PDF show.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CheckupsView {
     /// The shown checkups (the last five from FY2020 on), oldest first.
@@ -37,6 +38,7 @@ pub struct CheckupsView {
     pub insurers: Vec<InsurerStatus>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckupColumn {
     /// 実施年月日
@@ -50,6 +52,7 @@ pub struct CheckupColumn {
     pub age: Option<u32>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RowGroup {
     pub group: ItemGroup,
@@ -58,6 +61,8 @@ pub struct RowGroup {
     pub items: Vec<ItemRow>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = CheckupItem))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemRow {
     /// The known item, or `None` for a code Karte does not know (shown by its code).
@@ -76,6 +81,7 @@ pub struct ItemRow {
     pub values: Vec<Cell>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CellState {
@@ -87,6 +93,8 @@ pub enum CellState {
     NotApplicable,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = CheckupCell))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cell {
     pub state: CellState,
@@ -152,6 +160,8 @@ impl Cell {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = InsurerCheckupStatus))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InsurerStatus {
     pub insurer_number: String,

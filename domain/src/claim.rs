@@ -24,6 +24,7 @@ opaque_id!(
 );
 
 /// Which 点数表 / kind of receipt (レセプト種別, 点数表; receipts.md §2, §6).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReceiptKind {
@@ -40,6 +41,7 @@ pub enum ReceiptKind {
 }
 
 /// 入院・入院外 (レセプト種別 last digit: odd 入院, even 入院外).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CareSetting {
@@ -51,6 +53,7 @@ pub enum CareSetting {
 /// hospital bills its 入院 and 入院外 care, its 医科 and 歯科 care, and one pharmacy bills
 /// each 処方医療機関 on receipts of their own (receipts.md §2). Two claims supersede each
 /// other only when all of this is equal, i.e. when one re-claims the other (月遅れ, 返戻再請求).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ReceiptIdentity {
     pub kind: ReceiptKind,
@@ -112,6 +115,7 @@ impl ReceiptIdentity {
 }
 
 /// The receipt a line was extracted from.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ClaimSource {
     pub claim_id: ClaimId,

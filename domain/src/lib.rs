@@ -14,6 +14,8 @@ pub mod drugs;
 pub mod expenses;
 pub mod insurance;
 pub mod money;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod people;
 pub mod period;
 pub mod query;

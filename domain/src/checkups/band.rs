@@ -6,6 +6,7 @@ use crate::people::Sex;
 use serde::{Deserialize, Serialize};
 
 /// Where a value falls. Always shown as text as well as colour.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
@@ -35,6 +36,7 @@ impl Band {
 }
 
 /// How a value is compared with a limit.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Comparison {
@@ -47,6 +49,7 @@ pub enum Comparison {
 }
 
 /// One judgement value: "≥ 130", "< 40" …
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limit {
     pub comparison: Comparison,
@@ -84,6 +87,7 @@ impl Limit {
 }
 
 /// The 保健指導判定値 and 受診勧奨判定値 of one item (either may be missing).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BandLimits {
     pub guidance: Option<Limit>,

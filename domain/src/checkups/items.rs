@@ -9,6 +9,7 @@ use super::ItemCode;
 use serde::{Deserialize, Serialize};
 
 /// The section of the result sheet an item is shown under. Declaration order is display order.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemGroup {
@@ -73,6 +74,7 @@ impl ItemGroup {
 }
 
 /// One concept, whatever method or reading it was recorded with.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KnownItem {

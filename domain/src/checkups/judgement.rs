@@ -38,6 +38,7 @@ pub mod criteria {
     pub const DOWNGRADE_AGES: std::ops::RangeInclusive<u32> = 65..=74;
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JudgementSource {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// 特定健診 (40–74) or 後期高齢者健診 (75+). The latter has no 腹囲, no メタボ判定 and no
 /// 保健指導レベル, so no judgement is computed for it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckupKind {

@@ -1,6 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 /// 処方区分: where the drug was prescribed and dispensed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PrescriptionKind {
@@ -31,6 +32,7 @@ impl PrescriptionKind {
 }
 
 /// 使用区分: how the drug is used.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UsageKind {
@@ -92,6 +94,7 @@ impl UsageKind {
 }
 
 /// 医薬品記号 from 医薬品マスター's 麻毒覚向区分. Shown before the name as "麻）".
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DrugMark {
@@ -157,6 +160,7 @@ impl DrugMark {
 }
 
 /// Unit of 調剤数量.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum QuantityUnit {

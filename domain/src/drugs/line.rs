@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// 調剤数量: how many days or doses were dispensed, e.g. 14 日分.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DispensedQuantity {
     pub amount: u32,
@@ -21,6 +22,7 @@ impl fmt::Display for DispensedQuantity {
 /// One dispensed drug, with every field the 薬剤情報 screen shows (health-data.md §2).
 /// Free-text fields stay `String`: they are printed as the receipt spelled them and no rule
 /// reads them.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DrugLine {
     /// The receipt this line came from.

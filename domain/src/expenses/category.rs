@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 /// category from the insurer still shows and still counts.
 ///
 /// Declaration order is the display order for per-category totals.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceCategory {

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// 年間の合計 of one calendar year, over the lines of the period.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct YearTotal {
     pub year: i32,
@@ -24,6 +25,7 @@ pub struct YearTotal {
     pub totals: ExpenseTotals,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InstitutionTotal {
     pub institution_name: String,
@@ -31,6 +33,7 @@ pub struct InstitutionTotal {
     pub totals: ExpenseTotals,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CategoryTotal {
     pub category: ServiceCategory,
@@ -40,6 +43,7 @@ pub struct CategoryTotal {
 }
 
 /// One month of the period, with zero totals when there is no line.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthTotal {
     pub month: YearMonth,
@@ -50,12 +54,14 @@ pub struct MonthTotal {
 }
 
 /// A month whose notices cannot be complete yet, and when its regular batch appears.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingMonth {
     pub month: YearMonth,
     pub available_from: NaiveDate,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExpenseSummary {
     pub period: ExpenseTotals,

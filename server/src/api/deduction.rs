@@ -18,8 +18,11 @@ use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
+    /// 1: also the notice lines of everyone whose expenses the signed-in person may see
+    /// (生計を一にする家族).
     household: Option<String>,
 }
 

@@ -3,6 +3,7 @@
 //! with every field, paginated with an opaque cursor. 401 signed out; 404 when the person on
 //! screen may not show drugs (never 403, so existence is not confirmed); 400 for a bad period.
 
+use super::edge::ErrorBody;
 use super::{ApiError, SignedIn};
 use crate::db::Db;
 use crate::settings::Clock;
@@ -17,16 +18,24 @@ use serde::{Deserialize, Serialize};
 const DEFAULT_LIMIT: usize = 500;
 const MAX_LIMIT: usize = 2_000;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DrugsQuery {
+    /// First month (YYYY-MM) or day (YYYY-MM-DD); default: three years back
+    #[param(pattern = r"^\d{4}-\d{2}(-\d{2})?$")]
     from: Option<String>,
+    /// Last month (YYYY-MM) or day (YYYY-MM-DD), inclusive; default: this month
+    #[param(pattern = r"^\d{4}-\d{2}(-\d{2})?$")]
     to: Option<String>,
+    /// next_cursor of the previous page
     cursor: Option<String>,
+    #[param(minimum = 1, maximum = 2000, default = 500)]
     limit: Option<usize>,
 }
 
-#[derive(Serialize)]
-struct DrugsPage<'a> {
+/// A page of lines.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DrugsPage<'a> {
     person_id: &'a str,
     from: String,
     to: String,
@@ -53,6 +62,20 @@ fn decode_cursor(cursor: &str) -> Option<usize> {
         .ok()
 }
 
+#[utoipa::path(
+    get,
+    path = "/me/drugs",
+    summary = "Drug history of the person on screen, newest first",
+    description = "The signed-in person, or the person chosen in the switcher when they granted drug records. The same lines and order as the page. Each first page is written to the access log.",
+    security(("session" = [])),
+    params(DrugsQuery),
+    responses(
+        (status = 200, description = "A page of lines", body = DrugsPage),
+        (status = 400, description = "Bad period or cursor", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Nothing to show for the person on screen", body = ErrorBody),
+    )
+)]
 #[get("/me/drugs")]
 pub async fn my_drugs(
     me: SignedIn,
@@ -108,7 +131,7 @@ pub async fn my_drugs(
 pub async fn openapi() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
-        .body(include_str!("../../../docs/openapi.json"))
+        .body(super::openapi::document())
 }
 
 #[cfg(test)]

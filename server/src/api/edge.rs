@@ -27,17 +27,19 @@ pub struct ApiError {
 }
 
 /// The body of every API error.
-#[derive(Debug, Serialize)]
-pub struct ErrorBody<'a> {
-    pub error: ErrorDetail<'a>,
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    #[schema(inline)]
+    pub error: ErrorDetail,
 }
 
-#[derive(Debug, Serialize)]
-pub struct ErrorDetail<'a> {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
     /// Stable, machine-readable (`unauthorized`, `not_found`, `bad_input`, …).
-    pub code: &'a str,
+    pub code: &'static str,
     /// For people; may change.
-    pub message: &'a str,
+    pub message: String,
 }
 
 impl ApiError {
@@ -108,7 +110,7 @@ impl ResponseError for ApiError {
         res.json(ErrorBody {
             error: ErrorDetail {
                 code: self.code,
-                message: &self.message,
+                message: self.message.to_string(),
             },
         })
     }

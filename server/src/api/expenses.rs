@@ -6,6 +6,7 @@
 //! Not paginated: one line per receipt (month × institution × 診療区分) keeps three years of a
 //! household in the low hundreds, and the totals need every line anyway.
 
+use super::edge::ErrorBody;
 use super::{ApiError, SignedIn};
 use crate::db::Db;
 use crate::settings::Clock;
@@ -16,21 +17,29 @@ use domain::period::Preset;
 use domain::query::PeriodQuery;
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExpensesQuery {
+    /// First month; default: three years back
+    #[param(pattern = r"^\d{4}-\d{2}$")]
     from: Option<String>,
+    /// Last month; default: this month
+    #[param(pattern = r"^\d{4}-\d{2}$")]
     to: Option<String>,
+    /// Show the household together (1/true/on or 0/false)
     household: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Person<'a> {
+/// Whose lines are included.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Person<'a> {
     person_id: &'a str,
     name: &'a str,
 }
 
-#[derive(Serialize)]
-struct ExpensesBody<'a> {
+/// Lines and totals.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ExpensesBody<'a> {
     /// The person on screen.
     person_id: &'a str,
     from: String,
@@ -44,6 +53,20 @@ struct ExpensesBody<'a> {
     totals: &'a ExpenseSummary,
 }
 
+#[utoipa::path(
+    get,
+    path = "/me/expenses",
+    summary = "Medical-expense notices (医療費通知情報) of the person on screen, newest month first, with totals",
+    description = "The signed-in person, or the person chosen in the switcher when they granted expense records. With household=1, also everyone else whose expenses the signed-in person may see (minor dependants on their card; adults who granted them expenses), each line naming its person in claim.person. The same lines, order and totals as the page. Not paginated (one line per receipt). Each call is written to the access log of every person shown.",
+    security(("session" = [])),
+    params(ExpensesQuery),
+    responses(
+        (status = 200, description = "Lines and totals", body = ExpensesBody),
+        (status = 400, description = "Bad period or household flag", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "Nothing to show for the person on screen", body = ErrorBody),
+    )
+)]
 #[get("/me/expenses")]
 pub async fn my_expenses(
     me: SignedIn,

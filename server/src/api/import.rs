@@ -5,6 +5,7 @@
 //! headers, before any of the body is read), 413 when too large (the format's own cap when
 //! `format` is given, else 16 MiB), 429 past two uploads in flight per client.
 
+use super::edge::ErrorBody;
 use super::ApiError;
 use crate::db::Db;
 use crate::import::{ImportBatch, ImportError, ImportFormat};
@@ -20,13 +21,16 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
+    /// Detected when omitted
     format: Option<ImportFormat>,
 }
 
-#[derive(Serialize)]
-struct ImportResponse<'a> {
+/// What was imported.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ImportResponse<'a> {
     status: &'a str,
     batch_id: &'a str,
     format: &'a str,
@@ -161,6 +165,28 @@ fn out_of_scope(client: &ImportClient, batch: &ImportBatch) -> Option<ImportErro
 
 /// Authenticates from the headers alone, then reads the body: nobody without a credential
 /// makes the server read (or hold) a byte of theirs.
+#[utoipa::path(
+    post,
+    path = "/import",
+    summary = "Import one batch (Karte JSON, hc08 CDA XML or マイナポータル CSV)",
+    description = "All or nothing; the same batch twice changes nothing. Format: docs/import-format.md, schema docs/import-batch.schema.json.",
+    security(("importClient" = [])),
+    params(ImportQuery),
+    request_body(content(
+        (String = "application/json"),
+        (String = "application/xml"),
+        (String = "text/csv"),
+    )),
+    responses(
+        (status = 201, description = "Imported", body = ImportResponse),
+        (status = 200, description = "Already imported; nothing changed", body = ImportResponse),
+        (status = 400, description = "Invalid batch: file:line: field: message; nothing written", body = ErrorBody),
+        (status = 401, description = "No valid client token", body = ErrorBody),
+        (status = 413, description = "Over the format's size cap (16 MiB when no format is given)", body = ErrorBody),
+        (status = 429, description = "More than two uploads in flight for this client", body = ErrorBody),
+        (status = 503, description = "Not stored; nothing was written, try again", body = ErrorBody),
+    )
+)]
 #[post("/import")]
 pub async fn import(
     req: HttpRequest,

@@ -23,9 +23,14 @@ use domain::period::Preset;
 use domain::query::PeriodQuery;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PdfQuery {
+    /// First month; default: three years back
+    #[param(pattern = r"^\d{4}-\d{2}$")]
     from: Option<String>,
+    /// Last month; default: this month
+    #[param(pattern = r"^\d{4}-\d{2}$")]
     to: Option<String>,
 }
 

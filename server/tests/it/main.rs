@@ -27,6 +27,7 @@ mod import_limits;
 mod import_store;
 mod linking;
 mod notices;
+mod openapi;
 mod pdf;
 mod query_fuzz;
 mod rate_limits;
