@@ -88,19 +88,20 @@ async fn import(
     args: server::settings::ImportArgs,
 ) -> anyhow::Result<()> {
     use server::records::import::ImportOutcome;
-    use server::service::import::import_bytes;
+    use server::service::import::{parse_ahead, store_parsed};
     let person = args
         .person
         .as_deref()
         .map(domain::people::PersonId::parse)
         .transpose()
         .map_err(|e| anyhow::anyhow!("--person: {e}"))?;
+    // Files are parsed one ahead on another thread while the previous one is stored.
+    let mut files = parse_ahead(args.files.clone(), args.format, person);
     let db = Db::connect(settings).await?;
     db.migrate().await?;
-    for path in &args.files {
-        let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-        let report = import_bytes(&db, args.format, &name, &bytes, person.clone(), "cli").await?;
+    while let Some((name, parsed)) = files.recv().await {
+        let batch = parsed.map_err(|e| anyhow::anyhow!("{name}: {e}"))??;
+        let report = store_parsed(&db, batch, &name, "cli").await?;
         for w in &report.warnings {
             eprintln!("warning: {w}");
         }

@@ -25,7 +25,6 @@ use domain::people::{PersonId, Sex};
 use domain::period::YearMonth;
 use domain::visibility::{drug_visible_from, expense_claim_visible_from};
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 pub(super) struct Converter<'a> {
     pub(super) file: &'a str,
@@ -48,7 +47,11 @@ impl Converter<'_> {
     }
 
     /// serde's "missing field `x`" / "unknown field `x`" name the field; move it into the path.
-    fn decode<T: DeserializeOwned>(&self, value: Value, path: &str) -> Res<T> {
+    fn decode<T: DeserializeOwned>(&self, value: Nested<T>, path: &str) -> Res<T> {
+        let value = match value {
+            Nested::Typed(t) => return Ok(t),
+            Nested::Raw(value) => value,
+        };
         let what = if path.is_empty() { "the batch" } else { path };
         if !value.is_object() {
             return Err(self.err(
@@ -150,7 +153,7 @@ impl Converter<'_> {
             })
     }
 
-    pub(super) fn batch(&self, root: Value) -> Res<ImportBatch> {
+    pub(super) fn batch(&self, root: Nested<WireBatch>) -> Res<ImportBatch> {
         let wire: WireBatch = self.decode(root, "")?;
         if self.uint(&wire.format_version, "format_version")? != FORMAT_VERSION {
             return Err(self.err(
@@ -193,7 +196,7 @@ impl Converter<'_> {
         })
     }
 
-    fn insurer(&self, value: Value, path: &str) -> Res<InsurerInfo> {
+    fn insurer(&self, value: Nested<WireInsurer>, path: &str) -> Res<InsurerInfo> {
         let w: WireInsurer = self.decode(value, path)?;
         let number_path = join(path, "number");
         let number = InsurerNumber::parse(&self.text(&w.number, &number_path)?)
@@ -210,7 +213,7 @@ impl Converter<'_> {
         })
     }
 
-    fn registration(&self, value: Value, path: &str) -> Res<CheckupRegistration> {
+    fn registration(&self, value: Nested<WireRegistration>, path: &str) -> Res<CheckupRegistration> {
         let w: WireRegistration = self.decode(value, path)?;
         let status = self.text(&w.status, &join(path, "status"))?;
         let since = self.opt_date(&w.since, &join(path, "since"))?;
@@ -232,7 +235,7 @@ impl Converter<'_> {
         }
     }
 
-    fn person_records(&self, value: Value, path: &str) -> Res<PersonRecords> {
+    fn person_records(&self, value: Nested<WirePerson>, path: &str) -> Res<PersonRecords> {
         let w: WirePerson = self.decode(value, path)?;
         let person = self.identity(w.person, &join(path, "person"))?;
         let owner = self.opts.line_owner(person.id.as_ref());
@@ -262,7 +265,7 @@ impl Converter<'_> {
         })
     }
 
-    fn identity(&self, value: Value, path: &str) -> Res<PersonIdentity> {
+    fn identity(&self, value: Nested<WireIdentity>, path: &str) -> Res<PersonIdentity> {
         let w: WireIdentity = self.decode(value, path)?;
         let id_path = join(path, "id");
         let from_file =
@@ -299,7 +302,7 @@ impl Converter<'_> {
         })
     }
 
-    fn card(&self, value: Value, path: &str) -> Res<CardIdentity> {
+    fn card(&self, value: Nested<WireCard>, path: &str) -> Res<CardIdentity> {
         let w: WireCard = self.decode(value, path)?;
         let insurer = self.text(&w.insurer_number, &join(path, "insurer_number"))?;
         let symbol = self
@@ -317,7 +320,7 @@ impl Converter<'_> {
     /// (from the line's 診療区分 or 処方区分; docs/import-format.md).
     fn claim(
         &self,
-        value: Value,
+        value: Nested<WireClaim>,
         path: &str,
         owner: &PersonId,
         default: impl FnOnce() -> ReceiptIdentity,
@@ -401,7 +404,7 @@ impl Converter<'_> {
         })
     }
 
-    fn drug(&self, value: Value, path: &str, owner: &PersonId) -> Res<DrugLine> {
+    fn drug(&self, value: Nested<WireDrug>, path: &str, owner: &PersonId) -> Res<DrugLine> {
         let w: WireDrug = self.decode(value, path)?;
         let p = |f: &str| join(path, f);
         let prescriber = InstitutionId::parse(&self.text(&w.prescriber, &p("prescriber"))?)
@@ -496,7 +499,7 @@ impl Converter<'_> {
         })
     }
 
-    fn checkup(&self, value: Value, path: &str) -> Res<Checkup> {
+    fn checkup(&self, value: Nested<WireCheckup>, path: &str) -> Res<Checkup> {
         let w: WireCheckup = self.decode(value, path)?;
         let p = |f: &str| join(path, f);
         let insurer = InsurerNumber::parse(&self.text(&w.insurer_number, &p("insurer_number"))?)
@@ -526,7 +529,7 @@ impl Converter<'_> {
         })
     }
 
-    fn result(&self, value: Value, path: &str) -> Res<CheckupResult> {
+    fn result(&self, value: Nested<WireResult>, path: &str) -> Res<CheckupResult> {
         let w: WireResult = self.decode(value, path)?;
         let code_path = join(path, "code");
         let code = ItemCode::parse(&self.text(&w.code, &code_path)?)
@@ -629,7 +632,7 @@ impl Converter<'_> {
         Ok(CheckupResult { code, value })
     }
 
-    fn expense(&self, value: Value, path: &str, owner: &PersonId) -> Res<ExpenseLine> {
+    fn expense(&self, value: Nested<WireExpense>, path: &str, owner: &PersonId) -> Res<ExpenseLine> {
         let w: WireExpense = self.decode(value, path)?;
         let p = |f: &str| join(path, f);
         let category = ServiceCategory::parse(&self.text(&w.category, &p("category"))?);
