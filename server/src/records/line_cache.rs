@@ -129,3 +129,35 @@ pub fn put(lookup: Lookup, lines: Arc<Vec<DrugLine>>) {
         used,
     });
 }
+
+/// "Data as of" (the newest visible publication day of a person's drug lines) by database,
+/// person and day, with the token it was read under: `(db, person, today, token, day)`.
+type AsOf = (String, String, NaiveDate, i64, Option<NaiveDate>);
+
+static AS_OF: Mutex<Vec<AsOf>> = Mutex::new(Vec::new());
+
+/// The cached "data as of" day, if read under `token` (the outer `Option`: a hit).
+pub fn get_as_of(
+    db: &Db,
+    person: &PersonId,
+    today: NaiveDate,
+    token: i64,
+) -> Option<Option<NaiveDate>> {
+    let db = db_key(db);
+    let cache = AS_OF.lock().unwrap_or_else(|e| e.into_inner());
+    cache
+        .iter()
+        .find(|e| e.0 == db && e.1 == person.as_str() && e.2 == today && e.3 == token)
+        .map(|e| e.4)
+}
+
+/// Stores a "data as of" day read after `token` was read.
+pub fn put_as_of(db: &Db, person: &PersonId, today: NaiveDate, token: i64, day: Option<NaiveDate>) {
+    let db = db_key(db);
+    let mut cache = AS_OF.lock().unwrap_or_else(|e| e.into_inner());
+    cache.retain(|e| !(e.0 == db && e.1 == person.as_str() && e.2 == today));
+    if cache.len() >= CAPACITY * 4 {
+        cache.remove(0);
+    }
+    cache.push((db, person.as_str().to_owned(), today, token, day));
+}

@@ -265,11 +265,18 @@ pub async fn drug_data_as_of(
 ) -> Result<Option<NaiveDate>, DbError> {
     const SQL: &str =
         "SELECT max(visible_from) FROM drug_lines WHERE person_id = $1 AND visible_from <= $2";
+    let token = line_cache::token(db, person).await?;
+    if let Some(day) = token.and_then(|t| line_cache::get_as_of(db, person, today, t)) {
+        return Ok(day);
+    }
     let day: Option<NaiveDate> = with_pool!(db, pool => sqlx::query_scalar(SQL)
         .bind(person.as_str())
         .bind(today)
         .fetch_one(pool)
         .await?);
+    if let Some(t) = token {
+        line_cache::put_as_of(db, person, today, t, day);
+    }
     Ok(day)
 }
 

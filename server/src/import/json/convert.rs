@@ -26,6 +26,20 @@ use domain::period::YearMonth;
 use domain::visibility::{drug_visible_from, expense_claim_visible_from};
 use serde::de::DeserializeOwned;
 
+/// `YYYY-MM-DD` exactly (what almost every date is), without chrono's format machinery; any
+/// other shape, or a day that does not exist, is left to `parse_from_str` (the same answer).
+fn plain_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter()
+            .try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
+}
+
 pub(super) struct Converter<'a> {
     pub(super) file: &'a str,
     pub(super) opts: &'a ParseOptions,
@@ -78,8 +92,10 @@ impl Converter<'_> {
 
     fn text(&self, leaf: &Leaf, path: &str) -> Res<String> {
         match leaf {
-            Leaf::Text(s) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
-            Leaf::Text(_) => Err(self.err(path, "must not be empty; leave the field out instead")),
+            Leaf::Text(s) => match s.trim() {
+                "" => Err(self.err(path, "must not be empty; leave the field out instead")),
+                t => Ok(t.to_owned()),
+            },
             Leaf::Bool(b) => Err(self.err(path, format!("must be a string, not {b}"))),
             Leaf::Number(_) => Err(self.err(path, "must be a string (put it in quotes)")),
         }
@@ -95,6 +111,9 @@ impl Converter<'_> {
 
     fn date(&self, leaf: &Leaf, path: &str) -> Res<NaiveDate> {
         let s = self.text(leaf, path)?;
+        if let Some(day) = plain_date(&s) {
+            return Ok(day);
+        }
         NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| {
             self.err(
                 path,
