@@ -64,16 +64,36 @@ fn drug_json(d: &DrugLine) -> Value {
     m.insert("prescription".into(), code(&d.prescription));
     m.insert("usage".into(), code(&d.usage));
     m.insert("drug_name".into(), json!(d.drug_name));
-    opt(&mut m, "ingredient", d.ingredient.as_ref().map(|s| json!(s)));
+    opt(
+        &mut m,
+        "ingredient",
+        d.ingredient.as_ref().map(|s| json!(s)),
+    );
     opt(
         &mut m,
         "receipt_code",
         d.receipt_code.as_ref().map(|c| json!(c.as_str())),
     );
-    opt(&mut m, "yj_code", d.yj_code.as_ref().map(|c| json!(c.as_str())));
-    opt(&mut m, "directions", d.directions.as_ref().map(|s| json!(s)));
-    opt(&mut m, "daily_dose", d.daily_dose.as_ref().map(|s| json!(s)));
-    opt(&mut m, "single_dose", d.single_dose.as_ref().map(|s| json!(s)));
+    opt(
+        &mut m,
+        "yj_code",
+        d.yj_code.as_ref().map(|c| json!(c.as_str())),
+    );
+    opt(
+        &mut m,
+        "directions",
+        d.directions.as_ref().map(|s| json!(s)),
+    );
+    opt(
+        &mut m,
+        "daily_dose",
+        d.daily_dose.as_ref().map(|s| json!(s)),
+    );
+    opt(
+        &mut m,
+        "single_dose",
+        d.single_dose.as_ref().map(|s| json!(s)),
+    );
     opt(
         &mut m,
         "special_instructions",
@@ -300,7 +320,10 @@ fn main() {
         "expenses": pharmacy_expenses(&drugs),
         "checkups": (2021..=2025).map(|y| checkup_json(y, &insurer)).collect::<Vec<_>>(),
     });
-    write(&out.join("reader.json"), &batch("bench-reader", vec![entry]));
+    write(
+        &out.join("reader.json"),
+        &batch("bench-reader", vec![entry]),
+    );
 
     // The 集計フォーム person.
     let (person, _) = person_json("bench-etax", 1);

@@ -21,7 +21,8 @@ use domain::people::PersonId;
 /// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bind-parameter limits.
 const CHUNK: usize = 400;
 
-const DRUG_COLUMNS: &str = "person_id, batch_id, claim_id, institution_id, service_month, accepted_on,
+const DRUG_COLUMNS: &str =
+    "person_id, batch_id, claim_id, institution_id, service_month, accepted_on,
     sequence, visible_from, dispensed_on, dispenser_name, prescriber_id, prescription, usage,
     drug_name, ingredient, receipt_code, yj_code, directions, daily_dose, single_dose,
     special_instructions, quantity_amount, quantity_unit, mark, copay, savings,
@@ -374,7 +375,8 @@ mod sqlite_bulk {
         drugs: &[DrugLine],
     ) -> Result<(), StoreError> {
         for chunk in drugs.chunks(CHUNK) {
-            let mut q = QueryBuilder::<Sqlite>::new(format!("INSERT INTO drug_lines ({DRUG_COLUMNS}) "));
+            let mut q =
+                QueryBuilder::<Sqlite>::new(format!("INSERT INTO drug_lines ({DRUG_COLUMNS}) "));
             q.push_values(chunk, |mut b, d| {
                 b.push_bind(person.as_str())
                     .push_bind(batch_id)
@@ -418,7 +420,9 @@ mod sqlite_bulk {
         expenses: &[ExpenseLine],
     ) -> Result<(), StoreError> {
         for chunk in expenses.chunks(CHUNK) {
-            let mut q = QueryBuilder::<Sqlite>::new(format!("INSERT INTO expense_lines ({EXPENSE_COLUMNS}) "));
+            let mut q = QueryBuilder::<Sqlite>::new(format!(
+                "INSERT INTO expense_lines ({EXPENSE_COLUMNS}) "
+            ));
             q.push_values(chunk, |mut b, e| {
                 b.push_bind(person.as_str())
                     .push_bind(batch_id)
@@ -477,7 +481,10 @@ mod postgres_bulk {
         fn text(&mut self, s: &str) -> &mut Self {
             self.sep();
             let bytes = s.as_bytes();
-            if !bytes.iter().any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r')) {
+            if !bytes
+                .iter()
+                .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r'))
+            {
                 self.buf.extend_from_slice(bytes);
                 return self;
             }
@@ -519,7 +526,11 @@ mod postgres_bulk {
             use chrono::Datelike;
             use std::io::Write;
             self.sep();
-            let (y, bc) = if d.year() >= 1 { (d.year(), "") } else { (1 - d.year(), " BC") };
+            let (y, bc) = if d.year() >= 1 {
+                (d.year(), "")
+            } else {
+                (1 - d.year(), " BC")
+            };
             let _ = write!(self.buf, "{y:04}-{:02}-{:02}{bc}", d.month(), d.day());
             self
         }

@@ -168,13 +168,19 @@ fn import_stops_at_the_first_bad_file_in_order() {
     assert!(stdout.contains("batch-example.json: imported"), "{stdout}");
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.lines().last().unwrap().contains("bad-mynaportal-amount.csv:"),
+        stderr
+            .lines()
+            .last()
+            .unwrap()
+            .contains("bad-mynaportal-amount.csv:"),
         "{stderr}"
     );
     let out = karte(&db, &["import", &xml]);
     assert!(out.status.success());
     assert!(
-        String::from_utf8(out.stdout).unwrap().contains(": imported "),
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains(": imported "),
         "the file after the bad one was not imported"
     );
 }

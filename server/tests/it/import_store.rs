@@ -271,14 +271,18 @@ async fn a_cached_read_sees_the_next_import(db: &Db) {
     b.people[0].drugs = vec![drug(first.clone(), 3, "薬A"), drug(first.clone(), 3, "薬B")];
     store_batch(db, b, "test").await.unwrap();
     for _ in 0..3 {
-        let shown = lines::visible_drug_lines(db, &person, range, today).await.unwrap();
+        let shown = lines::visible_drug_lines(db, &person, range, today)
+            .await
+            .unwrap();
         assert_eq!(shown.len(), 2);
     }
     // The same claim sent again with one line: it replaces the stored lines.
     let mut b = batch("b-cache-2", Some(pid), "700", 0);
     b.people[0].drugs = vec![drug(first, 3, "薬C")];
     store_batch(db, b, "test").await.unwrap();
-    let shown = lines::visible_drug_lines(db, &person, range, today).await.unwrap();
+    let shown = lines::visible_drug_lines(db, &person, range, today)
+        .await
+        .unwrap();
     let names: Vec<&str> = shown.iter().map(|l| l.drug_name.as_str()).collect();
     assert_eq!(names, ["薬C"]);
     // A later re-claim of the same receipt supersedes it.
@@ -287,14 +291,22 @@ async fn a_cached_read_sees_the_next_import(db: &Db) {
     let mut b = batch("b-cache-3", Some(pid), "700", 0);
     b.people[0].drugs = vec![drug(late, 3, "薬D")];
     store_batch(db, b, "test").await.unwrap();
-    let shown = lines::visible_drug_lines(db, &person, range, today).await.unwrap();
+    let shown = lines::visible_drug_lines(db, &person, range, today)
+        .await
+        .unwrap();
     let names: Vec<&str> = shown.iter().map(|l| l.drug_name.as_str()).collect();
     assert_eq!(names, ["薬D"]);
     // Another person's import leaves this person's lines as they are.
-    store_batch(db, batch("b-cache-4", Some("test-cache-other"), "701", 4), "test")
+    store_batch(
+        db,
+        batch("b-cache-4", Some("test-cache-other"), "701", 4),
+        "test",
+    )
+    .await
+    .unwrap();
+    let again = lines::visible_drug_lines(db, &person, range, today)
         .await
         .unwrap();
-    let again = lines::visible_drug_lines(db, &person, range, today).await.unwrap();
     assert_eq!(again, shown);
 }
 

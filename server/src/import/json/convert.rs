@@ -34,8 +34,9 @@ fn plain_date(s: &str) -> Option<NaiveDate> {
         return None;
     }
     let num = |r: std::ops::Range<usize>| {
-        b[r].iter()
-            .try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
     };
     NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
 }
@@ -232,7 +233,11 @@ impl Converter<'_> {
         })
     }
 
-    fn registration(&self, value: Nested<WireRegistration>, path: &str) -> Res<CheckupRegistration> {
+    fn registration(
+        &self,
+        value: Nested<WireRegistration>,
+        path: &str,
+    ) -> Res<CheckupRegistration> {
         let w: WireRegistration = self.decode(value, path)?;
         let status = self.text(&w.status, &join(path, "status"))?;
         let since = self.opt_date(&w.since, &join(path, "since"))?;
@@ -651,7 +656,12 @@ impl Converter<'_> {
         Ok(CheckupResult { code, value })
     }
 
-    fn expense(&self, value: Nested<WireExpense>, path: &str, owner: &PersonId) -> Res<ExpenseLine> {
+    fn expense(
+        &self,
+        value: Nested<WireExpense>,
+        path: &str,
+        owner: &PersonId,
+    ) -> Res<ExpenseLine> {
         let w: WireExpense = self.decode(value, path)?;
         let p = |f: &str| join(path, f);
         let category = ServiceCategory::parse(&self.text(&w.category, &p("category"))?);
