@@ -197,13 +197,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
     use crate::records::import::ImportOutcome;
-    use crate::service::import::{parse_bytes, store_and_audit, Importer};
+    use crate::service::import::{parse_ahead, store_and_audit, Importer};
     let person = args
         .person
         .as_deref()
         .map(domain::people::PersonId::parse)
         .transpose()
         .map_err(|e| anyhow::anyhow!("--person: {e}"))?;
+    // Files are parsed one ahead on another thread while the previous one is stored.
+    let mut files = parse_ahead(args.files.clone(), args.format, person);
     let db = Db::connect(settings).await?;
     db.migrate().await?;
     let by = Importer {
@@ -211,10 +213,8 @@ async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
         client: "cli",
         request_id: None,
     };
-    for path in &args.files {
-        let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-        let batch = parse_bytes(args.format, &name, &bytes, person.clone())?;
+    while let Some((name, parsed)) = files.recv().await {
+        let batch = parsed.map_err(|e| anyhow::anyhow!("{name}: {e}"))??;
         let report = store_and_audit(&db, batch, &name, by).await?;
         for w in &report.warnings {
             eprintln!("warning: {w}");

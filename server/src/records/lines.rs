@@ -4,6 +4,7 @@
 
 use crate::db::{Db, DbError};
 use crate::records::codes::{decode_err, from_code};
+use crate::records::line_cache;
 use crate::with_pool;
 use chrono::NaiveDate;
 use domain::claim::{ClaimId, ClaimSource, InstitutionId, ReceiptIdentity};
@@ -171,8 +172,30 @@ const DRUG_COLUMNS: &str = "claim_id, institution_id, service_month, accepted_on
 
 /// The drug lines a person sees for `months` on `today`, newest first. Lines not yet
 /// published are left out in SQL; supersession and the 3-year window by the domain rules.
+/// Kept in [`line_cache`] while the person's record token stays the same.
 #[tracing::instrument(skip_all)]
 pub async fn visible_drug_lines(
+    db: &Db,
+    person: &PersonId,
+    months: MonthRange,
+    today: NaiveDate,
+) -> Result<Vec<DrugLine>, DbError> {
+    // The token is read before the lines: lines newer than their token only cost a miss later.
+    let lookup = match line_cache::token(db, person).await? {
+        Some(token) => match line_cache::get(db, person, months, today, token) {
+            Ok(lines) => return Ok(lines.as_ref().clone()),
+            Err(lookup) => Some(lookup),
+        },
+        None => None,
+    };
+    let shown = read_visible_drug_lines(db, person, months, today).await?;
+    if let Some(lookup) = lookup {
+        line_cache::put(lookup, std::sync::Arc::new(shown.clone()));
+    }
+    Ok(shown)
+}
+
+async fn read_visible_drug_lines(
     db: &Db,
     person: &PersonId,
     months: MonthRange,
@@ -242,11 +265,18 @@ pub async fn drug_data_as_of(
 ) -> Result<Option<NaiveDate>, DbError> {
     const SQL: &str =
         "SELECT max(visible_from) FROM drug_lines WHERE person_id = $1 AND visible_from <= $2";
+    let token = line_cache::token(db, person).await?;
+    if let Some(day) = token.and_then(|t| line_cache::get_as_of(db, person, today, t)) {
+        return Ok(day);
+    }
     let day: Option<NaiveDate> = with_pool!(db, pool => sqlx::query_scalar(SQL)
         .bind(person.as_str())
         .bind(today)
         .fetch_one(pool)
         .await?);
+    if let Some(t) = token {
+        line_cache::put_as_of(db, person, today, t, day);
+    }
     Ok(day)
 }
 

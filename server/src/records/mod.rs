@@ -8,5 +8,6 @@ pub mod codes;
 pub mod deduction;
 pub mod import;
 pub mod invitations;
+pub mod line_cache;
 pub mod lines;
 pub mod people;

@@ -78,6 +78,33 @@ pub fn parse_bytes(
     )?)
 }
 
+/// A file read and parsed ahead of its storing: its name, and the read error or the parse.
+pub type ParsedFile = (String, std::io::Result<Result<ImportBatch, ImportRunError>>);
+
+/// Reads and parses `files` in order on a blocking thread, one file ahead of the caller: while
+/// the caller stores one batch, the next is parsed (two cores, twice the work). Stops after the
+/// first file that cannot be read or parsed, so errors arrive in file order, after every
+/// earlier file.
+pub fn parse_ahead(
+    files: Vec<std::path::PathBuf>,
+    format: Option<ImportFormat>,
+    person: Option<PersonId>,
+) -> tokio::sync::mpsc::Receiver<ParsedFile> {
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    tokio::task::spawn_blocking(move || {
+        for path in files {
+            let name = path.display().to_string();
+            let parsed = std::fs::read(&path)
+                .map(|bytes| parse_bytes(format, &name, &bytes, person.clone()));
+            let stop = !matches!(parsed, Ok(Ok(_)));
+            if tx.blocking_send((name, parsed)).is_err() || stop {
+                break;
+            }
+        }
+    });
+    rx
+}
+
 /// The store half of [`import_bytes`]: the whole batch, or nothing.
 pub async fn store_parsed(
     db: &Db,

@@ -144,13 +144,50 @@ fn import_of_a_bad_file_exits_non_zero_with_file_line_and_field() {
     assert!(people.stdout.is_empty(), "nothing was written");
 }
 
+/// Files are parsed one ahead while the previous one is stored (issue 17); the outcome is still
+/// file by file in order: the files before a bad one are imported, the bad one is named, and
+/// nothing after it is imported.
+fn repo_str(rel: &str) -> String {
+    repo_path(rel).display().to_string()
+}
+
+#[test]
+fn import_stops_at_the_first_bad_file_in_order() {
+    let db = TestDb::new(Backend::Sqlite);
+    let json = repo_str("docs/examples/batch-example.json");
+    let bad = repo_str("server/tests/fixtures/import/bad-mynaportal-amount.csv");
+    let xml = repo_str("server/tests/fixtures/import/hc08-tokutei.xml");
+    let out = karte(&db, &["import", &json, &bad, &xml]);
+    assert!(!out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.matches(": imported ").count(), 1, "{stdout}");
+    assert!(stdout.contains("batch-example.json: imported"), "{stdout}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr
+            .lines()
+            .last()
+            .unwrap()
+            .contains("bad-mynaportal-amount.csv:"),
+        "{stderr}"
+    );
+    let out = karte(&db, &["import", &xml]);
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains(": imported "),
+        "the file after the bad one was not imported"
+    );
+}
+
 /// `kill -9` in the middle of an import: the batch is either all there or not at all, and
 /// importing it again afterwards completes it.
 #[test]
 fn killing_an_import_leaves_no_half_batch() {
     let db = TestDb::new(Backend::Sqlite);
     let example: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(repo_path("docs/examples/batch-example.json")).unwrap(),
+        &std::fs::read(repo_str("docs/examples/batch-example.json")).unwrap(),
     )
     .unwrap();
     let mut big = example.clone();

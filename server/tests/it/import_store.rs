@@ -258,7 +258,60 @@ async fn savings_are_hidden_under_late_stage_insurance(db: &Db) {
     assert!(young.iter().all(|l| l.savings.is_some()));
 }
 
+/// The per-person cache of read lines (issue 17) never outlives an import: a re-sent claim that
+/// changes the lines, and a later re-claim, show on the next read, however often it was read.
+async fn a_cached_read_sees_the_next_import(db: &Db) {
+    let month = YearMonth::parse("2025-03").unwrap();
+    let pid = "test-cache";
+    let person = PersonId::parse(pid).unwrap();
+    let range = MonthRange::single(month);
+    let today = d(2026, 6, 1);
+    let first = claim(pid, "rx-cache", "1319876543", month, 7);
+    let mut b = batch("b-cache-1", Some(pid), "700", 0);
+    b.people[0].drugs = vec![drug(first.clone(), 3, "薬A"), drug(first.clone(), 3, "薬B")];
+    store_batch(db, b, "test").await.unwrap();
+    for _ in 0..3 {
+        let shown = lines::visible_drug_lines(db, &person, range, today)
+            .await
+            .unwrap();
+        assert_eq!(shown.len(), 2);
+    }
+    // The same claim sent again with one line: it replaces the stored lines.
+    let mut b = batch("b-cache-2", Some(pid), "700", 0);
+    b.people[0].drugs = vec![drug(first, 3, "薬C")];
+    store_batch(db, b, "test").await.unwrap();
+    let shown = lines::visible_drug_lines(db, &person, range, today)
+        .await
+        .unwrap();
+    let names: Vec<&str> = shown.iter().map(|l| l.drug_name.as_str()).collect();
+    assert_eq!(names, ["薬C"]);
+    // A later re-claim of the same receipt supersedes it.
+    let mut late = claim(pid, "rx-cache-re", "1319876543", month, 7);
+    late.accepted_on = month.add_months(3).day(12).unwrap();
+    let mut b = batch("b-cache-3", Some(pid), "700", 0);
+    b.people[0].drugs = vec![drug(late, 3, "薬D")];
+    store_batch(db, b, "test").await.unwrap();
+    let shown = lines::visible_drug_lines(db, &person, range, today)
+        .await
+        .unwrap();
+    let names: Vec<&str> = shown.iter().map(|l| l.drug_name.as_str()).collect();
+    assert_eq!(names, ["薬D"]);
+    // Another person's import leaves this person's lines as they are.
+    store_batch(
+        db,
+        batch("b-cache-4", Some("test-cache-other"), "701", 4),
+        "test",
+    )
+    .await
+    .unwrap();
+    let again = lines::visible_drug_lines(db, &person, range, today)
+        .await
+        .unwrap();
+    assert_eq!(again, shown);
+}
+
 crate::both_backends!(
+    a_cached_read_sees_the_next_import,
     savings_are_hidden_under_late_stage_insurance,
     same_batch_twice_changes_nothing,
     a_failing_batch_leaves_nothing_behind,

@@ -25,7 +25,21 @@ use domain::people::{PersonId, Sex};
 use domain::period::YearMonth;
 use domain::visibility::{drug_visible_from, expense_claim_visible_from};
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+
+/// `YYYY-MM-DD` exactly (what almost every date is), without chrono's format machinery; any
+/// other shape, or a day that does not exist, is left to `parse_from_str` (the same answer).
+fn plain_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
+}
 
 pub(super) struct Converter<'a> {
     pub(super) file: &'a str,
@@ -48,7 +62,11 @@ impl Converter<'_> {
     }
 
     /// serde's "missing field `x`" / "unknown field `x`" name the field; move it into the path.
-    fn decode<T: DeserializeOwned>(&self, value: Value, path: &str) -> Res<T> {
+    fn decode<T: DeserializeOwned>(&self, value: Nested<T>, path: &str) -> Res<T> {
+        let value = match value {
+            Nested::Typed(t) => return Ok(t),
+            Nested::Raw(value) => value,
+        };
         let what = if path.is_empty() { "the batch" } else { path };
         if !value.is_object() {
             return Err(self.err(
@@ -75,8 +93,10 @@ impl Converter<'_> {
 
     fn text(&self, leaf: &Leaf, path: &str) -> Res<String> {
         match leaf {
-            Leaf::Text(s) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
-            Leaf::Text(_) => Err(self.err(path, "must not be empty; leave the field out instead")),
+            Leaf::Text(s) => match s.trim() {
+                "" => Err(self.err(path, "must not be empty; leave the field out instead")),
+                t => Ok(t.to_owned()),
+            },
             Leaf::Bool(b) => Err(self.err(path, format!("must be a string, not {b}"))),
             Leaf::Number(_) => Err(self.err(path, "must be a string (put it in quotes)")),
         }
@@ -92,6 +112,9 @@ impl Converter<'_> {
 
     fn date(&self, leaf: &Leaf, path: &str) -> Res<NaiveDate> {
         let s = self.text(leaf, path)?;
+        if let Some(day) = plain_date(&s) {
+            return Ok(day);
+        }
         NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| {
             self.err(
                 path,
@@ -150,7 +173,7 @@ impl Converter<'_> {
             })
     }
 
-    pub(super) fn batch(&self, root: Value) -> Res<ImportBatch> {
+    pub(super) fn batch(&self, root: Nested<WireBatch>) -> Res<ImportBatch> {
         let wire: WireBatch = self.decode(root, "")?;
         if self.uint(&wire.format_version, "format_version")? != FORMAT_VERSION {
             return Err(self.err(
@@ -193,7 +216,7 @@ impl Converter<'_> {
         })
     }
 
-    fn insurer(&self, value: Value, path: &str) -> Res<InsurerInfo> {
+    fn insurer(&self, value: Nested<WireInsurer>, path: &str) -> Res<InsurerInfo> {
         let w: WireInsurer = self.decode(value, path)?;
         let number_path = join(path, "number");
         let number = InsurerNumber::parse(&self.text(&w.number, &number_path)?)
@@ -210,7 +233,11 @@ impl Converter<'_> {
         })
     }
 
-    fn registration(&self, value: Value, path: &str) -> Res<CheckupRegistration> {
+    fn registration(
+        &self,
+        value: Nested<WireRegistration>,
+        path: &str,
+    ) -> Res<CheckupRegistration> {
         let w: WireRegistration = self.decode(value, path)?;
         let status = self.text(&w.status, &join(path, "status"))?;
         let since = self.opt_date(&w.since, &join(path, "since"))?;
@@ -232,7 +259,7 @@ impl Converter<'_> {
         }
     }
 
-    fn person_records(&self, value: Value, path: &str) -> Res<PersonRecords> {
+    fn person_records(&self, value: Nested<WirePerson>, path: &str) -> Res<PersonRecords> {
         let w: WirePerson = self.decode(value, path)?;
         let person = self.identity(w.person, &join(path, "person"))?;
         let owner = self.opts.line_owner(person.id.as_ref());
@@ -262,7 +289,7 @@ impl Converter<'_> {
         })
     }
 
-    fn identity(&self, value: Value, path: &str) -> Res<PersonIdentity> {
+    fn identity(&self, value: Nested<WireIdentity>, path: &str) -> Res<PersonIdentity> {
         let w: WireIdentity = self.decode(value, path)?;
         let id_path = join(path, "id");
         let from_file =
@@ -299,7 +326,7 @@ impl Converter<'_> {
         })
     }
 
-    fn card(&self, value: Value, path: &str) -> Res<CardIdentity> {
+    fn card(&self, value: Nested<WireCard>, path: &str) -> Res<CardIdentity> {
         let w: WireCard = self.decode(value, path)?;
         let insurer = self.text(&w.insurer_number, &join(path, "insurer_number"))?;
         let symbol = self
@@ -317,7 +344,7 @@ impl Converter<'_> {
     /// (from the line's 診療区分 or 処方区分; docs/import-format.md).
     fn claim(
         &self,
-        value: Value,
+        value: Nested<WireClaim>,
         path: &str,
         owner: &PersonId,
         default: impl FnOnce() -> ReceiptIdentity,
@@ -401,7 +428,7 @@ impl Converter<'_> {
         })
     }
 
-    fn drug(&self, value: Value, path: &str, owner: &PersonId) -> Res<DrugLine> {
+    fn drug(&self, value: Nested<WireDrug>, path: &str, owner: &PersonId) -> Res<DrugLine> {
         let w: WireDrug = self.decode(value, path)?;
         let p = |f: &str| join(path, f);
         let prescriber = InstitutionId::parse(&self.text(&w.prescriber, &p("prescriber"))?)
@@ -496,7 +523,7 @@ impl Converter<'_> {
         })
     }
 
-    fn checkup(&self, value: Value, path: &str) -> Res<Checkup> {
+    fn checkup(&self, value: Nested<WireCheckup>, path: &str) -> Res<Checkup> {
         let w: WireCheckup = self.decode(value, path)?;
         let p = |f: &str| join(path, f);
         let insurer = InsurerNumber::parse(&self.text(&w.insurer_number, &p("insurer_number"))?)
@@ -526,7 +553,7 @@ impl Converter<'_> {
         })
     }
 
-    fn result(&self, value: Value, path: &str) -> Res<CheckupResult> {
+    fn result(&self, value: Nested<WireResult>, path: &str) -> Res<CheckupResult> {
         let w: WireResult = self.decode(value, path)?;
         let code_path = join(path, "code");
         let code = ItemCode::parse(&self.text(&w.code, &code_path)?)
@@ -629,7 +656,12 @@ impl Converter<'_> {
         Ok(CheckupResult { code, value })
     }
 
-    fn expense(&self, value: Value, path: &str, owner: &PersonId) -> Res<ExpenseLine> {
+    fn expense(
+        &self,
+        value: Nested<WireExpense>,
+        path: &str,
+        owner: &PersonId,
+    ) -> Res<ExpenseLine> {
         let w: WireExpense = self.decode(value, path)?;
         let p = |f: &str| join(path, f);
         let category = ServiceCategory::parse(&self.text(&w.category, &p("category"))?);

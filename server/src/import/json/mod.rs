@@ -24,6 +24,12 @@ pub const FORMAT_VERSION: u64 = 1;
 /// transaction.
 pub const MAX_BYTES: usize = 16 * 1024 * 1024;
 
+/// The batch read straight into the wire structs and converted, if nothing in it is wrong.
+fn fast_pass(converter: &Converter<'_>, text: &str) -> Option<ImportBatch> {
+    let root = wire::typed(|| serde_json::from_str::<wire::Nested<wire::WireBatch>>(text)).ok()?;
+    converter.batch(root).ok()
+}
+
 /// Parses one canonical JSON batch. All or nothing: the first bad field refuses the batch.
 pub fn parse(
     file_name: &str,
@@ -49,6 +55,15 @@ pub fn parse(
             ),
         )
     })?;
+    // The fast pass: straight into the wire structs. Anything wrong anywhere, and the batch is
+    // read again the exact way, which names the place (the same conversion either way).
+    let converter = Converter {
+        file: file_name,
+        opts,
+    };
+    if let Some(batch) = fast_pass(&converter, text) {
+        return Ok(batch);
+    }
     let root: Value = serde_json::from_str(text).map_err(|e| {
         ImportError::new(
             file_name,
@@ -57,9 +72,5 @@ pub fn parse(
             format!("not valid JSON: {e}"),
         )
     })?;
-    Converter {
-        file: file_name,
-        opts,
-    }
-    .batch(root)
+    converter.batch(wire::Nested::Raw(root))
 }

@@ -19,6 +19,53 @@ fn example_with(edit: impl FnOnce(&mut Value)) -> Result<ImportBatch, ImportErro
     parse_str(&v.to_string())
 }
 
+/// The exact pass alone (what every batch went through before the fast pass existed).
+fn exact_pass(text: &str) -> Result<ImportBatch, ImportError> {
+    let opts = ParseOptions::default();
+    let converter = Converter {
+        file: "batch.json",
+        opts: &opts,
+    };
+    converter.batch(wire::Nested::Raw(serde_json::from_str(text).unwrap()))
+}
+
+fn fast(text: &str) -> Option<ImportBatch> {
+    let opts = ParseOptions::default();
+    fast_pass(
+        &Converter {
+            file: "batch.json",
+            opts: &opts,
+        },
+        text,
+    )
+}
+
+/// The fast pass gives exactly the exact pass's batch, and leaves to it whatever it refuses,
+/// including what only the exact pass would refuse (an array where an object belongs).
+#[test]
+fn the_fast_pass_reads_what_the_exact_pass_reads() {
+    let from_fast = fast(EXAMPLE).expect("the example takes the fast pass");
+    assert_eq!(from_fast, exact_pass(EXAMPLE).unwrap());
+    let mut v: Value = serde_json::from_str(EXAMPLE).unwrap();
+    // Numbers where strings may be, escapes, nulls for optional fields, unicode.
+    v["people"][0]["drugs"][0]["claim"]["sequence"] = serde_json::json!(7);
+    v["people"][0]["drugs"][0]["drug_name"] = serde_json::json!("薬\t\"名\"");
+    v["people"][0]["drugs"][0]["ingredient"] = Value::Null;
+    let text = v.to_string();
+    assert_eq!(fast(&text).unwrap(), exact_pass(&text).unwrap());
+    // An object given as an array: serde would read it into the struct; the exact pass refuses.
+    let mut v: Value = serde_json::from_str(EXAMPLE).unwrap();
+    v["people"][0]["drugs"][0]["quantity"] = serde_json::json!([28, "日分"]);
+    let text = v.to_string();
+    assert!(fast(&text).is_none());
+    let err = parse_str(&text).unwrap_err();
+    assert_eq!(err.at.field, "people[0].drugs[0].quantity");
+    // A duplicate key: the exact pass keeps the last one; the fast pass leaves it to it.
+    let dup = EXAMPLE.replacen("\"batch_id\"", "\"batch_id\": \"first\", \"batch_id\"", 1);
+    assert!(fast(&dup).is_none());
+    assert_eq!(parse_str(&dup).unwrap(), exact_pass(&dup).unwrap());
+}
+
 #[test]
 fn parses_the_documented_example() {
     let batch = parse_str(EXAMPLE).unwrap();
