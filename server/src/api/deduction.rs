@@ -60,8 +60,16 @@ pub async fn export(
         .map_err(|why| ApiError::bad_input(why.to_string()))?
         && format.takes_household();
     let v = viewed_workbench(&db, &me.principal, year, household, today).await?;
-    let file = match deduction_file(&db, &v.workbench, v.header, household, format, me.lang, today)
-        .await
+    let file = match deduction_file(
+        &db,
+        &v.workbench,
+        v.header,
+        household,
+        format,
+        me.lang,
+        today,
+    )
+    .await
     {
         Ok(file) => file,
         Err(DeductionFileError::Form(e)) => {

@@ -11,8 +11,8 @@ use crate::telemetry::request_id;
 use crate::web::see_other as redirect;
 use crate::with_pool;
 use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
-use chrono::{NaiveDate, Utc};
 use app::notice::Notice;
+use chrono::{NaiveDate, Utc};
 use domain::access::{check_grant, AccessKind, AccessKinds, GrantError};
 use domain::id::{AccountId, AuditEntryId, GrantId, InvitationId};
 

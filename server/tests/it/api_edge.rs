@@ -2,7 +2,7 @@
 //! and the security headers, whatever refused it (the `SignedIn` extractor, a handler's
 //! `ApiError`, the scope's unknown-path answer); the four PDF kinds share one route.
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, API_ROUTES};
 
 fn problem(r: ureq::Response) -> (u16, serde_json::Value) {
     let status = r.status();
@@ -22,16 +22,7 @@ fn problem(r: ureq::Response) -> (u16, serde_json::Value) {
 #[test]
 fn signed_out_api_requests_get_401_problem_json_with_the_security_headers() {
     let app = TestApp::spawn(Backend::Sqlite, true);
-    for path in [
-        "/api/v1/me/drugs",
-        "/api/v1/me/checkups",
-        "/api/v1/me/expenses",
-        "/api/v1/me/drugs/pdf",
-        "/api/v1/me/checkups/pdf",
-        "/api/v1/me/expenses/pdf",
-        "/api/v1/me/report/pdf",
-        "/api/v1/me/deduction/2025.xlsx",
-    ] {
+    for path in API_ROUTES {
         let (status, body) = problem(app.get(path));
         assert_eq!(status, 401, "{path}");
         assert_eq!(

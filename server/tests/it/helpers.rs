@@ -613,3 +613,27 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// Every per-person API route: the JSON, the four PDFs and the 医療費控除 downloads.
+pub const API_ROUTES: &[&str] = &[
+    "/api/v1/me/drugs",
+    "/api/v1/me/checkups",
+    "/api/v1/me/expenses",
+    "/api/v1/me/drugs/pdf",
+    "/api/v1/me/checkups/pdf",
+    "/api/v1/me/expenses/pdf",
+    "/api/v1/me/report/pdf",
+    "/api/v1/me/deduction/2025.xlsx",
+    "/api/v1/me/deduction/2025.csv",
+    "/api/v1/me/deduction/2025.pdf",
+];
+
+/// The status of an answer, whatever it was; `Err` only when there was none (a dropped
+/// connection, a refused connect), naming `what` was asked.
+pub fn status_of(result: Result<ureq::Response, ureq::Error>, what: &str) -> Result<u16, String> {
+    match result {
+        Ok(r) => Ok(r.status()),
+        Err(ureq::Error::Status(s, _)) => Ok(s),
+        Err(e) => Err(format!("{what}: {e}")),
+    }
+}

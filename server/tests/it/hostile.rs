@@ -1,7 +1,7 @@
 //! Hostile input on every route: each request gets an answer (no dropped connection, no 5xx),
 //! and the API refuses what it cannot serve with a 4xx.
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{status_of, Backend, TestApp, API_ROUTES};
 use base64::Engine as _;
 
 /// Query strings that once dropped the connection or that sit at the edges of what we parse.
@@ -39,11 +39,7 @@ fn send(app: &TestApp, method: &str, path: &str, cookie: &str) -> Result<u16, St
     } else {
         req.send_form(&[("lang", "Ja")])
     };
-    match result {
-        Ok(r) => Ok(r.status()),
-        Err(ureq::Error::Status(s, _)) => Ok(s),
-        Err(e) => Err(format!("{method} {path}: {e}")),
-    }
+    status_of(result, &format!("{method} {path}"))
 }
 
 #[test]
@@ -51,17 +47,7 @@ fn every_route_answers_hostile_queries_without_dropping_the_connection() {
     let app = TestApp::spawn(Backend::Sqlite, true);
     let cookie = app.dev_sign_in("demo-sato");
     let mut routes = server::startup::app_routes();
-    let api = [
-        "/api/v1/me/drugs",
-        "/api/v1/me/checkups",
-        "/api/v1/me/expenses",
-        "/api/v1/me/drugs/pdf",
-        "/api/v1/me/checkups/pdf",
-        "/api/v1/me/expenses/pdf",
-        "/api/v1/me/report/pdf",
-        "/api/v1/me/deduction/2025.xlsx",
-        "/api/v1/me/deduction/2025.csv",
-    ];
+    let api = API_ROUTES;
     for path in api
         .iter()
         .chain(&["/lang", "/auth/login", "/auth/callback"])

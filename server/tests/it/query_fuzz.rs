@@ -3,24 +3,12 @@
 //! connection is dropped. The query is parsed once (`domain::query`); this proves every edge
 //! that reads it turns whatever text arrives into a page, a download or a 4xx.
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{status_of, Backend, TestApp, API_ROUTES};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
-/// The routes beyond the page list: the API, its PDFs and the deduction downloads.
-const API: &[&str] = &[
-    "/api/v1/me/drugs",
-    "/api/v1/me/checkups",
-    "/api/v1/me/expenses",
-    "/api/v1/me/drugs/pdf",
-    "/api/v1/me/checkups/pdf",
-    "/api/v1/me/expenses/pdf",
-    "/api/v1/me/report/pdf",
-    "/api/v1/me/deduction/2025.xlsx",
-    "/api/v1/me/deduction/2025.csv",
-    "/api/v1/me/deduction/2025.pdf",
-    "/lang",
-];
+/// The routes beyond the page list and the API (`helpers::API_ROUTES`).
+const OTHER: &[&str] = &["/lang"];
 
 /// Every GET route a signed-in person can reach with a query string.
 fn routes() -> Vec<String> {
@@ -29,7 +17,7 @@ fn routes() -> Vec<String> {
         .filter(|(path, method)| method == "GET" && !path.contains(':') && !path.contains('*'))
         .map(|(path, _)| path)
         .collect();
-    out.extend(API.iter().map(|p| (*p).to_owned()));
+    out.extend(API_ROUTES.iter().chain(OTHER).map(|p| (*p).to_owned()));
     out.sort();
     out.dedup();
     out
@@ -107,15 +95,11 @@ fn query() -> impl Strategy<Value = String> {
 }
 
 fn status(app: &TestApp, url: &str, cookie: &str) -> Result<u16, String> {
-    match TestApp::agent()
+    let result = TestApp::agent()
         .get(&app.url(url))
         .set("Cookie", cookie)
-        .call()
-    {
-        Ok(r) => Ok(r.status()),
-        Err(ureq::Error::Status(s, _)) => Ok(s),
-        Err(e) => Err(format!("GET {url}: {e}")),
-    }
+        .call();
+    status_of(result, &format!("GET {url}"))
 }
 
 #[test]
