@@ -9,6 +9,8 @@
 //! OUT/etax.json          `bench-etax`: 995 expense lines in 2025 (the 集計フォーム's limit)
 //! OUT/json/batch-N.json  five batches of 20,000 drug lines (ten people × 2,000)
 
+#![allow(clippy::unwrap_used)] // a generator: a failure is a bug to see at once
+
 use chrono::{Datelike, NaiveDate};
 use domain::drugs::DrugLine;
 use domain::people::PersonId;

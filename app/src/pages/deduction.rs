@@ -177,6 +177,11 @@ fn LinesCard(page: DeductionPage) -> impl IntoView {
                 }
             };
             let reimbursed_id = format!("ded-r-{i}");
+            let reimbursed_value = if l.reimbursed.0 > 0 {
+                l.reimbursed.0.to_string()
+            } else {
+                String::new()
+            };
             let reimbursed = view! {
                 <form method="post" action=action.clone() class="ded-inline">
                     <input type="hidden" name="op" value="reimbursed"/>
@@ -184,7 +189,7 @@ fn LinesCard(page: DeductionPage) -> impl IntoView {
                     {line_target(l)}
                     <label class="visually-hidden" for=reimbursed_id.clone()>{lang.t(Msg::DedColReimbursed)}</label>
                     <input id=reimbursed_id type="text" inputmode="numeric" name="amount" size="8"
-                        value=(l.reimbursed.0 > 0).then(|| l.reimbursed.0.to_string()).unwrap_or_default()/>
+                        value=reimbursed_value/>
                     <button type="submit" class="button button--quiet">{lang.t(Msg::DedSave)}</button>
                 </form>
             };

@@ -70,7 +70,8 @@ pub async fn locked_until(
     now: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, DbError> {
     let since = now - FAILURE_WINDOW;
-    let (by_account, by_addr): (Vec<(DateTime<Utc>,)>, Vec<(DateTime<Utc>,)>) = with_pool!(db, pool => (
+    type Times = Vec<(DateTime<Utc>,)>;
+    let (by_account, by_addr): (Times, Times) = with_pool!(db, pool => (
         sqlx::query_as("SELECT at FROM link_failures WHERE account_id = $1 AND at > $2 ORDER BY at")
             .bind(account_id.as_str())
             .bind(since)

@@ -9,6 +9,9 @@ use std::sync::OnceLock;
 /// Where Debian installs IPAexGothic.
 pub const DEFAULT_FONT_PATH: &str = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf";
 
+/// Advance width (ems) and glyph id of 256 consecutive characters.
+type GlyphBlock = Box<[(f32, u16)]>;
+
 /// A parsed font and what layout needs from it.
 pub struct Font {
     pub(crate) parsed: ParsedFont,
@@ -17,7 +20,7 @@ pub struct Font {
     /// Advance widths (ems) and glyph ids of the Basic Multilingual Plane in blocks of 256
     /// characters, each looked up on first use, so measuring and encoding are an index instead
     /// of a cmap search per character.
-    bmp: Vec<OnceLock<Box<[(f32, u16)]>>>,
+    bmp: Vec<OnceLock<GlyphBlock>>,
     /// Ascent as a fraction of the em (baseline position inside a line).
     pub ascent: f32,
 }
