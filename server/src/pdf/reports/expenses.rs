@@ -22,6 +22,35 @@ fn expense_columns(lang: Lang, first: Msg) -> Vec<Column> {
     ]
 }
 
+/// A breakdown table (per institution, per category): one row per group with its line count,
+/// then the total of all lines.
+fn breakdown<'a>(
+    lang: Lang,
+    groups: impl Iterator<Item = ([String; 2], &'a ExpenseTotals)>,
+    all: &ExpenseTotals,
+) -> Block {
+    let mut rows: Vec<Row> = groups
+        .map(|(middle, t)| {
+            Row::body(totals_cells(
+                lang,
+                format!("{}{}", t.lines, lang.t(Msg::DrugsCount)),
+                middle,
+                t,
+            ))
+        })
+        .collect();
+    rows.push(Row::total(totals_cells(
+        lang,
+        lang.t(Msg::PdfTotal).to_owned(),
+        [String::new(), String::new()],
+        all,
+    )));
+    Block::Table(Table {
+        columns: expense_columns(lang, Msg::PdfLines),
+        rows,
+    })
+}
+
 fn totals_cells(lang: Lang, label: String, middle: [String; 2], t: &ExpenseTotals) -> Vec<String> {
     let [a, b] = middle;
     vec![
@@ -111,50 +140,22 @@ pub fn expense_blocks(lang: Lang, lines: &[ExpenseLine]) -> Result<Vec<Block>, P
     ];
     let institutions = by_institution(lines).map_err(money)?;
     blocks.push(Block::Heading(lang.t(Msg::PdfExpByInstitution).to_owned()));
-    let mut rows: Vec<Row> = institutions
-        .iter()
-        .map(|(name, t)| {
-            Row::body(totals_cells(
-                lang,
-                format!("{}{}", t.lines, lang.t(Msg::DrugsCount)),
-                [name.clone(), String::new()],
-                t,
-            ))
-        })
-        .collect();
-    rows.push(Row::total(totals_cells(
+    blocks.push(breakdown(
         lang,
-        lang.t(Msg::PdfTotal).to_owned(),
-        [String::new(), String::new()],
+        institutions
+            .iter()
+            .map(|(name, t)| ([name.clone(), String::new()], t)),
         &all,
-    )));
-    blocks.push(Block::Table(Table {
-        columns: expense_columns(lang, Msg::PdfLines),
-        rows,
-    }));
+    ));
     let categories = by_category(lines).map_err(money)?;
     blocks.push(Block::Heading(lang.t(Msg::PdfExpByCategory).to_owned()));
-    let mut rows: Vec<Row> = categories
-        .iter()
-        .map(|(c, t)| {
-            Row::body(totals_cells(
-                lang,
-                format!("{}{}", t.lines, lang.t(Msg::DrugsCount)),
-                [String::new(), category_label(lang, c)],
-                t,
-            ))
-        })
-        .collect();
-    rows.push(Row::total(totals_cells(
+    blocks.push(breakdown(
         lang,
-        lang.t(Msg::PdfTotal).to_owned(),
-        [String::new(), String::new()],
+        categories
+            .iter()
+            .map(|(c, t)| ([String::new(), category_label(lang, c)], t)),
         &all,
-    )));
-    blocks.push(Block::Table(Table {
-        columns: expense_columns(lang, Msg::PdfLines),
-        rows,
-    }));
+    ));
     Ok(blocks)
 }
 
