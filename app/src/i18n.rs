@@ -119,10 +119,6 @@ messages! {
     PeopleColName => "氏名", "Name";
     PeopleColBirth => "生年月日", "Date of birth";
     PeopleColInsurer => "保険者", "Insurer";
-    PeopleRefresh => "最新の情報に更新", "Refresh";
-    PeopleRefreshing => "更新しています…", "Refreshing…";
-    PeopleRefreshed => "更新しました", "Refreshed";
-    PeopleCount => "人", " people";
     ListSeparator => "、", ", ";
     ErrorUnavailable => "ただいま情報を読み込めません。しばらくしてからもう一度お試しください。", "We cannot load your information right now. Please try again in a moment.";
     ErrorTooManyRequests => "短い時間に多くのリクエストがありました。しばらく待ってからもう一度お試しください。", "Too many requests in a short time. Please wait a little and try again.";

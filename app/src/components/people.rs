@@ -1,6 +1,6 @@
-//! The people list: rendered on the server, refreshed in the browser through a server function.
+//! The demo people list of the dev sign-in: rendered on the server, plain forms.
 
-use crate::functions::people::{list_people, PersonRow};
+use crate::functions::people::PersonRow;
 use crate::i18n::{Lang, Msg};
 use leptos::prelude::*;
 
@@ -44,48 +44,12 @@ fn PeopleTable(lang: Lang, people: Vec<PersonRow>) -> impl IntoView {
     .into_any()
 }
 
-/// Interactive island: the button only works once the WASM bundle has hydrated it.
-#[island]
+/// The demo people, each with a dev sign-in button: plain HTML forms, no JavaScript.
+#[component]
 pub fn PeopleList(lang: Lang, initial: Vec<PersonRow>) -> impl IntoView {
-    let people = RwSignal::new(initial);
-    let refresh = Action::new(move |_: &()| list_people(lang));
-    let status = move || match refresh.value().get() {
-        None => String::new(),
-        Some(Ok(list)) => {
-            let detail = format!(
-                "{}{}{}{}",
-                list.read_at,
-                lang.t(Msg::ListSeparator),
-                list.people.len(),
-                lang.t(Msg::PeopleCount)
-            );
-            format!(
-                "{}{}",
-                lang.t(Msg::PeopleRefreshed),
-                lang.parenthesized(&detail)
-            )
-        }
-        Some(Err(e)) => e.message(lang).to_string(),
-    };
-    // Effects run only in the browser: this marks the island as hydrated (tests wait for it).
-    let ready = RwSignal::new(false);
-    Effect::new(move |_| ready.set(true));
-    Effect::new(move |_| {
-        if let Some(Ok(list)) = refresh.value().get() {
-            people.set(list.people);
-        }
-    });
     view! {
-        <div class="people" data-ready=move || ready.get().to_string()>
-            {move || view! { <PeopleTable lang people=people.get()/> }}
-            <div class="actions">
-                <button type="button" class="button" data-testid="people-refresh"
-                    disabled=move || refresh.pending().get()
-                    on:click=move |_| { refresh.dispatch(()); }>
-                    {move || if refresh.pending().get() { lang.t(Msg::PeopleRefreshing) } else { lang.t(Msg::PeopleRefresh) }}
-                </button>
-                <p role="status" aria-live="polite" data-testid="people-status">{status}</p>
-            </div>
+        <div class="people">
+            <PeopleTable lang people=initial/>
         </div>
     }
 }

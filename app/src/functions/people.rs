@@ -12,11 +12,10 @@ pub struct PersonRow {
     pub insurer: String,
 }
 
-/// The people list and when the server read it (so a refresh is visible).
+/// The people of the dev sign-in list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeopleList {
     pub people: Vec<PersonRow>,
-    pub read_at: String,
 }
 
 #[server(prefix = "/fn", endpoint = "people")]
@@ -25,7 +24,6 @@ pub async fn list_people(lang: Lang) -> Result<PeopleList, AppError> {
     let people = services.people.list_people().await?;
     Ok(PeopleList {
         people: people.into_iter().map(|p| ssr::row(p, lang)).collect(),
-        read_at: ssr::now_label(),
     })
 }
 
@@ -42,13 +40,5 @@ mod ssr {
             birth_date: crate::components::dates::long_date(p.birth_date, lang),
             insurer: p.insurer_name,
         }
-    }
-
-    /// Wall-clock time of the read, for the "refreshed" status line only.
-    pub fn now_label() -> String {
-        chrono::Utc::now()
-            .with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("JST offset"))
-            .format("%H:%M:%S")
-            .to_string()
     }
 }
