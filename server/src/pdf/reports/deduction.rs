@@ -115,6 +115,18 @@ pub fn deduction_blocks(lang: Lang, data: &DeductionData) -> Vec<Block> {
             Column::new(lang.t(Msg::PdfDedColReimbursed), 1.2).right(),
         ];
         let count = |n: usize| format!("{n}{}", lang.t(Msg::DrugsCount));
+        // A subtotal or total row: its label, then the count and the two sums.
+        let total_row = |label: String, (n, paid, reimbursed): (usize, Yen, Yen)| {
+            Row::total(vec![
+                label,
+                String::new(),
+                String::new(),
+                String::new(),
+                count(n),
+                yen(lang, paid),
+                yen(lang, reimbursed),
+            ])
+        };
         let mut rows = Vec::new();
         for group in &people {
             let who = lang.addressed(&group[0].person);
@@ -141,27 +153,13 @@ pub fn deduction_blocks(lang: Lang, data: &DeductionData) -> Vec<Block> {
                     yen(lang, t.reimbursed),
                 ]));
             }
-            let (n, paid, reimbursed) = sum_of(group.iter());
-            rows.push(Row::total(vec![
-                format!("{who} {}", lang.t(Msg::PdfDedSubtotal)),
-                String::new(),
-                String::new(),
-                String::new(),
-                count(n),
-                yen(lang, paid),
-                yen(lang, reimbursed),
-            ]));
+            let subtotal = format!("{who} {}", lang.t(Msg::PdfDedSubtotal));
+            rows.push(total_row(subtotal, sum_of(group.iter())));
         }
-        let (n, paid, reimbursed) = sum_of(people.iter().flatten());
-        rows.push(Row::total(vec![
+        rows.push(total_row(
             lang.t(Msg::PdfTotal).to_owned(),
-            String::new(),
-            String::new(),
-            String::new(),
-            count(n),
-            yen(lang, paid),
-            yen(lang, reimbursed),
-        ]));
+            sum_of(people.iter().flatten()),
+        ));
         blocks.push(Block::Table(Table { columns, rows }));
         blocks.push(Block::Text(lang.t(Msg::PdfDedScope).to_owned()));
         if data.lines.iter().any(|l| l.included && l.is_notice()) {
