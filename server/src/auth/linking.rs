@@ -9,14 +9,14 @@
 //!   that person's access history.
 
 use super::accounts::{self, CardProof, LinkError};
-use super::Principal;
+use super::extract::FormUser;
 use crate::audit::{self, Action, Event};
 use crate::db::{Db, DbError};
 use crate::settings::Clock;
 use crate::telemetry::request_id;
 use crate::web::see_other as redirect;
 use crate::with_pool;
-use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{post, web, HttpRequest, HttpResponse};
 use app::notice::Notice;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use domain::id::AccountId;
@@ -148,15 +148,13 @@ pub struct LinkForm {
 /// the card and birth date the insurer registered (and the insurer's code where required).
 #[post("/auth/link")]
 pub async fn link(
+    FormUser(principal): FormUser,
     req: HttpRequest,
     form: web::Form<LinkForm>,
     db: web::Data<Db>,
     policy: web::Data<LinkPolicy>,
     clock: web::Data<Clock>,
 ) -> HttpResponse {
-    let Some(principal) = req.extensions().get::<Principal>().cloned() else {
-        return redirect("/signin");
-    };
     let account = principal.account_id().clone();
     if principal.person_id().is_some() {
         return redirect(&Notice::LinkAccountLinked.location());
@@ -240,10 +238,11 @@ pub async fn link(
 /// Ends the link between the signed-in account and its person: only within a few minutes of
 /// signing in (so a session left open cannot be re-pointed), and audited on that person.
 #[post("/auth/unlink")]
-pub async fn unlink(req: HttpRequest, db: web::Data<Db>) -> HttpResponse {
-    let Some(principal) = req.extensions().get::<Principal>().cloned() else {
-        return redirect("/signin");
-    };
+pub async fn unlink(
+    FormUser(principal): FormUser,
+    req: HttpRequest,
+    db: web::Data<Db>,
+) -> HttpResponse {
     if principal.person_id().is_none() {
         return redirect("/link");
     }

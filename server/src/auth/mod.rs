@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod csrf;
 pub mod dev;
+pub mod extract;
 pub mod handlers;
 pub mod linking;
 pub mod oidc;

@@ -3,24 +3,18 @@
 //! signed-in person from the session, never for an id from the URL or the form alone.
 
 use crate::audit::{self, Action, Event};
-use crate::auth::Principal;
+use crate::auth::extract::{FormUser, Linked};
 use crate::db::Db;
 use crate::records::{access, invitations};
 use crate::settings::Clock;
 use crate::telemetry::request_id;
 use crate::web::see_other as redirect;
 use crate::with_pool;
-use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{post, web, HttpRequest, HttpResponse};
 use app::notice::Notice;
 use chrono::{NaiveDate, Utc};
 use domain::access::{check_grant, AccessKind, AccessKinds, GrantError};
-use domain::id::{AccountId, AuditEntryId, GrantId, InvitationId};
-
-/// The signed-in, linked person of this request (account id, person id).
-fn me(req: &HttpRequest) -> Option<(AccountId, String)> {
-    let p = req.extensions().get::<Principal>().cloned()?;
-    Some((p.account_id().to_owned(), p.person_id()?.to_owned()))
-}
+use domain::id::{AuditEntryId, GrantId, InvitationId};
 
 #[derive(serde::Deserialize)]
 pub struct ViewingForm {
@@ -30,14 +24,10 @@ pub struct ViewingForm {
 /// Switches whose records are on screen; only to someone the person may see today.
 #[post("/viewing")]
 pub async fn switch_viewing(
-    req: HttpRequest,
+    FormUser(p): FormUser,
     form: web::Form<ViewingForm>,
     db: web::Data<Db>,
 ) -> HttpResponse {
-    let principal = req.extensions().get::<Principal>().cloned();
-    let Some(p) = principal else {
-        return redirect("/signin");
-    };
     if !p.viewable.iter().any(|v| v.person_id == form.person) {
         return redirect("/");
     }
@@ -57,14 +47,12 @@ pub async fn switch_viewing(
 /// code shown once to the grantor is what they hand to the person they trust, who accepts it.
 #[post("/proxies")]
 pub async fn invite_proxy(
+    Linked { account, person }: Linked,
     req: HttpRequest,
     form: web::Form<Vec<(String, String)>>,
     db: web::Data<Db>,
     clock: web::Data<Clock>,
 ) -> HttpResponse {
-    let Some((account, person)) = me(&req) else {
-        return redirect("/signin");
-    };
     let field = |name: &str| {
         form.iter()
             .find(|(k, _)| k == name)
@@ -116,14 +104,12 @@ pub struct CodeForm {
 /// grantor (who now sees who accepted) and on the grantee.
 #[post("/proxies/accept")]
 pub async fn accept_invitation(
+    Linked { account, person }: Linked,
     req: HttpRequest,
     form: web::Form<CodeForm>,
     db: web::Data<Db>,
     clock: web::Data<Clock>,
 ) -> HttpResponse {
-    let Some((account, person)) = me(&req) else {
-        return redirect("/signin");
-    };
     match invitations::accept(&db, form.code.trim(), &person, Utc::now(), clock.today()).await {
         Ok(Ok(offer)) => {
             let detail = format!(
@@ -157,10 +143,12 @@ enum Withdrawn {
 
 /// Revokes a grant or cancels an invitation of the signed-in person, at once, and audits it;
 /// someone else's id changes nothing and says nothing.
-async fn withdraw(req: &HttpRequest, db: &Db, what: Withdrawn) -> HttpResponse {
-    let Some((account, person)) = me(req) else {
-        return redirect("/signin");
-    };
+async fn withdraw(
+    Linked { account, person }: Linked,
+    req: &HttpRequest,
+    db: &Db,
+    what: Withdrawn,
+) -> HttpResponse {
     let (done, detail, ok) = match what {
         Withdrawn::Grant(id) => (
             access::revoke(db, &person, id).await,
@@ -193,32 +181,32 @@ async fn withdraw(req: &HttpRequest, db: &Db, what: Withdrawn) -> HttpResponse {
 /// Cancels one of the grantor's invitations that nobody has accepted yet.
 #[post("/proxies/invitations/{id}/cancel")]
 pub async fn cancel_invitation(
+    me: Linked,
     req: HttpRequest,
     path: web::Path<InvitationId>,
     db: web::Data<Db>,
 ) -> HttpResponse {
-    withdraw(&req, &db, Withdrawn::Invitation(path.into_inner())).await
+    withdraw(me, &req, &db, Withdrawn::Invitation(path.into_inner())).await
 }
 
 #[post("/proxies/{id}/revoke")]
 pub async fn revoke_proxy(
+    me: Linked,
     req: HttpRequest,
     path: web::Path<GrantId>,
     db: web::Data<Db>,
 ) -> HttpResponse {
-    withdraw(&req, &db, Withdrawn::Grant(path.into_inner())).await
+    withdraw(me, &req, &db, Withdrawn::Grant(path.into_inner())).await
 }
 
 /// "This was not me": recorded against an entry of the person's own history only.
 #[post("/access/{id}/report")]
 pub async fn report_access(
+    Linked { account, person }: Linked,
     req: HttpRequest,
     path: web::Path<AuditEntryId>,
     db: web::Data<Db>,
 ) -> HttpResponse {
-    let Some((account, person)) = me(&req) else {
-        return redirect("/signin");
-    };
     let id = path.into_inner();
     let inserted = with_pool!(db.get_ref(), pool => sqlx::query(
         "INSERT INTO access_reports (audit_id, person_id, reported_at)

@@ -3,7 +3,7 @@
 //! the person on screen, logged, and answered with a redirect back to the page.
 
 use crate::audit::{self, Action, Event};
-use crate::auth::Principal;
+use crate::auth::extract::FormUser;
 use crate::db::Db;
 use crate::records::access;
 use crate::records::deduction::{self as store, NewManualLine, NoticeChange};
@@ -12,7 +12,7 @@ use crate::service::on_screen;
 use crate::settings::Clock;
 use crate::telemetry::request_id;
 use crate::web::see_other;
-use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{post, web, HttpRequest, HttpResponse};
 use app::error::AppError;
 use app::notice::Notice;
 use chrono::{Datelike, NaiveDate};
@@ -214,16 +214,13 @@ async fn apply(
 /// belong to them or to someone whose expenses the signed-in person may see.
 #[post("/deduction/{year}/edit")]
 pub async fn change_workbench(
+    FormUser(p): FormUser,
     req: HttpRequest,
     path: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
     db: web::Data<Db>,
     clock: web::Data<Clock>,
 ) -> HttpResponse {
-    let principal = req.extensions().get::<Principal>().cloned();
-    let Some(p) = principal else {
-        return see_other("/signin");
-    };
     let today = clock.today();
     let Ok(year) = TaxYear::parse(&path.into_inner()) else {
         return see_other("/deduction");

@@ -18,6 +18,7 @@ mod cli;
 mod etax;
 mod etax_grouping;
 mod fixtures;
+mod forms_edge;
 mod grants;
 mod hardening;
 mod helpers;
