@@ -25,8 +25,9 @@ pub struct DrugPage {
     pub days: Option<DateRange>,
     pub today: NaiveDate,
     /// Newest first, every line of the period the person may see today (the filter only
-    /// hides lines).
-    pub lines: Vec<DrugLine>,
+    /// hides lines). Shared with the server's per-person line cache: the same `Arc` for every
+    /// view of one cache entry, which is what the rendered table is kept by.
+    pub lines: std::sync::Arc<Vec<DrugLine>>,
     /// Months of the period whose receipts cannot all be published yet.
     pub incomplete: Vec<YearMonth>,
     /// The latest publication day of this person's drug information (any period).

@@ -16,6 +16,7 @@ use domain::drugs::{by_ingredient, search_fold, DrugLine, IngredientRow};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use std::sync::{Arc, Mutex, Weak};
 
 #[component]
 pub fn DrugsPage() -> impl IntoView {
@@ -82,7 +83,7 @@ fn DrugsBody(
     view: DrugView,
 ) -> impl IntoView {
     let lang = use_lang();
-    let savings = domain::drugs::total_savings(&page.lines).unwrap_or_default();
+    let savings = domain::drugs::total_savings(page.lines.iter()).unwrap_or_default();
     let total = page.lines.len();
     let ingredients = (view == DrugView::Ingredients).then(|| by_ingredient(&page.lines));
     // The filter counts what the view lists: lines, or ingredients.
@@ -222,14 +223,70 @@ pub fn label_css() -> String {
 /// one string (every text escaped by [`Html`]) rather than built as a view tree: the page
 /// renders in a fraction of the time.
 #[component]
-fn DrugTable(lines: Vec<DrugLine>, filter: DrugFilter) -> impl IntoView {
+fn DrugTable(lines: Arc<Vec<DrugLine>>, filter: DrugFilter) -> impl IntoView {
     let lang = use_lang();
-    let html = drug_table_html(&lines, &filter, lang);
+    let html = cached_table_html(&lines, &filter, lang);
     view! {
         <div class="table-wrap">
             <table class="table drug-table" data-testid="drug-table" inner_html=html></table>
         </div>
     }
+}
+
+/// Tables kept; the least recently used goes first (a three-year table is ~1.3 MB).
+const TABLES_KEPT: usize = 8;
+
+/// A rendered table and what it was rendered from: the very lines (the server's cache entry
+/// for one person, period, day and record token: the same `Arc` while it stays current), the
+/// language and the filter.
+struct RenderedTable {
+    lines: Weak<Vec<DrugLine>>,
+    lang: Lang,
+    filter: DrugFilter,
+    html: Arc<str>,
+    used: u64,
+}
+
+static TABLES: Mutex<(Vec<RenderedTable>, u64)> = Mutex::new((Vec::new(), 0));
+
+/// [`drug_table_html`], rendered once per line-cache entry, language and filter. Identity is
+/// the `Arc` itself: the entry's `Weak` keeps the allocation's address from being reused, so a
+/// table is never served for other lines (a new import makes a new entry, hence a new `Arc`).
+/// Entries whose lines are gone from the line cache are dropped.
+fn cached_table_html(lines: &Arc<Vec<DrugLine>>, filter: &DrugFilter, lang: Lang) -> Arc<str> {
+    let same = |t: &RenderedTable| {
+        std::ptr::eq(t.lines.as_ptr(), Arc::as_ptr(lines)) && t.lang == lang && t.filter == *filter
+    };
+    {
+        let mut guard = TABLES.lock().unwrap_or_else(|e| e.into_inner());
+        let (tables, clock) = &mut *guard;
+        *clock += 1;
+        let now = *clock;
+        if let Some(t) = tables.iter_mut().find(|t| same(t)) {
+            t.used = now;
+            return Arc::clone(&t.html);
+        }
+    }
+    // Rendered outside the lock: another view may render the same table meanwhile (harmless).
+    let html: Arc<str> = drug_table_html(lines, filter, lang).into();
+    let mut guard = TABLES.lock().unwrap_or_else(|e| e.into_inner());
+    let (tables, clock) = &mut *guard;
+    *clock += 1;
+    let used = *clock;
+    tables.retain(|t| t.lines.strong_count() > 0 && !same(t));
+    if tables.len() >= TABLES_KEPT {
+        if let Some(oldest) = (0..tables.len()).min_by_key(|&i| tables[i].used) {
+            tables.swap_remove(oldest);
+        }
+    }
+    tables.push(RenderedTable {
+        lines: Arc::downgrade(lines),
+        lang,
+        filter: filter.clone(),
+        html: Arc::clone(&html),
+        used,
+    });
+    html
 }
 
 pub fn drug_table_html(lines: &[DrugLine], filter: &DrugFilter, lang: Lang) -> String {

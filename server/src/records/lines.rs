@@ -147,6 +147,53 @@ struct ExpenseRow {
     patient_paid: i64,
 }
 
+/// An expense row as SQLite's `json_array` writes it, in the columns' order.
+#[derive(serde::Deserialize)]
+struct ExpenseJsonRow(
+    String,
+    String,
+    String,
+    NaiveDate,
+    i64,
+    String,
+    String,
+    Option<String>,
+    NaiveDate,
+    String,
+    i64,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+);
+
+impl ExpenseJsonRow {
+    fn into_row(self) -> ExpenseRow {
+        let r = self;
+        ExpenseRow {
+            claim: ClaimCols {
+                claim_id: r.0,
+                institution_id: r.1,
+                service_month: r.2,
+                accepted_on: r.3,
+                sequence: r.4,
+                receipt_kind: r.5,
+                care_setting: r.6,
+                receipt_prescriber: r.7,
+            },
+            visible_from: r.8,
+            category: r.9,
+            days: r.10,
+            institution_name: r.11,
+            total: r.12,
+            insurer_paid: r.13,
+            public_paid: r.14,
+            patient_paid: r.15,
+        }
+    }
+}
+
 impl ExpenseRow {
     fn into_line(self, person: &PersonId) -> Result<ExpenseLine, sqlx::Error> {
         let claim = self.claim.into_claim(person)?;
@@ -173,24 +220,39 @@ const DRUG_COLUMNS: &str = "claim_id, institution_id, service_month, accepted_on
 /// The drug lines a person sees for `months` on `today`, newest first. Lines not yet
 /// published are left out in SQL; supersession and the 3-year window by the domain rules.
 /// Kept in [`line_cache`] while the person's record token stays the same.
-#[tracing::instrument(skip_all)]
 pub async fn visible_drug_lines(
     db: &Db,
     person: &PersonId,
     months: MonthRange,
     today: NaiveDate,
 ) -> Result<Vec<DrugLine>, DbError> {
+    Ok(std::sync::Arc::unwrap_or_clone(
+        shared_visible_drug_lines(db, person, months, today).await?,
+    ))
+}
+
+/// [`visible_drug_lines`] without a copy: the cached lines themselves while the person's
+/// token is current (the page and the API only read them). The same `Arc` for every view of
+/// one cache entry, so what is derived from the lines alone (the page's table) can be kept
+/// beside it.
+#[tracing::instrument(skip_all)]
+pub async fn shared_visible_drug_lines(
+    db: &Db,
+    person: &PersonId,
+    months: MonthRange,
+    today: NaiveDate,
+) -> Result<std::sync::Arc<Vec<DrugLine>>, DbError> {
     // The token is read before the lines: lines newer than their token only cost a miss later.
     let lookup = match line_cache::token(db, person).await? {
         Some(token) => match line_cache::get(db, person, months, today, token) {
-            Ok(lines) => return Ok(lines.as_ref().clone()),
+            Ok(lines) => return Ok(lines),
             Err(lookup) => Some(lookup),
         },
         None => None,
     };
-    let shown = read_visible_drug_lines(db, person, months, today).await?;
+    let shown = std::sync::Arc::new(read_visible_drug_lines(db, person, months, today).await?);
     if let Some(lookup) = lookup {
-        line_cache::put(lookup, std::sync::Arc::new(shown.clone()));
+        line_cache::put(lookup, std::sync::Arc::clone(&shown));
     }
     Ok(shown)
 }
@@ -288,19 +350,40 @@ pub async fn visible_expense_lines(
     months: MonthRange,
     today: NaiveDate,
 ) -> Result<Vec<ExpenseLine>, DbError> {
-    const SQL: &str =
-        "SELECT claim_id, institution_id, service_month, accepted_on, sequence, receipt_kind,
+    const COLUMNS: &str = "claim_id, institution_id, service_month, accepted_on, sequence, receipt_kind,
             care_setting, receipt_prescriber, visible_from, category,
-            days, institution_name, total, insurer_paid, public_paid, patient_paid
-         FROM expense_lines
-         WHERE person_id = $1 AND service_month BETWEEN $2 AND $3 AND visible_from <= $4";
-    let rows: Vec<ExpenseRow> = with_pool!(db, pool => sqlx::query_as(SQL)
-        .bind(person.as_str())
-        .bind(months.from().to_string())
-        .bind(months.to().to_string())
-        .bind(today)
-        .fetch_all(pool)
-        .await?);
+            days, institution_name, total, insurer_paid, public_paid, patient_paid";
+    const FILTER: &str =
+        "FROM expense_lines WHERE person_id = $1 AND service_month BETWEEN $2 AND $3 AND visible_from <= $4";
+    let (from, to) = (months.from().to_string(), months.to().to_string());
+    let rows: Vec<ExpenseRow> = match db {
+        // As for drug lines: one row of JSON instead of a row at a time from sqlx's worker
+        // thread (a year of 995 lines is the 集計フォーム's read).
+        Db::Sqlite(pool) => {
+            let sql = format!("SELECT json_group_array(json_array({COLUMNS})) {FILTER}");
+            let json: String = sqlx::query_scalar(&sql)
+                .bind(person.as_str())
+                .bind(&from)
+                .bind(&to)
+                .bind(today)
+                .fetch_one(pool)
+                .await?;
+            serde_json::from_str::<Vec<ExpenseJsonRow>>(&json)
+                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?
+                .into_iter()
+                .map(ExpenseJsonRow::into_row)
+                .collect()
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_as(&format!("SELECT {COLUMNS} {FILTER}"))
+                .bind(person.as_str())
+                .bind(&from)
+                .bind(&to)
+                .bind(today)
+                .fetch_all(pool)
+                .await?
+        }
+    };
     let lines = rows
         .into_iter()
         .map(|r| r.into_line(person))

@@ -16,6 +16,7 @@ use domain::people::PersonId;
 use domain::period::Preset;
 use domain::query::PeriodQuery;
 use domain::visibility::{incomplete_months, RecordKind};
+use std::sync::Arc;
 
 /// The drug lines of the person on screen for the period, if the signed-in person may see their
 /// drugs today (else `NotFound`, never "forbidden"); writes the view to the access log when
@@ -26,17 +27,20 @@ pub async fn viewed_drug_lines(
     period: Period,
     today: chrono::NaiveDate,
     log_view: Option<(Option<app::audit::Channel>, Option<&str>)>,
-) -> Result<(PersonId, bool, Vec<DrugLine>), AppError> {
+) -> Result<(PersonId, bool, Arc<Vec<DrugLine>>), AppError> {
     let on = on_screen(db, principal, AccessKind::Drugs, today).await?;
+    // Shared with the cache (no copy) unless days or a card holder's start day cut it.
     let mut drug_lines = match crate::records::access::clamp_months(period.months, on.since) {
-        Some(months) => lines::visible_drug_lines(db, &on.person, months, today).await?,
-        None => Vec::new(),
+        Some(months) => lines::shared_visible_drug_lines(db, &on.person, months, today).await?,
+        None => Arc::default(),
     };
-    if period.days.is_some() {
-        drug_lines.retain(|l| period.contains(l.dispensed_on));
+    if period.days.is_some() && drug_lines.iter().any(|l| !period.contains(l.dispensed_on)) {
+        Arc::make_mut(&mut drug_lines).retain(|l| period.contains(l.dispensed_on));
     }
     if let Some(since) = on.since {
-        drug_lines.retain(|l| l.dispensed_on >= since);
+        if drug_lines.iter().any(|l| l.dispensed_on < since) {
+            Arc::make_mut(&mut drug_lines).retain(|l| l.dispensed_on >= since);
+        }
     }
     if let Some((channel, request_id)) = log_view {
         let detail = AuditDetail::new(app::audit::RecordKind::Drugs).channel(channel);
