@@ -4,6 +4,7 @@
 use crate::db::{Db, DbError};
 use crate::with_pool;
 use chrono::{DateTime, Utc};
+use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -94,31 +95,138 @@ impl Event {
     }
 }
 
-pub async fn record(db: &Db, event: Event, at: DateTime<Utc>) -> Result<(), DbError> {
-    let action = event.action.map(Action::as_str).unwrap_or("unknown");
-    with_pool!(db, pool => {
+/// The INSERT of one entry (the same SQL and binds on either backend).
+macro_rules! insert {
+    ($event:expr, $at:expr) => {
         sqlx::query(
             "INSERT INTO audit_log (at, action, actor_person, actor_account, actor_client, subject_person, detail, request_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(at)
-        .bind(action)
-        .bind(event.actor_person.as_deref())
-        .bind(event.actor_account.as_deref())
-        .bind(event.actor_client.as_deref())
-        .bind(event.subject_person.as_deref())
-        .bind(&event.detail)
-        .bind(event.request_id.as_deref())
-        .execute(pool)
-        .await?;
+        .bind($at)
+        .bind($event.action.map(Action::as_str).unwrap_or("unknown"))
+        .bind($event.actor_person.as_deref())
+        .bind($event.actor_account.as_deref())
+        .bind($event.actor_client.as_deref())
+        .bind($event.subject_person.as_deref())
+        .bind($event.detail.as_str())
+        .bind($event.request_id.as_deref())
+    };
+}
+
+pub async fn record(db: &Db, event: Event, at: DateTime<Utc>) -> Result<(), DbError> {
+    with_pool!(db, pool => {
+        insert!(event, at).execute(pool).await?;
     });
     Ok(())
 }
 
 /// Records an event; a failure is logged, never shown (the action itself already happened).
+///
+/// Returns once the entry is committed (a view is logged before its data leaves), but
+/// concurrent events share commits: SQLite with `synchronous=FULL` syncs the disk on every
+/// commit, which was one sync per page view. Whoever holds the database's turn writes every
+/// entry waiting at that moment in one transaction; the others find theirs already written.
 pub async fn record_or_log(db: &Db, event: Event) {
-    if let Err(e) = record(db, event, Utc::now()).await {
-        tracing::error!(error = %e, "audit log write failed");
+    let group = group_of(db);
+    let seq = {
+        let mut q = group.queue.lock().unwrap_or_else(|e| e.into_inner());
+        let seq = q.next;
+        q.next += 1;
+        q.pending.push((event, Utc::now()));
+        seq
+    };
+    let turn = Arc::clone(&group.turn).lock_owned().await;
+    if group.settled(seq) {
+        return;
+    }
+    // Written by a task of its own, so a request that goes away mid-write cannot take the
+    // others' entries with it.
+    let db = db.clone();
+    let writer = tokio::spawn(async move {
+        let (batch, upto) = {
+            let mut q = group.queue.lock().unwrap_or_else(|e| e.into_inner());
+            (std::mem::take(&mut q.pending), q.next)
+        };
+        write_batch(&db, batch).await;
+        group
+            .queue
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .done = upto;
+        drop(turn);
+    });
+    if let Err(e) = writer.await {
+        tracing::error!(error = %e, "audit log writer failed");
+    }
+}
+
+/// Events waiting for a commit, and how far the log is written.
+#[derive(Default)]
+struct Queue {
+    pending: Vec<(Event, DateTime<Utc>)>,
+    /// The sequence number of the next event queued.
+    next: u64,
+    /// Events numbered below this are written (or their failure logged).
+    done: u64,
+}
+
+/// One database's queue and its turn to write.
+struct Group {
+    db: String,
+    queue: Mutex<Queue>,
+    turn: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Group {
+    fn settled(&self, seq: u64) -> bool {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner()).done > seq
+    }
+}
+
+static GROUPS: Mutex<Vec<Arc<Group>>> = Mutex::new(Vec::new());
+
+fn group_of(db: &Db) -> Arc<Group> {
+    let key = crate::records::line_cache::db_key(db);
+    let mut groups = GROUPS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(g) = groups.iter().find(|g| g.db == key) {
+        return Arc::clone(g);
+    }
+    let g = Arc::new(Group {
+        db: key,
+        queue: Mutex::new(Queue::default()),
+        turn: Arc::new(tokio::sync::Mutex::new(())),
+    });
+    groups.push(Arc::clone(&g));
+    g
+}
+
+/// Writes `batch` in one transaction; if that fails, entry by entry (so one bad entry does not
+/// lose the others), logging what still fails.
+async fn write_batch(db: &Db, batch: Vec<(Event, DateTime<Utc>)>) {
+    if batch.is_empty() {
+        return;
+    }
+    if batch.len() > 1 {
+        let together: Result<(), DbError> = async {
+            with_pool!(db, pool => {
+                let mut tx = pool.begin().await?;
+                for (event, at) in &batch {
+                    insert!(event, *at).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+            });
+            Ok(())
+        }
+        .await;
+        match together {
+            Ok(()) => return,
+            Err(e) => tracing::warn!(error = %e, "audit log batch failed; writing entry by entry"),
+        }
+    }
+    for (event, at) in batch {
+        if let Err(e) = record(db, event, at).await {
+            tracing::error!(error = %e, "audit log write failed");
+        }
     }
 }
 

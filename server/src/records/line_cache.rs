@@ -48,7 +48,7 @@ static CACHE: Mutex<Cache> = Mutex::new(Cache {
 });
 
 /// Which database `db` is: the SQLite file, or PostgreSQL's host, port and database.
-fn db_key(db: &Db) -> String {
+pub(crate) fn db_key(db: &Db) -> String {
     match db {
         Db::Sqlite(pool) => format!("sqlite:{}", pool.connect_options().get_filename().display()),
         Db::Postgres(pool) => {
