@@ -590,6 +590,37 @@ mod tests {
     }
 
     #[test]
+    fn a_table_is_kept_for_the_same_lines_only() {
+        let json = r#"{"claim":{"claim_id":"c1","person":"demo-sato","institution":"p1","service_month":"2025-01","accepted_on":"2025-02-10","sequence":1},
+            "visible_from":"2025-02-11","dispensed_on":"2025-01-10","dispenser_name":"薬局","prescriber":"c1",
+            "prescription":"out_of_house","usage":"oral","drug_name":"カロナール錠200","ingredient":null,
+            "receipt_code":null,"yj_code":null,"directions":null,"daily_dose":null,"single_dose":null,
+            "special_instructions":null,"quantity":{"amount":14,"unit":"days"},"mark":null,"copay":null,"savings":null}"#;
+        let line: DrugLine = serde_json::from_str(json).expect("a drug line");
+        let none = DrugFilter::default();
+        let lines = Arc::new(vec![line.clone()]);
+        let first = cached_table_html(&lines, &none, Lang::Ja);
+        // The same lines, language and filter: the very same rendering.
+        assert!(Arc::ptr_eq(&first, &cached_table_html(&lines, &none, Lang::Ja)));
+        assert_eq!(*first, *drug_table_html(&lines, &none, Lang::Ja));
+        // Another language or filter: rendered for it.
+        assert_eq!(
+            *cached_table_html(&lines, &none, Lang::En),
+            *drug_table_html(&lines, &none, Lang::En)
+        );
+        let filter = DrugFilter::from_query(None, Some("ロキソ"));
+        assert!(cached_table_html(&lines, &filter, Lang::Ja).contains(" hidden"));
+        // Equal but other lines (a new cache entry after an import): never the kept table.
+        let mut changed = line;
+        changed.drug_name = "ロキソニン錠60mg".into();
+        let other = Arc::new(vec![changed]);
+        let html = cached_table_html(&other, &none, Lang::Ja);
+        assert!(html.contains("ロキソニン") && !html.contains("カロナール"), "{html}");
+        drop(lines);
+        assert!(cached_table_html(&other, &none, Lang::Ja).contains("ロキソニン"));
+    }
+
+    #[test]
     fn label_css_names_every_column_in_both_languages() {
         let css = label_css();
         assert!(

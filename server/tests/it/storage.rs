@@ -60,7 +60,45 @@ crate::both_backends!(
     people_carry_current_insurer_and_birth_date,
     demo_people_have_what_the_pages_need,
     audit_log_is_insert_only,
+    concurrent_log_entries_are_each_committed_before_their_call_returns,
 );
+
+/// Views that happen together share access-log commits (`audit::record_or_log`), and each
+/// call still returns only once its own entry is stored: no entry lost, none duplicated.
+async fn concurrent_log_entries_are_each_committed_before_their_call_returns(db: &Db) {
+    const N: usize = 24;
+    let calls: Vec<_> = (0..N)
+        .map(|i| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let event = server::audit::Event::new(server::audit::Action::View)
+                    .on("group-commit")
+                    .detail(format!("view {i}"));
+                server::audit::record_or_log(&db, event).await;
+                let logged = server::audit::history(&db, "group-commit", 100)
+                    .await
+                    .unwrap();
+                assert!(
+                    logged.iter().any(|e| e.detail == format!("view {i}")),
+                    "view {i} returned before it was logged"
+                );
+            })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap();
+    }
+    let mut logged: Vec<String> = server::audit::history(db, "group-commit", 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.detail)
+        .collect();
+    logged.sort();
+    let mut expected: Vec<String> = (0..N).map(|i| format!("view {i}")).collect();
+    expected.sort();
+    assert_eq!(logged, expected);
+}
 
 async fn demo_people_have_what_the_pages_need(db: &Db) {
     use domain::checkups::{CheckupKind, CheckupRegistration};
