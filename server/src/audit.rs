@@ -148,11 +148,7 @@ pub async fn record_or_log(db: &Db, event: Event) {
             (std::mem::take(&mut q.pending), q.next)
         };
         write_batch(&db, batch).await;
-        group
-            .queue
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .done = upto;
+        group.queue.lock().unwrap_or_else(|e| e.into_inner()).done = upto;
         drop(turn);
     });
     if let Err(e) = writer.await {

@@ -601,7 +601,10 @@ mod tests {
         let lines = Arc::new(vec![line.clone()]);
         let first = cached_table_html(&lines, &none, Lang::Ja);
         // The same lines, language and filter: the very same rendering.
-        assert!(Arc::ptr_eq(&first, &cached_table_html(&lines, &none, Lang::Ja)));
+        assert!(Arc::ptr_eq(
+            &first,
+            &cached_table_html(&lines, &none, Lang::Ja)
+        ));
         assert_eq!(*first, *drug_table_html(&lines, &none, Lang::Ja));
         // Another language or filter: rendered for it.
         assert_eq!(
@@ -615,7 +618,10 @@ mod tests {
         changed.drug_name = "ロキソニン錠60mg".into();
         let other = Arc::new(vec![changed]);
         let html = cached_table_html(&other, &none, Lang::Ja);
-        assert!(html.contains("ロキソニン") && !html.contains("カロナール"), "{html}");
+        assert!(
+            html.contains("ロキソニン") && !html.contains("カロナール"),
+            "{html}"
+        );
         drop(lines);
         assert!(cached_table_html(&other, &none, Lang::Ja).contains("ロキソニン"));
     }

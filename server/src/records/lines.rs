@@ -350,7 +350,8 @@ pub async fn visible_expense_lines(
     months: MonthRange,
     today: NaiveDate,
 ) -> Result<Vec<ExpenseLine>, DbError> {
-    const COLUMNS: &str = "claim_id, institution_id, service_month, accepted_on, sequence, receipt_kind,
+    const COLUMNS: &str =
+        "claim_id, institution_id, service_month, accepted_on, sequence, receipt_kind,
             care_setting, receipt_prescriber, visible_from, category,
             days, institution_name, total, insurer_paid, public_paid, patient_paid";
     const FILTER: &str =
