@@ -136,3 +136,64 @@ pub async fn unknown_server_fns(
     }));
     Ok(req.into_response(res).map_into_right_body())
 }
+
+/// How long a request may take ([`deadline`]).
+#[derive(Debug, Clone, Copy)]
+pub struct RequestDeadline(pub std::time::Duration);
+
+/// Middleware: a request not answered within the configured seconds (four times that for an
+/// import; a slow or stuck database) is answered 503 with `Retry-After`, and whatever it was doing is dropped — an open
+/// transaction is rolled back. Every other 503 gets a `Retry-After` too, so a client always
+/// knows when to come back.
+pub async fn deadline(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<
+    actix_web::dev::ServiceResponse<
+        actix_web::body::EitherBody<impl actix_web::body::MessageBody>,
+    >,
+    actix_web::Error,
+> {
+    use actix_web::http::{header, StatusCode};
+    // An import (up to 16 MiB, one transaction) gets four times as long.
+    let factor = if req.path() == "/api/v1/import" { 4 } else { 1 };
+    let limit = req
+        .app_data::<actix_web::web::Data<RequestDeadline>>()
+        .map(|d| d.0 * factor);
+    let request = req.request().clone();
+    let answered = match limit {
+        Some(limit) => tokio::time::timeout(limit, next.call(req)).await,
+        None => Ok(next.call(req).await),
+    };
+    match answered {
+        Ok(res) => {
+            let mut res = res?;
+            if res.status() == StatusCode::SERVICE_UNAVAILABLE
+                && !res.headers().contains_key(header::RETRY_AFTER)
+            {
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            Ok(res.map_into_left_body())
+        }
+        Err(_) => {
+            tracing::warn!("request timed out");
+            let res = unavailable(request.path(), app::i18n::Msg::ErrorTimedOut, "unavailable");
+            Ok(actix_web::dev::ServiceResponse::new(request, res).map_into_right_body())
+        }
+    }
+}
+
+/// 503 with `Retry-After: 5` and the reason in both languages (problem JSON on the API, plain
+/// text elsewhere): nothing of the server's insides.
+pub fn unavailable(path: &str, msg: app::i18n::Msg, code: &str) -> HttpResponse {
+    use app::i18n::Lang;
+    let text = format!("{} {}", Lang::Ja.t(msg), Lang::En.t(msg));
+    let mut res = HttpResponse::ServiceUnavailable();
+    res.insert_header((actix_web::http::header::RETRY_AFTER, "5"));
+    if path.starts_with("/api/") {
+        res.json(serde_json::json!({ "error": { "code": code, "message": text } }))
+    } else {
+        res.content_type("text/plain; charset=utf-8").body(text)
+    }
+}
