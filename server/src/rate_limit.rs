@@ -295,7 +295,10 @@ mod tests {
         let a3 = slots.take("account:a").expect("a slot came back");
         assert!(slots.take("account:a").is_none());
         drop((a2, a3, b1));
-        assert!(slots.in_flight.lock().unwrap().is_empty(), "nothing left behind");
+        assert!(
+            slots.in_flight.lock().unwrap().is_empty(),
+            "nothing left behind"
+        );
     }
 
     #[test]

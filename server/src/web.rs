@@ -149,9 +149,7 @@ pub async fn deadline(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
 ) -> Result<
-    actix_web::dev::ServiceResponse<
-        actix_web::body::EitherBody<impl actix_web::body::MessageBody>,
-    >,
+    actix_web::dev::ServiceResponse<actix_web::body::EitherBody<impl actix_web::body::MessageBody>>,
     actix_web::Error,
 > {
     use actix_web::http::{header, StatusCode};

@@ -106,7 +106,8 @@ pub async fn resolve(
 
 /// Paths that answer the same signed in or not: the health checks and the static assets.
 fn is_exempt(path: &str) -> bool {
-    matches!(path, "/healthz" | "/readyz" | "/favicon.ico") || path.starts_with("/pkg/")
+    matches!(path, "/healthz" | "/readyz" | "/favicon.ico")
+        || path.starts_with("/pkg/")
         || path.starts_with("/style/")
 }
 

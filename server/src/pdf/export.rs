@@ -233,21 +233,24 @@ fn render_pool(workers: u32) -> &'static tokio::sync::Semaphore {
 async fn off_executor(
     job: impl FnOnce() -> Result<super::layout::Rendered, super::PdfError> + Send + 'static,
 ) -> Result<super::layout::Rendered, AppError> {
-    let permit = render_pool(0).acquire().await.map_err(|_| AppError::Internal)?;
+    let permit = render_pool(0)
+        .acquire()
+        .await
+        .map_err(|_| AppError::Internal)?;
     tokio::task::spawn_blocking(move || {
         // Held until the render ends, even when the request that asked has gone.
         let _permit = permit;
         job()
     })
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "PDF rendering task failed");
-            AppError::Internal
-        })?
-        .map_err(|e| {
-            tracing::error!(error = %e, "PDF rendering failed");
-            AppError::Internal
-        })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "PDF rendering task failed");
+        AppError::Internal
+    })?
+    .map_err(|e| {
+        tracing::error!(error = %e, "PDF rendering failed");
+        AppError::Internal
+    })
 }
 
 /// `karte-deduction-2025.pdf`.

@@ -118,9 +118,10 @@ impl Drop for Server {
 /// A batch of `lines` drug lines (the example's first line, one claim per 20) for the example
 /// person, under its own batch id.
 fn batch(id: &str, lines: usize) -> Vec<u8> {
-    let mut b: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(repo_path("docs/examples/batch-example.json")).unwrap())
-            .unwrap();
+    let mut b: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(repo_path("docs/examples/batch-example.json")).unwrap(),
+    )
+    .unwrap();
     b["batch_id"] = id.into();
     let template = b["people"][0]["drugs"][0].clone();
     let drugs: Vec<serde_json::Value> = (0..lines)
@@ -202,14 +203,20 @@ fn kill_the_server_under_writes(backend: Backend) {
     const LINES: usize = 1_500;
     let db = TestDb::new(backend);
     let out = karte(&db).arg("demo").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut cookie = None;
     let (mut acked_batches, mut acked_edits) = (Vec::new(), Vec::new());
     // Different moments in the middle of the work; the drill in ops/ picks them at random.
     for (round, after_ms) in [700u64, 1_300, 2_100].into_iter().enumerate() {
         let server = Server::start(&db, &[]);
         // The session made before the first kill keeps working after every restart.
-        let cookie = cookie.get_or_insert_with(|| server.sign_in("demo-sato")).clone();
+        let cookie = cookie
+            .get_or_insert_with(|| server.sign_in("demo-sato"))
+            .clone();
         let stop = Arc::new(AtomicBool::new(false));
         let batches = Arc::new(Mutex::new(Vec::new()));
         let edits = Arc::new(Mutex::new(Vec::new()));
@@ -261,7 +268,10 @@ fn kill_the_server_under_writes(backend: Backend) {
             assert_eq!(*lines, LINES as i64, "round {round}: half a batch {id}");
         }
         for id in &acked_batches {
-            assert!(present.iter().any(|(p, _)| p == id), "acknowledged batch {id} lost");
+            assert!(
+                present.iter().any(|(p, _)| p == id),
+                "acknowledged batch {id} lost"
+            );
         }
         for note in &acked_edits {
             assert!(notes.contains(note), "acknowledged edit {note} lost");
@@ -313,8 +323,15 @@ fn killing_a_cli_import_leaves_no_half_batch(backend: Backend) {
         );
     }
     let out = karte(&db).arg("import").arg(&file).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(stored(&db, "kill-test-").0, [("kill-test-1".to_owned(), LINES as i64)]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stored(&db, "kill-test-").0,
+        [("kill-test-1".to_owned(), LINES as i64)]
+    );
 }
 
 crate::both_backends!(fn killing_a_cli_import_leaves_no_half_batch as kill_9_under_a_cli_import);

@@ -257,7 +257,10 @@ async fn lock_waiters(watch: &mut sqlx::PgConnection, n: i64) {
         if got >= n {
             return;
         }
-        assert!(std::time::Instant::now() < deadline, "{got} exports waiting, not {n}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{got} exports waiting, not {n}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }

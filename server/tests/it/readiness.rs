@@ -131,7 +131,14 @@ fn assert_unavailable(got: &ureq::Response, what: &str) {
 }
 
 fn assert_no_internals(body: &str, what: &str) {
-    for word in ["sqlx", "postgres", "PoolTimedOut", "error returned", "connection", "panicked"] {
+    for word in [
+        "sqlx",
+        "postgres",
+        "PoolTimedOut",
+        "error returned",
+        "connection",
+        "panicked",
+    ] {
         assert!(!body.contains(word), "{what} shows {word}: {body}");
     }
     assert!(body.contains("しばらくしてから"), "{what}: {body}");
@@ -151,7 +158,12 @@ fn readyz_reports_a_lost_database_and_recovers_without_restart() {
     // The process itself is fine.
     assert_eq!(app.get("/healthz").status(), 200);
     // Signed-in pages and the API say "try again later", not "sign in" (401 / redirect).
-    for path in ["/drugs", "/api/v1/me/drugs", "/api/v1/me/expenses/pdf", "/deduction"] {
+    for path in [
+        "/drugs",
+        "/api/v1/me/drugs",
+        "/api/v1/me/expenses/pdf",
+        "/deduction",
+    ] {
         let r = app.get_with(path, &cookie);
         assert_unavailable(&r, path);
         assert_no_internals(&r.into_string().unwrap(), path);
@@ -181,7 +193,10 @@ fn a_slow_database_is_a_503_at_the_request_timeout() {
     relay.delay_ms.store(0, Ordering::SeqCst);
     let deadline = Instant::now() + Duration::from_secs(20);
     while app.get_with("/api/v1/me/drugs", &cookie).status() != 200 {
-        assert!(Instant::now() < deadline, "back to normal without a restart");
+        assert!(
+            Instant::now() < deadline,
+            "back to normal without a restart"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     drop(app);
