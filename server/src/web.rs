@@ -1,33 +1,40 @@
 //! Response headers that every answer carries, and the page CSP with its per-response nonce.
 
-use actix_web::http::header::{HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_SECURITY_POLICY};
+use actix_web::http::header::{HeaderName, HeaderValue, CACHE_CONTROL};
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{get, HttpMessage, HttpResponse};
 
 /// Defaults for every response; a handler that sets its own value keeps it.
 /// Pages and APIs carry health data, so nothing may be stored by browsers or proxies.
 pub fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
-        .add((
-            CONTENT_SECURITY_POLICY,
-            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-        ))
-        .add((
-            "Strict-Transport-Security",
-            "max-age=63072000; includeSubDomains",
-        ))
-        .add(("X-Content-Type-Options", "nosniff"))
-        .add(("Referrer-Policy", "no-referrer"))
-        .add(("X-Frame-Options", "DENY"))
-        .add((
-            "Permissions-Policy",
-            "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
-        ))
-        .add(("Cross-Origin-Opener-Policy", "same-origin"))
-        // No other site may embed our responses (images, scripts, PDFs) either.
-        .add(("Cross-Origin-Resource-Policy", "same-origin"))
-        .add((CACHE_CONTROL, "no-store"))
+    SECURITY_HEADERS
+        .iter()
+        .fold(DefaultHeaders::new(), |d, (name, value)| {
+            d.add((*name, *value))
+        })
 }
+
+const SECURITY_HEADERS: [(&str, &str); 9] = [
+    (
+        "Content-Security-Policy",
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    ),
+    (
+        "Strict-Transport-Security",
+        "max-age=63072000; includeSubDomains",
+    ),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+    (
+        "Permissions-Policy",
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    ),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    // No other site may embed our responses (images, scripts, PDFs) either.
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+    ("Cache-Control", "no-store"),
+];
 
 /// Static assets hold no health data: let browsers keep them but check for a newer build.
 pub fn asset_headers() -> DefaultHeaders {
@@ -158,7 +165,8 @@ pub async fn deadline(
     let limit = req
         .app_data::<actix_web::web::Data<RequestDeadline>>()
         .map(|d| d.0 * factor);
-    let request = req.request().clone();
+    // Not a clone of the request: routing needs it unshared.
+    let path = req.path().to_owned();
     let answered = match limit {
         Some(limit) => tokio::time::timeout(limit, next.call(req)).await,
         None => Ok(next.call(req).await),
@@ -175,9 +183,17 @@ pub async fn deadline(
             Ok(res.map_into_left_body())
         }
         Err(_) => {
+            // The request went with the dropped handler, so the answer leaves as an error
+            // response, outside the header middleware: it carries the same headers itself.
             tracing::warn!("request timed out");
-            let res = unavailable(request.path(), app::i18n::Msg::ErrorTimedOut, "unavailable");
-            Ok(actix_web::dev::ServiceResponse::new(request, res).map_into_right_body())
+            let mut res = unavailable(&path, app::i18n::Msg::ErrorTimedOut, "unavailable");
+            for (name, value) in SECURITY_HEADERS {
+                if let Ok(name) = HeaderName::try_from(name) {
+                    res.headers_mut()
+                        .insert(name, HeaderValue::from_static(value));
+                }
+            }
+            Err(actix_web::error::InternalError::from_response("request timed out", res).into())
         }
     }
 }

