@@ -45,6 +45,56 @@ impl Scope {
     }
 }
 
+/// Exports each account may have in flight at once: one person asking for many PDFs at once
+/// waits for their own, not everyone else (the render pool is shared; see `pdf::export`).
+#[derive(Debug)]
+pub struct ExportSlots {
+    per_account: usize,
+    in_flight: std::sync::Arc<Mutex<HashMap<String, usize>>>,
+}
+
+/// One export in flight; the slot is free again when this is dropped.
+#[derive(Debug)]
+pub struct ExportSlot {
+    key: String,
+    in_flight: std::sync::Arc<Mutex<HashMap<String, usize>>>,
+}
+
+impl ExportSlots {
+    pub fn new(per_account: u32) -> Self {
+        Self {
+            per_account: usize::try_from(per_account.max(1)).unwrap_or(1),
+            in_flight: Default::default(),
+        }
+    }
+
+    /// A slot for `key`, or `None` when it has all of its slots in flight.
+    pub fn take(&self, key: &str) -> Option<ExportSlot> {
+        let mut map = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        let n = map.entry(key.to_owned()).or_default();
+        if *n >= self.per_account {
+            return None;
+        }
+        *n += 1;
+        Some(ExportSlot {
+            key: key.to_owned(),
+            in_flight: self.in_flight.clone(),
+        })
+    }
+}
+
+impl Drop for ExportSlot {
+    fn drop(&mut self) {
+        let mut map = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = map.get_mut(&self.key) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                map.remove(&self.key);
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Bucket {
     tokens: f64,
@@ -137,31 +187,49 @@ pub async fn limit(
     if let Some(peer) = req.peer_addr() {
         keys.push(format!("ip:{}", peer.ip()));
     }
-    if let Some(account) = req
+    let account = req
         .extensions()
         .get::<Principal>()
-        .map(|p| p.account_id().to_string())
-    {
-        keys.push(format!("account:{account}"));
+        .map(|p| format!("account:{}", p.account_id()));
+    keys.extend(account.clone());
+    if let Err(wait) = limiter.check(scope, &keys, Instant::now()) {
+        tracing::warn!(?scope, "rate limit reached");
+        let res = too_many(&req, wait, Msg::ErrorTooManyRequests, "too_many_requests");
+        return Ok(req.into_response(res).map_into_right_body());
     }
-    match limiter.check(scope, &keys, Instant::now()) {
-        Ok(()) => Ok(next.call(req).await?.map_into_left_body()),
-        Err(wait) => {
-            tracing::warn!(?scope, "rate limit reached");
-            let secs = wait.as_secs().to_string();
-            let said = |lang: Lang| lang.t(Msg::ErrorTooManyRequests);
-            let text = format!("{} {}", said(Lang::Ja), said(Lang::En));
-            let mut res = HttpResponse::TooManyRequests();
-            res.insert_header((header::RETRY_AFTER, secs));
-            let res = if req.path().starts_with("/api/") {
-                res.json(serde_json::json!({
-                    "error": { "code": "too_many_requests", "message": text }
-                }))
-            } else {
-                res.content_type("text/plain; charset=utf-8").body(text)
-            };
-            Ok(req.into_response(res).map_into_right_body())
-        }
+    // Exports in flight per account (signed-out requests are refused by the handler).
+    let slots = req.app_data::<actix_web::web::Data<ExportSlots>>().cloned();
+    let _slot = match (scope, account, slots) {
+        (Scope::Export, Some(account), Some(slots)) => match slots.take(&account) {
+            Some(slot) => Some(slot),
+            None => {
+                tracing::warn!("exports in flight limit reached");
+                let res = too_many(
+                    &req,
+                    Duration::from_secs(2),
+                    Msg::ErrorExportsInFlight,
+                    "exports_in_flight",
+                );
+                return Ok(req.into_response(res).map_into_right_body());
+            }
+        },
+        _ => None,
+    };
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// 429 with `Retry-After` and the reason in both languages (problem JSON on the API).
+fn too_many(req: &ServiceRequest, wait: Duration, msg: Msg, code: &str) -> HttpResponse {
+    let secs = wait.as_secs().max(1).to_string();
+    let text = format!("{} {}", Lang::Ja.t(msg), Lang::En.t(msg));
+    let mut res = HttpResponse::TooManyRequests();
+    res.insert_header((header::RETRY_AFTER, secs));
+    if req.path().starts_with("/api/") {
+        res.json(serde_json::json!({
+            "error": { "code": code, "message": text }
+        }))
+    } else {
+        res.content_type("text/plain; charset=utf-8").body(text)
     }
 }
 
@@ -213,6 +281,24 @@ mod tests {
         let t1 = t0 + Duration::from_secs(20);
         assert_eq!(limiter.check(Scope::Auth, &a, t1), Ok(()));
         assert!(limiter.check(Scope::Auth, &a, t1).is_err());
+    }
+
+    #[test]
+    fn export_slots_per_account_come_back_when_done() {
+        let slots = ExportSlots::new(2);
+        let a1 = slots.take("account:a").expect("first");
+        let a2 = slots.take("account:a").expect("second");
+        assert!(slots.take("account:a").is_none(), "a third at once");
+        // Someone else is not held up by a's exports.
+        let b1 = slots.take("account:b").expect("another account");
+        drop(a1);
+        let a3 = slots.take("account:a").expect("a slot came back");
+        assert!(slots.take("account:a").is_none());
+        drop((a2, a3, b1));
+        assert!(
+            slots.in_flight.lock().unwrap().is_empty(),
+            "nothing left behind"
+        );
     }
 
     #[test]

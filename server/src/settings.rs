@@ -141,6 +141,34 @@ pub struct Settings {
         default_value_t = 3
     )]
     pub db_timeout_secs: u64,
+    /// Seconds a request may take before it is answered 503 with `Retry-After` (a slow or
+    /// stuck database; an import gets four times as long); what it was writing is rolled back.
+    #[arg(
+        long,
+        global = true,
+        env = "KARTE_REQUEST_TIMEOUT_SECS",
+        default_value_t = 30
+    )]
+    pub request_timeout_secs: u64,
+    /// On SIGTERM: seconds in-flight requests get to finish before the server stops.
+    #[arg(
+        long,
+        global = true,
+        env = "KARTE_SHUTDOWN_TIMEOUT_SECS",
+        default_value_t = 20
+    )]
+    pub shutdown_timeout_secs: u64,
+    /// PDF, CSV and xlsx exports one account may have in flight at once (then 429).
+    #[arg(
+        long,
+        global = true,
+        env = "KARTE_EXPORTS_IN_FLIGHT",
+        default_value_t = 2
+    )]
+    pub exports_in_flight: u32,
+    /// PDF documents rendered at once (the render pool); 0: one per CPU core.
+    #[arg(long, global = true, env = "KARTE_RENDER_WORKERS", default_value_t = 0)]
+    pub render_workers: u32,
     /// Machine clients allowed to POST /api/v1/import: `name=token` pairs separated by commas;
     /// tokens of at least 32 characters. Unset: the import API refuses everyone.
     #[arg(
@@ -387,6 +415,10 @@ impl Settings {
             site_root: PathBuf::from("dist"),
             db_max_connections: 10,
             db_timeout_secs: 3,
+            request_timeout_secs: 30,
+            shutdown_timeout_secs: 20,
+            exports_in_flight: 2,
+            render_workers: 0,
             import_clients: None,
             today: None,
             auth: AuthSettings::default(),

@@ -142,6 +142,12 @@ fn run(
     let origin = aw::Data::new(origin);
     let upload_slots = aw::Data::new(api::import::UploadSlots::default());
     let limiter = aw::Data::new(RateLimiter::new(settings.rate_limits));
+    let export_slots = aw::Data::new(rate_limit::ExportSlots::new(settings.exports_in_flight));
+    let deadline = aw::Data::new(web::RequestDeadline(std::time::Duration::from_secs(
+        settings.request_timeout_secs.max(1),
+    )));
+    let workers = crate::pdf::export::set_render_workers(settings.render_workers);
+    tracing::debug!(workers, "PDF render pool");
     let import_clients = settings.import_clients.clone().unwrap_or_default();
 
     let server = HttpServer::new(move || {
@@ -164,6 +170,7 @@ fn run(
             .wrap(from_fn(auth::dev::refuse_forwarded))
             .wrap(from_fn(auth::csrf::check))
             .wrap(from_fn(catch_panic::catch_panic))
+            .wrap(from_fn(web::deadline))
             .wrap(web::security_headers())
             .wrap(from_fn(telemetry::request_span))
             .app_data(aw::Data::new(db.clone()))
@@ -173,6 +180,8 @@ fn run(
             .app_data(origin.clone())
             .app_data(upload_slots.clone())
             .app_data(limiter.clone())
+            .app_data(export_slots.clone())
+            .app_data(deadline.clone())
             .app_data(timeouts.clone())
             .app_data(link_policy.clone())
             .app_data(clock.clone())
@@ -221,6 +230,9 @@ fn run(
                 leptos_router::Method::Get,
             ))
     })
+    // SIGTERM: stop accepting, let in-flight requests finish (bounded), then stop (actix-server;
+    // SIGINT and SIGQUIT stop at once).
+    .shutdown_timeout(settings.shutdown_timeout_secs)
     .listen(listener)?
     .run();
     Ok(server)

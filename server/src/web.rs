@@ -1,33 +1,40 @@
 //! Response headers that every answer carries, and the page CSP with its per-response nonce.
 
-use actix_web::http::header::{HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_SECURITY_POLICY};
+use actix_web::http::header::{HeaderName, HeaderValue, CACHE_CONTROL};
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{get, HttpMessage, HttpResponse};
 
 /// Defaults for every response; a handler that sets its own value keeps it.
 /// Pages and APIs carry health data, so nothing may be stored by browsers or proxies.
 pub fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
-        .add((
-            CONTENT_SECURITY_POLICY,
-            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-        ))
-        .add((
-            "Strict-Transport-Security",
-            "max-age=63072000; includeSubDomains",
-        ))
-        .add(("X-Content-Type-Options", "nosniff"))
-        .add(("Referrer-Policy", "no-referrer"))
-        .add(("X-Frame-Options", "DENY"))
-        .add((
-            "Permissions-Policy",
-            "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
-        ))
-        .add(("Cross-Origin-Opener-Policy", "same-origin"))
-        // No other site may embed our responses (images, scripts, PDFs) either.
-        .add(("Cross-Origin-Resource-Policy", "same-origin"))
-        .add((CACHE_CONTROL, "no-store"))
+    SECURITY_HEADERS
+        .iter()
+        .fold(DefaultHeaders::new(), |d, (name, value)| {
+            d.add((*name, *value))
+        })
 }
+
+const SECURITY_HEADERS: [(&str, &str); 9] = [
+    (
+        "Content-Security-Policy",
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    ),
+    (
+        "Strict-Transport-Security",
+        "max-age=63072000; includeSubDomains",
+    ),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+    (
+        "Permissions-Policy",
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    ),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    // No other site may embed our responses (images, scripts, PDFs) either.
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+    ("Cache-Control", "no-store"),
+];
 
 /// Static assets hold no health data: let browsers keep them but check for a newer build.
 pub fn asset_headers() -> DefaultHeaders {
@@ -135,4 +142,72 @@ pub async fn unknown_server_fns(
         "error": { "code": "not_found", "message": "no such server function" }
     }));
     Ok(req.into_response(res).map_into_right_body())
+}
+
+/// How long a request may take ([`deadline`]).
+#[derive(Debug, Clone, Copy)]
+pub struct RequestDeadline(pub std::time::Duration);
+
+/// Middleware: a request not answered within the configured seconds (four times that for an
+/// import; a slow or stuck database) is answered 503 with `Retry-After`, and whatever it was doing is dropped — an open
+/// transaction is rolled back. Every other 503 gets a `Retry-After` too, so a client always
+/// knows when to come back.
+pub async fn deadline(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<
+    actix_web::dev::ServiceResponse<actix_web::body::EitherBody<impl actix_web::body::MessageBody>>,
+    actix_web::Error,
+> {
+    use actix_web::http::{header, StatusCode};
+    // An import (up to 16 MiB, one transaction) gets four times as long.
+    let factor = if req.path() == "/api/v1/import" { 4 } else { 1 };
+    let limit = req
+        .app_data::<actix_web::web::Data<RequestDeadline>>()
+        .map(|d| d.0 * factor);
+    // Not a clone of the request: routing needs it unshared.
+    let path = req.path().to_owned();
+    let answered = match limit {
+        Some(limit) => tokio::time::timeout(limit, next.call(req)).await,
+        None => Ok(next.call(req).await),
+    };
+    match answered {
+        Ok(res) => {
+            let mut res = res?;
+            if res.status() == StatusCode::SERVICE_UNAVAILABLE
+                && !res.headers().contains_key(header::RETRY_AFTER)
+            {
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            Ok(res.map_into_left_body())
+        }
+        Err(_) => {
+            // The request went with the dropped handler, so the answer leaves as an error
+            // response, outside the header middleware: it carries the same headers itself.
+            tracing::warn!("request timed out");
+            let mut res = unavailable(&path, app::i18n::Msg::ErrorTimedOut, "unavailable");
+            for (name, value) in SECURITY_HEADERS {
+                if let Ok(name) = HeaderName::try_from(name) {
+                    res.headers_mut()
+                        .insert(name, HeaderValue::from_static(value));
+                }
+            }
+            Err(actix_web::error::InternalError::from_response("request timed out", res).into())
+        }
+    }
+}
+
+/// 503 with `Retry-After: 5` and the reason in both languages (problem JSON on the API, plain
+/// text elsewhere): nothing of the server's insides.
+pub fn unavailable(path: &str, msg: app::i18n::Msg, code: &str) -> HttpResponse {
+    use app::i18n::Lang;
+    let text = format!("{} {}", Lang::Ja.t(msg), Lang::En.t(msg));
+    let mut res = HttpResponse::ServiceUnavailable();
+    res.insert_header((actix_web::http::header::RETRY_AFTER, "5"));
+    if path.starts_with("/api/") {
+        res.json(serde_json::json!({ "error": { "code": code, "message": text } }))
+    } else {
+        res.content_type("text/plain; charset=utf-8").body(text)
+    }
 }

@@ -39,8 +39,9 @@ impl Principal {
 }
 
 /// Middleware: attaches the `Principal` of a valid session cookie to the request; removes a
-/// cookie whose session has ended. A database failure leaves the request signed out (and the
-/// page then says the service is unavailable where it needs data).
+/// cookie whose session has ended. When the database cannot say who is asking, the answer is
+/// 503 with `Retry-After` (never "signed out": that would send people to sign in again, and
+/// the API would answer 401) — except for the health checks and the static assets.
 pub async fn resolve(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -57,16 +58,21 @@ pub async fn resolve(
         req.app_data::<web::Data<Timeouts>>().cloned(),
         clock,
     ) {
+        let needs_session = !is_exempt(req.path());
         match session::load(&db, &token, **t, Utc::now()).await {
             Ok(Some(s)) => {
                 let idle_deadline = s.idle_deadline(**t);
                 let viewable = match &s.person_id {
-                    Some(me) => access::viewable(&db, me, clock.today())
-                        .await
-                        .unwrap_or_else(|e| {
+                    Some(me) => match access::viewable(&db, me, clock.today()).await {
+                        Ok(v) => v,
+                        Err(e) => {
                             tracing::warn!(error = %e, "viewable people lookup failed");
+                            if needs_session {
+                                return Ok(unavailable(req));
+                            }
                             Vec::new()
-                        }),
+                        }
+                    },
                     None => Vec::new(),
                 };
                 req.extensions_mut().insert(Principal {
@@ -76,7 +82,12 @@ pub async fn resolve(
                 });
             }
             Ok(None) => stale = true,
-            Err(e) => tracing::warn!(error = %e, "session lookup failed"),
+            Err(e) => {
+                tracing::warn!(error = %e, "session lookup failed");
+                if needs_session {
+                    return Ok(unavailable(req));
+                }
+            }
         }
     }
     let mut res = next.call(req).await?;
@@ -91,4 +102,16 @@ pub async fn resolve(
             .ok();
     }
     Ok(res.map_into_left_body())
+}
+
+/// Paths that answer the same signed in or not: the health checks and the static assets.
+fn is_exempt(path: &str) -> bool {
+    matches!(path, "/healthz" | "/readyz" | "/favicon.ico")
+        || path.starts_with("/pkg/")
+        || path.starts_with("/style/")
+}
+
+fn unavailable<B>(req: ServiceRequest) -> ServiceResponse<EitherBody<B>> {
+    let res = crate::web::unavailable(req.path(), app::i18n::Msg::ErrorUnavailable, "unavailable");
+    req.into_response(res).map_into_right_body()
 }

@@ -131,9 +131,13 @@ pub async fn load(
     // Every request counts as activity, so the idle limit runs from the last request — to
     // within TOUCH_EVERY: a page and its stylesheet, script and bundle (or a burst of API
     // calls) cost one durable write, not one each.
+    // Best effort: a database that can read but not write (a full disk) still shows people
+    // their records; the session then ends at most TOUCH_EVERY early.
     if now - session.last_seen_at >= TOUCH_EVERY {
-        touch(db, &session.id_hash, now).await?;
-        session.last_seen_at = now;
+        match touch(db, &session.id_hash, now).await {
+            Ok(()) => session.last_seen_at = now,
+            Err(e) => tracing::warn!(error = %e, "session touch failed"),
+        }
     }
     Ok(Some(session))
 }

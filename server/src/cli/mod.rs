@@ -135,7 +135,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(port = app.port(), backend = app.db().backend(), "listening");
             // Scripts and tests read the actual address from this line.
             println!("listening on http://{}:{}", args.addr.ip(), app.port());
+            let db = app.db().clone();
             app.run_until_stopped().await?;
+            // In-flight requests have finished (or the shutdown timeout passed): close the
+            // pool, so SQLite checkpoints its WAL and PostgreSQL sees clean disconnects.
+            db.close().await;
+            tracing::info!("stopped");
         }
         Command::Migrate => {
             let db = Db::connect(&settings).await?;

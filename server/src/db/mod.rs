@@ -34,9 +34,26 @@ impl From<sqlx::Error> for DbError {
             | sqlx::Error::PoolClosed
             | sqlx::Error::Io(_)
             | sqlx::Error::Tls(_) => DbError::Unavailable(e),
+            sqlx::Error::Database(ref d) if d.code().is_some_and(|c| is_transient(&c)) => {
+                DbError::Unavailable(e)
+            }
             other => DbError::Query(other),
         }
     }
+}
+
+/// Database error codes that say "not now" rather than "wrong": the disk or memory is full,
+/// the server is shutting down or starting, the connection broke, the database is locked.
+/// Retrying later helps, so they answer 503, not 500.
+fn is_transient(code: &str) -> bool {
+    // SQLite primary result codes (extended codes keep them in the low byte):
+    // SQLITE_BUSY 5, SQLITE_LOCKED 6, SQLITE_NOMEM 7, SQLITE_IOERR 10, SQLITE_FULL 13.
+    if let Ok(n) = code.parse::<u32>() {
+        return matches!(n & 0xff, 5 | 6 | 7 | 10 | 13);
+    }
+    // PostgreSQL SQLSTATE: class 08 connection exception, 53 insufficient resources (53100
+    // disk full), 57P01–57P03 shutting down or starting, 57014 cancelled (statement timeout).
+    code.starts_with("08") || code.starts_with("53") || code.starts_with("57P") || code == "57014"
 }
 
 /// Where the database is and how many connections to hold: all storage needs to know.
@@ -148,5 +165,21 @@ impl Db {
 
     pub async fn close(&self) {
         with_pool!(self, pool => pool.close().await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_transient;
+
+    #[test]
+    fn full_disks_and_lost_servers_are_transient_constraint_failures_are_not() {
+        for code in ["13", "5", "517", "3338", "53100", "57P01", "08006", "57014"] {
+            assert!(is_transient(code), "{code}");
+        }
+        // SQLITE_CONSTRAINT_UNIQUE, SQLITE_ERROR; unique_violation, syntax error.
+        for code in ["2067", "1", "23505", "42601"] {
+            assert!(!is_transient(code), "{code}");
+        }
     }
 }

@@ -208,21 +208,49 @@ pub async fn export_pdf(db: &Db, req: ExportRequest<'_>) -> Result<Export, AppEr
     })
 }
 
-/// Builds and renders a document on a blocking thread (layout and printpdf are CPU work);
-/// failures are logged and become `Internal`.
+/// The render pool: at most this many documents are laid out and rendered at once, whoever
+/// asks; the others wait their turn (a queue, not a refusal — the per-account limit on exports
+/// in flight is what refuses). Sized once, at server start ([`set_render_workers`]).
+static RENDER_POOL: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+
+/// Sizes the render pool (0: one per CPU core). Only the first call counts.
+pub fn set_render_workers(workers: u32) -> usize {
+    render_pool(workers).available_permits()
+}
+
+fn render_pool(workers: u32) -> &'static tokio::sync::Semaphore {
+    RENDER_POOL.get_or_init(|| {
+        let n = match workers {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            n => usize::try_from(n).unwrap_or(1),
+        };
+        tokio::sync::Semaphore::new(n)
+    })
+}
+
+/// Builds and renders a document on a blocking thread (layout and printpdf are CPU work), once
+/// the render pool has room; failures are logged and become `Internal`.
 async fn off_executor(
     job: impl FnOnce() -> Result<super::layout::Rendered, super::PdfError> + Send + 'static,
 ) -> Result<super::layout::Rendered, AppError> {
-    tokio::task::spawn_blocking(job)
+    let permit = render_pool(0)
+        .acquire()
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "PDF rendering task failed");
-            AppError::Internal
-        })?
-        .map_err(|e| {
-            tracing::error!(error = %e, "PDF rendering failed");
-            AppError::Internal
-        })
+        .map_err(|_| AppError::Internal)?;
+    tokio::task::spawn_blocking(move || {
+        // Held until the render ends, even when the request that asked has gone.
+        let _permit = permit;
+        job()
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "PDF rendering task failed");
+        AppError::Internal
+    })?
+    .map_err(|e| {
+        tracing::error!(error = %e, "PDF rendering failed");
+        AppError::Internal
+    })
 }
 
 /// `karte-deduction-2025.pdf`.

@@ -1,4 +1,5 @@
-//! The command-line contract: `karte demo`, `karte people`, `karte migrate`, `--help`.
+//! The command-line contract: `karte demo`, `karte people`, `karte migrate`, `--help`
+//! (`kill -9` during `karte import`: `crash.rs`).
 
 use crate::helpers::{repo_path, Backend, TestDb};
 use std::process::Command;
@@ -179,76 +180,4 @@ fn import_stops_at_the_first_bad_file_in_order() {
             .contains(": imported "),
         "the file after the bad one was not imported"
     );
-}
-
-/// `kill -9` in the middle of an import: the batch is either all there or not at all, and
-/// importing it again afterwards completes it.
-#[test]
-fn killing_an_import_leaves_no_half_batch() {
-    let db = TestDb::new(Backend::Sqlite);
-    let example: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(repo_str("docs/examples/batch-example.json")).unwrap(),
-    )
-    .unwrap();
-    let mut big = example.clone();
-    big["batch_id"] = "kill-test-1".into();
-    let template = example["people"][0]["drugs"][0].clone();
-    let drugs: Vec<serde_json::Value> = (0..28_000)
-        .map(|i| {
-            let mut d = template.clone();
-            d["claim"]["claim_id"] = format!("kill-claim-{}", i / 20).into();
-            d
-        })
-        .collect();
-    big["people"][0]["drugs"] = drugs.into();
-    let file = db.settings.data_dir.join("big.json");
-    std::fs::create_dir_all(&db.settings.data_dir).unwrap();
-    std::fs::write(&file, serde_json::to_vec(&big).unwrap()).unwrap();
-    let file = file.display().to_string();
-
-    let count = |db: &TestDb| -> (i64, i64) {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let pool = server::db::Db::connect(&db.settings).await.unwrap();
-            pool.migrate().await.unwrap();
-            let r = server::with_pool!(&pool, p => (
-                sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM import_batches WHERE id = 'kill-test-1'").fetch_one(p).await.unwrap(),
-                sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM drug_lines WHERE batch_id = 'kill-test-1'").fetch_one(p).await.unwrap(),
-            ));
-            pool.close().await;
-            r
-        })
-    };
-    for delay_ms in [150u64, 400, 800] {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_karte"));
-        cmd.args(["import", &file])
-            .env_remove("KARTE_DATABASE_URL")
-            .env("KARTE_DATA_DIR", &db.settings.data_dir)
-            .env("KARTE_LOG", "warn");
-        let mut child = cmd
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
-        let _ = Command::new("kill")
-            .args(["-9", &child.id().to_string()])
-            .status();
-        let _ = child.wait();
-        let (batches, lines) = count(&db);
-        assert!(
-            (batches, lines) == (0, 0) || (batches, lines) == (1, 28_000),
-            "after kill -9 at {delay_ms} ms: {batches} batch rows, {lines} lines"
-        );
-    }
-    let out = karte(&db, &["import", &file]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(count(&db), (1, 28_000));
 }

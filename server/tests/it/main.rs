@@ -15,6 +15,7 @@ mod architecture;
 mod backup;
 mod card_periods;
 mod cli;
+mod crash;
 mod etax;
 mod etax_grouping;
 mod fixtures;

@@ -182,3 +182,85 @@ fn stale_sign_in_requests_are_swept() {
     assert_eq!(hashes.len(), 1);
     assert_ne!(hashes[0], "stale");
 }
+
+/// One person asking for many PDFs at once waits for their own: past
+/// `KARTE_EXPORTS_IN_FLIGHT` exports in flight their next is a 429 with `Retry-After` and a
+/// plain message, while someone else's export is still taken. The exports are held in flight
+/// for real: the test locks the table they read (PostgreSQL), so nothing depends on timing.
+#[test]
+fn one_account_cannot_hold_every_export_slot() {
+    use sqlx::Connection;
+    let app = TestApp::builder(Backend::Postgres)
+        .demo()
+        .settings(|s| s.exports_in_flight = 1)
+        .spawn();
+    let sato = app.dev_sign_in("demo-sato");
+    let hiroshi = app.dev_sign_in("demo-tanaka-hiroshi");
+    let url = app.database_url().unwrap();
+    crate::helpers::block_on(async {
+        let mut lock = sqlx::PgConnection::connect(&url).await.unwrap();
+        let mut watch = sqlx::PgConnection::connect(&url).await.unwrap();
+        sqlx::query("BEGIN").execute(&mut lock).await.unwrap();
+        sqlx::query("LOCK TABLE drug_lines IN ACCESS EXCLUSIVE MODE")
+            .execute(&mut lock)
+            .await
+            .unwrap();
+        let pdf = |cookie: &str| {
+            let (base, cookie) = (app.base.clone(), cookie.to_owned());
+            std::thread::spawn(move || {
+                let r = ureq::get(&format!("{base}/api/v1/me/drugs/pdf"))
+                    .set("Cookie", &cookie)
+                    .call();
+                match r {
+                    Ok(r) | Err(ureq::Error::Status(_, r)) => r.status(),
+                    Err(e) => panic!("{e}"),
+                }
+            })
+        };
+        let first = pdf(&sato);
+        lock_waiters(&mut watch, 1).await;
+        // Sato's second at once: refused, with when to come back and why.
+        let r = app.get_with("/api/v1/me/drugs/pdf", &sato);
+        assert_eq!(r.status(), 429);
+        assert_eq!(r.header("retry-after"), Some("2"));
+        let body: serde_json::Value = r.into_json().unwrap();
+        assert_eq!(body["error"]["code"], "exports_in_flight");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("Too many exports at once"),
+            "{body}"
+        );
+        // Someone else's export is taken (it waits on the same lock, not on Sato).
+        let other = pdf(&hiroshi);
+        lock_waiters(&mut watch, 2).await;
+        sqlx::query("COMMIT").execute(&mut lock).await.unwrap();
+        assert_eq!(first.join().unwrap(), 200);
+        assert_eq!(other.join().unwrap(), 200);
+    });
+    // The slot came back.
+    assert_eq!(app.pdf("/api/v1/me/drugs/pdf", &sato).status, 200);
+}
+
+/// Waits until `n` queries of the connection's database wait on a lock.
+async fn lock_waiters(watch: &mut sqlx::PgConnection, n: i64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let got: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .fetch_one(&mut *watch)
+        .await
+        .unwrap();
+        if got >= n {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{got} exports waiting, not {n}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

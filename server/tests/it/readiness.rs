@@ -1,11 +1,13 @@
 //! `/readyz` follows the database: 503 while PostgreSQL is unreachable, 200 again once it is
-//! back, without restarting the server. The outage is real: the server talks to PostgreSQL
-//! through a TCP relay that the test cuts and restores.
+//! back, without restarting the server; signed-in pages and the API answer 503 with
+//! `Retry-After` meanwhile (never "signed out", never the server's insides), and a database
+//! that answers too slowly is a 503 after `KARTE_REQUEST_TIMEOUT_SECS`. The faults are real:
+//! the server talks to PostgreSQL through a TCP relay that the test cuts, restores and slows.
 
 use crate::helpers::{pg_base_url, Backend, TestApp, TestDb};
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -16,6 +18,8 @@ struct Relay {
     stop: Arc<AtomicBool>,
     conns: Arc<Mutex<Vec<TcpStream>>>,
     accept: Option<JoinHandle<()>>,
+    /// Milliseconds each chunk waits before it is passed on (0: none).
+    delay_ms: Arc<AtomicU64>,
 }
 
 fn upstream() -> String {
@@ -24,9 +28,13 @@ fn upstream() -> String {
     host.split('/').next().unwrap().to_owned()
 }
 
-fn pipe(mut from: TcpStream, mut to: TcpStream) {
+fn pipe(mut from: TcpStream, mut to: TcpStream, delay_ms: Arc<AtomicU64>) {
     let mut buf = [0u8; 16 * 1024];
     while let Ok(n) = from.read(&mut buf) {
+        let delay = delay_ms.load(Ordering::SeqCst);
+        if delay > 0 {
+            std::thread::sleep(Duration::from_millis(delay));
+        }
         if n == 0 || to.write_all(&buf[..n]).is_err() {
             break;
         }
@@ -41,8 +49,9 @@ impl Relay {
         let port = listener.local_addr().unwrap().port();
         let stop = Arc::new(AtomicBool::new(false));
         let conns = Arc::new(Mutex::new(Vec::new()));
+        let delay_ms = Arc::new(AtomicU64::new(0));
         let accept = {
-            let (stop, conns) = (stop.clone(), conns.clone());
+            let (stop, conns, delay) = (stop.clone(), conns.clone(), delay_ms.clone());
             std::thread::spawn(move || {
                 while !stop.load(Ordering::SeqCst) {
                     match listener.accept() {
@@ -56,8 +65,10 @@ impl Relay {
                             list.push(server.try_clone().unwrap());
                             let (c2, s2) =
                                 (client.try_clone().unwrap(), server.try_clone().unwrap());
-                            std::thread::spawn(move || pipe(client, server));
-                            std::thread::spawn(move || pipe(s2, c2));
+                            let d2 = delay.clone();
+                            let d3 = delay.clone();
+                            std::thread::spawn(move || pipe(client, server, d2));
+                            std::thread::spawn(move || pipe(s2, c2, d3));
                         }
                         Err(_) => std::thread::sleep(Duration::from_millis(10)),
                     }
@@ -69,6 +80,7 @@ impl Relay {
             stop,
             conns,
             accept: Some(accept),
+            delay_ms,
         }
     }
 
@@ -96,20 +108,48 @@ fn wait_for_status(app: &TestApp, want: u16) -> ureq::Response {
     }
 }
 
-#[test]
-fn readyz_reports_a_lost_database_and_recovers_without_restart() {
+/// The demo people on PostgreSQL, reached through a relay; a short wait for connections.
+fn app_behind_relay(tweak: impl FnOnce(&mut server::settings::Settings)) -> (TestApp, Relay) {
     let mut tdb = TestDb::new(Backend::Postgres);
     // Short, so the outage answers 503 quickly.
     tdb.settings.db_timeout_secs = 1;
+    tweak(&mut tdb.settings);
     let relay = Relay::start(0);
     let direct = tdb.settings.database_url.clone().unwrap();
     let via_relay = direct
         .expose()
         .replacen(&upstream(), &format!("127.0.0.1:{}", relay.port), 1);
     tdb.settings.database_url = Some(via_relay.parse().unwrap());
-    let app = TestApp::spawn_with(tdb, false);
+    (TestApp::spawn_with(tdb, true), relay)
+}
 
+/// What a signed-in person gets while the database is away: 503, `Retry-After`, a message in
+/// both languages, and nothing of the server's insides.
+fn assert_unavailable(got: &ureq::Response, what: &str) {
+    assert_eq!(got.status(), 503, "{what}");
+    assert!(got.header("retry-after").is_some(), "{what}: Retry-After");
+}
+
+fn assert_no_internals(body: &str, what: &str) {
+    for word in [
+        "sqlx",
+        "postgres",
+        "PoolTimedOut",
+        "error returned",
+        "connection",
+        "panicked",
+    ] {
+        assert!(!body.contains(word), "{what} shows {word}: {body}");
+    }
+    assert!(body.contains("しばらくしてから"), "{what}: {body}");
+}
+
+#[test]
+fn readyz_reports_a_lost_database_and_recovers_without_restart() {
+    let (app, relay) = app_behind_relay(|_| {});
     assert_eq!(wait_for_status(&app, 200).status(), 200);
+    let cookie = app.dev_sign_in("demo-sato");
+    assert_eq!(app.get_with("/drugs", &cookie).status(), 200);
 
     let port = relay.cut();
     let r = wait_for_status(&app, 503);
@@ -117,9 +157,56 @@ fn readyz_reports_a_lost_database_and_recovers_without_restart() {
     assert_eq!(r.header("retry-after"), Some("5"));
     // The process itself is fine.
     assert_eq!(app.get("/healthz").status(), 200);
+    // Signed-in pages and the API say "try again later", not "sign in" (401 / redirect).
+    for path in [
+        "/drugs",
+        "/api/v1/me/drugs",
+        "/api/v1/me/expenses/pdf",
+        "/deduction",
+    ] {
+        let r = app.get_with(path, &cookie);
+        assert_unavailable(&r, path);
+        assert_no_internals(&r.into_string().unwrap(), path);
+    }
 
     let relay = Relay::start(port);
     assert_eq!(wait_for_status(&app, 200).status(), 200);
+    // The same session works again: nothing was restarted, nobody was signed out.
+    assert_eq!(app.get_with("/api/v1/me/drugs", &cookie).status(), 200);
+    drop(app);
+    relay.cut();
+}
+
+/// A database that answers, but too slowly: the request is answered 503 with `Retry-After`
+/// at `KARTE_REQUEST_TIMEOUT_SECS` (2 s here; each packet waits 5 s), and the server is back to normal once the database is.
+#[test]
+fn a_slow_database_is_a_503_at_the_request_timeout() {
+    let (app, relay) = app_behind_relay(|s| s.request_timeout_secs = 2);
+    assert_eq!(wait_for_status(&app, 200).status(), 200);
+    // On a loaded machine the first sign-in may itself take longer than the timeout.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let cookie = loop {
+        let r = app.post_form("/auth/dev", &[("person", "demo-sato")], None);
+        if let Some(set) = r.header("set-cookie").filter(|_| r.status() == 303) {
+            break set.split(';').next().unwrap().to_owned();
+        }
+        assert!(Instant::now() < deadline, "sign-in: {}", r.status());
+    };
+    relay.delay_ms.store(5_000, Ordering::SeqCst);
+    for path in ["/api/v1/me/drugs", "/drugs"] {
+        let r = app.get_with(path, &cookie);
+        assert_unavailable(&r, path);
+        assert_no_internals(&r.into_string().unwrap(), path);
+    }
+    relay.delay_ms.store(0, Ordering::SeqCst);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app.get_with("/api/v1/me/drugs", &cookie).status() != 200 {
+        assert!(
+            Instant::now() < deadline,
+            "back to normal without a restart"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
     drop(app);
     relay.cut();
 }
