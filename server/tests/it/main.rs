@@ -38,3 +38,4 @@ mod redirects;
 mod signin;
 mod status_codes;
 mod storage;
+mod uke;
