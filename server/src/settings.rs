@@ -181,6 +181,10 @@ pub struct Settings {
     /// Fixes "today" (YYYY-MM-DD) for demos and tests. Unset: the current date in Japan.
     #[arg(long, global = true, env = "KARTE_TODAY")]
     pub today: Option<chrono::NaiveDate>,
+    /// The full 医薬品マスター (Y) file for UKE receipt imports. Unset: the subset shipped
+    /// with Karte; codes in neither are kept and shown by their code.
+    #[arg(long, global = true, env = "KARTE_DRUG_MASTER")]
+    pub drug_master: Option<PathBuf>,
     #[command(flatten)]
     pub auth: AuthSettings,
     #[command(flatten)]
@@ -421,6 +425,7 @@ impl Settings {
             render_workers: 0,
             import_clients: None,
             today: None,
+            drug_master: None,
             auth: AuthSettings::default(),
             rate_limits: RateLimits::default(),
             log: "info".into(),

@@ -1,4 +1,4 @@
-//! `POST /api/v1/import[?format=json|cda|mynaportal-csv]`: one batch per request body.
+//! `POST /api/v1/import[?format=json|cda|mynaportal-csv|uke]`: one batch per request body.
 //!
 //! 201 imported, 200 already imported (nothing changed), 400 with file/line/field when the
 //! input is wrong (nothing written), 401 without a valid client credential (answered from the

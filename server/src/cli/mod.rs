@@ -105,7 +105,8 @@ pub struct DeductionArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ImportArgs {
-    /// json (Karte batch), cda (特定健診 hc08 XML) or mynaportal-csv (医療費通知情報).
+    /// json (Karte batch), cda (特定健診 hc08 XML), mynaportal-csv (医療費通知情報) or uke
+    /// (レセプト電算 医科・調剤 receipt file).
     #[arg(long, value_enum)]
     pub format: Option<crate::import::ImportFormat>,
     /// Attach everything to this person (otherwise matched by insurance card and birth date).
@@ -129,6 +130,11 @@ pub struct ServeArgs {
 /// Runs one command.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings;
+    if let Some(path) = &settings.drug_master {
+        let master = crate::import::uke::master::DrugMaster::load(path)?;
+        tracing::info!(drugs = master.len(), "drug master loaded");
+        crate::import::uke::master::install(master);
+    }
     match cli.command {
         Command::Serve(args) => {
             let app = Application::build(&settings, args.addr, args.demo).await?;

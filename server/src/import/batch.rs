@@ -53,6 +53,8 @@ pub enum ImportFormat {
     Cda,
     /// マイナポータル 医療費通知情報 CSV download.
     MynaportalCsv,
+    /// レセプト電算処理システム receipt file (医科 / 調剤 "UKE").
+    Uke,
 }
 
 impl ImportFormat {
@@ -61,6 +63,7 @@ impl ImportFormat {
             ImportFormat::Json => "json",
             ImportFormat::Cda => "cda",
             ImportFormat::MynaportalCsv => "mynaportal-csv",
+            ImportFormat::Uke => "uke",
         }
     }
 }

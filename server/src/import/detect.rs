@@ -4,7 +4,7 @@
 use super::batch::{ImportBatch, ImportError, ImportFormat};
 use super::options::ParseOptions;
 use super::text::{decode_text, utf8_without_bom};
-use super::{cda, json, mynaportal_csv};
+use super::{cda, json, mynaportal_csv, uke};
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
@@ -12,7 +12,7 @@ use quick_xml::NsReader;
 /// How much of the start of a file is looked at.
 const SNIFF_BYTES: usize = 4096;
 
-/// The format of `bytes`, or `None` when it is none of the three. `file_name` is not used to
+/// The format of `bytes`, or `None` when it is none of the four. `file_name` is not used to
 /// decide; it is taken so callers need not special-case logging or future hints.
 pub fn detect(_file_name: &str, bytes: &[u8]) -> Option<ImportFormat> {
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
@@ -26,6 +26,9 @@ pub fn detect(_file_name: &str, bytes: &[u8]) -> Option<ImportFormat> {
     }
     if trimmed.starts_with('<') {
         return is_hc08(bytes).then_some(ImportFormat::Cda);
+    }
+    if uke::looks_like_uke(head) {
+        return Some(ImportFormat::Uke);
     }
     is_mynaportal_csv(head).then_some(ImportFormat::MynaportalCsv)
 }
@@ -74,6 +77,7 @@ impl ImportFormat {
             ImportFormat::Json => json::MAX_BYTES,
             ImportFormat::Cda => cda::MAX_BYTES,
             ImportFormat::MynaportalCsv => mynaportal_csv::MAX_BYTES,
+            ImportFormat::Uke => uke::MAX_BYTES,
         }
     }
 }
@@ -90,13 +94,14 @@ pub fn parse_any(
             file_name,
             None,
             "(format)",
-            "not a Karte JSON batch, hc08 checkup XML or マイナポータル 医療費通知情報 CSV; pass --format json|cda|mynaportal-csv if it is one of them",
+            "not a Karte JSON batch, hc08 checkup XML, マイナポータル 医療費通知情報 CSV or UKE receipt file (IR/YK header); pass --format json|cda|mynaportal-csv|uke if it is one of them",
         )
     })?;
     match format {
         ImportFormat::Json => json::parse(file_name, bytes, opts),
         ImportFormat::Cda => cda::parse(file_name, bytes, opts),
         ImportFormat::MynaportalCsv => mynaportal_csv::parse(file_name, bytes, opts),
+        ImportFormat::Uke => uke::parse(file_name, bytes, opts),
     }
 }
 

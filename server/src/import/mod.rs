@@ -8,6 +8,7 @@ pub mod json;
 pub mod mynaportal_csv;
 pub mod options;
 mod text;
+pub mod uke;
 
 pub use batch::{
     BatchId, ImportBatch, ImportError, ImportFormat, ImportWarning, InsurerInfo, PersonIdentity,

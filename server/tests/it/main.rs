@@ -39,3 +39,4 @@ mod redirects;
 mod signin;
 mod status_codes;
 mod storage;
+mod uke;
