@@ -105,7 +105,7 @@ messages! {
     NavExpenses => "医療費", "Medical costs";
     NavExport => "書き出し", "Export";
     LangSwitch => "English", "日本語";
-    LangSwitchLabel => "表示言語を英語に切り替える", "Switch the display language to Japanese";
+    LangSwitchLabel => "English（表示言語を英語に切り替える）", "日本語 (switch the display language to Japanese)";
     PersonSwitcherLabel => "表示中の人", "Showing records of";
     PersonSwitcherNone => "サインインすると選べます", "Available after sign-in";
     DataAsOf => "データ更新日時", "Data as of";
