@@ -105,7 +105,7 @@ messages! {
     NavExpenses => "医療費", "Medical costs";
     NavExport => "書き出し", "Export";
     LangSwitch => "English", "日本語";
-    LangSwitchLabel => "表示言語を英語に切り替える", "Switch the display language to Japanese";
+    LangSwitchLabel => "English（表示言語を英語に切り替える）", "日本語 (switch the display language to Japanese)";
     PersonSwitcherLabel => "表示中の人", "Showing records of";
     PersonSwitcherNone => "サインインすると選べます", "Available after sign-in";
     DataAsOf => "データ更新日時", "Data as of";
@@ -500,6 +500,111 @@ messages! {
     PeriodByMonth => "月で指定する", "Choose months";
 }
 
+/// ホーム (the dashboard) and the footer. A table of its own: only server-rendered pages use it,
+/// so none of it reaches the browser bundle.
+pub mod home {
+    use super::Lang;
+
+    messages! {
+        Title => "ホーム", "Home";
+        NotGranted => "この記録を見る許可はありません。", "You have not been granted these records.";
+        ChangesHeading => "前回のサインインからの変化", "Since your last sign-in";
+        ChangesSince => "前回のサインイン", "Last sign-in";
+        ChangesFirst => "はじめてのサインインです。次からは、前回のサインインのあとに届いた記録と代理人による閲覧をここでお知らせします。", "This is your first sign-in. From the next one on, records that arrived since your last sign-in and views by your proxies are listed here.";
+        ChangesDrugLines => "新しいお薬の明細", "New medicine lines";
+        ChangesExpenseLines => "新しい医療費通知の明細", "New medical-cost lines";
+        ChangesCheckups => "新しい健診結果", "New checkup results";
+        ChangesNone => "前回のサインインのあとに届いた記録はありません。", "Nothing new has arrived since your last sign-in.";
+        ProxyHeading => "代理人による閲覧", "Views by your proxies";
+        ProxyIntro => "前回のサインインのあと、代理人があなたの記録を見たり書き出したりしました。心当たりがない場合は「心当たりがない」を押してください（アクセス履歴にも残ります）。", "Since your last sign-in, a proxy viewed or exported your records. If you do not recognise it, press “This was not me” (it is also on your access history).";
+        ProxyAll => "アクセス履歴をすべて見る", "See the whole access history";
+        MedsHeading => "最近のお薬", "Medicines taken recently";
+        MedsIntro => "直近3か月に調剤されたお薬を、成分ごとにまとめています。", "Medicines dispensed in the last three months, by ingredient.";
+        MedsColIngredient => "成分", "Ingredient";
+        MedsColNames => "医薬品名", "Medicine";
+        MedsColLast => "最後の調剤日", "Last dispensed";
+        MedsColDispenser => "病院・薬局", "Pharmacy or clinic";
+        MedsColLeft => "残り（目安）", "Left (estimate)";
+        MedsNoneLeft => "—", "—";
+        MedsNote => "残りは、日分で出たお薬について調剤日から数えた目安です。屯服や外用などは「—」と表示します。", "What is left is counted from the dispensing day for medicines supplied in days; medicines taken as needed, for external use and the like show “—”.";
+        MedsNone => "直近3か月に調剤されたお薬はありません。", "No medicines were dispensed in the last three months.";
+        MedsMore => "お薬の情報をすべて見る", "See all medicines";
+        CheckHeading => "最新の健診結果", "Latest checkup";
+        CheckIntro => "基準範囲を外れた値と、前回の健診からの変化です。", "Values outside the normal range, and how they moved since the previous checkup.";
+        CheckAllNormal => "基準範囲を外れた値はありません。", "No value is outside the normal range.";
+        CheckNone => "健診結果はまだ届いていません。", "No checkup results have arrived yet.";
+        CheckNotOfAge => "健診（特定健診・後期高齢者健診）は40歳以上が対象のため、健診結果はありません。", "Checkups (特定健診 and 後期高齢者健診) start at age 40, so there are no checkup results.";
+        CheckColItem => "項目", "Item";
+        CheckColLatest => "今回", "This time";
+        CheckColPrevious => "前回", "Previous";
+        CheckColMove => "変化", "Change";
+        CheckNoPrevious => "前回の値なし", "No previous value";
+        MoveUp => "↑ 上がった", "↑ Up";
+        MoveDown => "↓ 下がった", "↓ Down";
+        MoveSame => "→ 変わらず", "→ Same";
+        CheckMore => "健診結果をすべて見る", "See all checkup results";
+        CostHeading => "今年の医療費", "Medical costs this year";
+        CostPaid => "支払った医療費（控除に含める分）", "Paid (lines included in the deduction)";
+        CostEstimate => "医療費控除の見込み額", "Estimated medical-expense deduction";
+        CostAssumed => "総所得金額等が未入力のため、200万円以上（足切り額10万円）として計算しています。", "No total income has been entered: worked out assuming 2,000,000 yen or more (a 100,000 yen threshold).";
+        CostWorkbench => "医療費控除の画面で確かめる・調整する", "Check and adjust on the deduction page";
+        CostNotFinal => "まだ届いていない月の分は含まれません。", "Months that have not arrived yet are not included.";
+        FreshHeading => "データの更新状況", "How up to date the data is";
+        FreshColKind => "記録", "Records";
+        FreshColToCome => "まだ届いていない月", "Months still to come";
+        FreshNothingToCome => "なし", "None";
+        FreshNoData => "まだデータがありません", "No data yet";
+    }
+
+    impl Lang {
+        /// A dashboard message.
+        pub fn h(self, msg: Msg) -> &'static str {
+            msg.text(self)
+        }
+
+        /// A count of lines: 「3件」 / "3".
+        pub fn count(self, n: i64) -> String {
+            match self {
+                Lang::Ja => format!("{n}件"),
+                Lang::En => n.to_string(),
+            }
+        }
+
+        /// Days of a supply left: 「あと5日分」 / "5 days".
+        pub fn days_left(self, n: i64) -> String {
+            match self {
+                Lang::Ja => format!("あと{n}日分"),
+                Lang::En if n == 1 => "1 day".to_owned(),
+                Lang::En => format!("{n} days"),
+            }
+        }
+
+        /// A month with the day its data is expected: 「2026-11（2027年1月11日公開予定）」.
+        pub fn month_expected(self, month: &str, day: &str) -> String {
+            match self {
+                Lang::Ja => format!("{month}（{day}公開予定）"),
+                Lang::En => format!("{month} (expected {day})"),
+            }
+        }
+
+        /// A statement about someone: 「田中　結衣さん：…」 / "Tanaka Yui: …".
+        pub fn about(self, name: &str, text: &str) -> String {
+            match self {
+                Lang::Ja => format!("{}：{text}", self.addressed(name)),
+                Lang::En => format!("{name}: {text}"),
+            }
+        }
+
+        /// A calendar year: 「2026年」 / "2026".
+        pub fn year(self, y: i32) -> String {
+            match self {
+                Lang::Ja => format!("{y}年"),
+                Lang::En => y.to_string(),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -510,6 +615,20 @@ mod tests {
             assert!(!m.text(Lang::Ja).is_empty(), "{m:?} has no Japanese text");
             assert!(!m.text(Lang::En).is_empty(), "{m:?} has no English text");
         }
+    }
+
+    #[test]
+    fn every_home_message_has_both_languages() {
+        for m in home::Msg::ALL {
+            assert!(!m.text(Lang::Ja).is_empty(), "{m:?} has no Japanese text");
+            assert!(!m.text(Lang::En).is_empty(), "{m:?} has no English text");
+        }
+        assert_eq!(Lang::Ja.count(3), "3件");
+        assert_eq!(Lang::En.days_left(1), "1 day");
+        assert_eq!(
+            Lang::Ja.month_expected("2026-11", "2027年1月11日"),
+            "2026-11（2027年1月11日公開予定）"
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod error;
 pub mod expenses;
 pub mod export;
 pub mod functions;
+pub mod home;
 pub mod i18n;
 pub mod notice;
 pub mod pages;

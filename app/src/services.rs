@@ -71,6 +71,13 @@ pub trait ExportPages: Send + Sync {
     ) -> BoxFuture<'_, Result<crate::export::ExportPage, AppError>>;
 }
 
+/// ホーム and the footer: the dashboard of the person on screen.
+pub trait HomeDashboard: Send + Sync {
+    fn dashboard(&self) -> BoxFuture<'_, Result<crate::home::Dashboard, AppError>>;
+    /// How fresh each kind is (the footer's "data as of"); empty when nobody linked is signed in.
+    fn freshness(&self) -> BoxFuture<'_, Result<Vec<crate::home::Freshness>, AppError>>;
+}
+
 /// Everything the UI needs from the server, provided once per request via context.
 #[derive(Clone)]
 pub struct Services {
@@ -88,6 +95,7 @@ pub struct Services {
 
     // ── export field ──
     pub export: Arc<dyn ExportPages>,
+    pub home: Arc<dyn HomeDashboard>,
 }
 
 /// The services from context; a missing context is a wiring bug, reported as internal.

@@ -123,3 +123,19 @@ export async function linkByCard(page, server, card, beforeSubmit = async () => 
   await page.getByRole('button', { name: '確認する' }).click();
   await page.waitForURL(server.url + '/');
 }
+
+/** axe-core's violations on the page as it is (rule id, impact and the nodes' selectors). */
+export async function axeViolations(page) {
+  const { createRequire } = await import('node:module');
+  const { readFileSync } = await import('node:fs');
+  const require = createRequire(import.meta.url);
+  const source = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  // Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) stays as is.
+  await page.evaluate(source);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+  return result;
+}

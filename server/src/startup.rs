@@ -125,6 +125,10 @@ fn run(
             db: db.clone(),
             clock: settings.clock(),
         }),
+        home: Arc::new(crate::service::home::SqlHome {
+            db: db.clone(),
+            clock: settings.clock(),
+        }),
         sessions: Arc::new(handlers::SqlSessions {
             db: db.clone(),
             timeouts: auth.timeouts,

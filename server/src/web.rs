@@ -95,6 +95,7 @@ pub async fn stylesheet() -> HttpResponse {
             include_str!("../../style/expenses.css"),
             include_str!("../../style/deduction.css"),
             include_str!("../../style/export.css"),
+            include_str!("../../style/home.css"),
         )
         .to_owned();
         css.push_str(&app::pages::drugs::label_css());

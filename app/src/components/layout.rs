@@ -155,13 +155,41 @@ fn PersonSwitcher(viewer: Option<crate::session::Viewer>) -> impl IntoView {
 #[component]
 fn Footer() -> impl IntoView {
     let lang = use_lang();
-    // The "data as of" slot: filled from the import batches once records exist.
+    // "Data as of" per kind of record of the person on screen (the kinds the signed-in person
+    // may see; the same figures as ホーム's freshness table); nothing when signed out.
+    let as_of = crate::session::is_signed_in().then(|| {
+        view! {
+            <Suspense fallback=|| ()>
+                {Suspend::new(async move {
+                    let text = match crate::home::load_freshness().await {
+                        Ok(kinds) if kinds.iter().all(|f| f.as_of.is_none()) => {
+                            lang.t(Msg::DataAsOfUnknown).to_owned()
+                        }
+                        Ok(kinds) => kinds
+                            .iter()
+                            .map(|f| {
+                                let date = match f.as_of {
+                                    Some(d) => crate::components::dates::long_date(d, lang),
+                                    None => lang.t(Msg::DataAsOfUnknown).to_owned(),
+                                };
+                                format!("{} {date}", lang.t(f.kind.title()))
+                            })
+                            .collect::<Vec<_>>()
+                            .join(lang.t(Msg::ListSeparator)),
+                        Err(e) => e.message(lang).to_owned(),
+                    };
+                    view! {
+                        <p class="data-as-of" data-testid="footer-data-as-of">
+                            <span>{lang.t(Msg::DataAsOf)}</span>": "<span>{text}</span>
+                        </p>
+                    }
+                })}
+            </Suspense>
+        }
+    });
     view! {
         <footer class="site-footer">
-            <p class="data-as-of" data-testid="data-as-of">
-                <span>{lang.t(Msg::DataAsOf)}</span>": "
-                <span>{lang.t(Msg::DataAsOfUnknown)}</span>
-            </p>
+            {as_of}
             <p class="footer-note">{lang.t(Msg::FooterNote)}</p>
         </footer>
     }

@@ -41,7 +41,7 @@ pub(crate) fn SignInFirst() -> impl IntoView {
     view! { <p class="card">{lang.t(Msg::HomeSignInPrompt)}" "<a href="/signin">{lang.t(Msg::SignIn)}</a></p> }
 }
 
-fn action_label(code: &str) -> Msg {
+pub(crate) fn action_label(code: &str) -> Msg {
     match code {
         "sign_in" => Msg::ActionSignIn,
         "sign_in_failed" => Msg::ActionSignInFailed,

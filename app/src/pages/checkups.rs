@@ -37,14 +37,14 @@ pub fn CheckupsPage() -> impl IntoView {
     }
 }
 
-fn pick(lang: Lang, ja: &str, en: &str) -> String {
+pub(crate) fn pick(lang: Lang, ja: &str, en: &str) -> String {
     match lang {
         Lang::Ja => ja.to_owned(),
         Lang::En => en.to_owned(),
     }
 }
 
-fn band_code(b: Band) -> &'static str {
+pub(crate) fn band_code(b: Band) -> &'static str {
     match b {
         Band::Normal => "normal",
         Band::Guidance => "guidance",
@@ -53,7 +53,7 @@ fn band_code(b: Band) -> &'static str {
 }
 
 /// The symbol that carries the band without colour.
-fn band_marker(b: Band) -> &'static str {
+pub(crate) fn band_marker(b: Band) -> &'static str {
     match b {
         Band::Normal => "○",
         Band::Guidance => "△",
@@ -61,7 +61,7 @@ fn band_marker(b: Band) -> &'static str {
     }
 }
 
-fn band_short(b: Band, lang: Lang) -> &'static str {
+pub(crate) fn band_short(b: Band, lang: Lang) -> &'static str {
     lang.t(match b {
         Band::Normal => Msg::CheckupsBandNormal,
         Band::Guidance => Msg::CheckupsBandGuidance,
@@ -69,7 +69,7 @@ fn band_short(b: Band, lang: Lang) -> &'static str {
     })
 }
 
-fn kind_label(k: CheckupKind, lang: Lang) -> &'static str {
+pub(crate) fn kind_label(k: CheckupKind, lang: Lang) -> &'static str {
     match lang {
         Lang::Ja => k.label_ja(),
         Lang::En => k.label_en(),

@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod checkups;
 pub mod codes;
 pub mod deduction;
+pub mod home;
 pub mod import;
 pub mod invitations;
 pub mod line_cache;

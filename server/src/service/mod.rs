@@ -9,6 +9,7 @@ pub mod deduction_export;
 pub mod drugs;
 pub mod expenses;
 pub mod export;
+pub mod home;
 pub mod import;
 pub mod people;
 

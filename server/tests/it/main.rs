@@ -23,6 +23,7 @@ mod forms_edge;
 mod grants;
 mod hardening;
 mod helpers;
+mod home;
 mod hostile;
 mod http;
 mod import_limits;
