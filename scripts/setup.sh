@@ -39,3 +39,27 @@ if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -d e2e/node_modules/playwright
   (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
   cp e2e/package-lock.json e2e/node_modules/.package-lock.json.src
 fi
+
+# Python tools, pinned, in a venv under the user cache (kept between runs like ~/.cargo/bin):
+# schemathesis (the API contract check, scripts/contract.sh) and squawk-cli (the PostgreSQL
+# migration linter; its wheel carries the binary, nothing is downloaded at install).
+py=${KARTE_PY:-${XDG_CACHE_HOME:-$HOME/.cache}/karte/py}
+py_want="schemathesis==4.32.5 squawk-cli==2.70.0"
+if [ "$(cat "$py/.karte-pins" 2>/dev/null)" != "$py_want" ]; then
+  echo "setup: installing $py_want into $py"
+  if ! python3 -m venv --help >/dev/null 2>&1; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
+  fi
+  python3 -m venv "$py"
+  "$py/bin/python" -m pip install -q --disable-pip-version-check $py_want
+  echo "$py_want" > "$py/.karte-pins"
+fi
+
+# cargo-deny (licenses, bans, duplicate versions, sources: scripts/supply-chain.sh), from
+# crates.io, once per machine (a few minutes).
+deny_want=0.20.2
+if [ "$(cargo deny --version 2>/dev/null | awk '{ print $2 }')" != "$deny_want" ]; then
+  echo "setup: installing cargo-deny $deny_want (once per machine, a few minutes)"
+  cargo install --locked cargo-deny --version "$deny_want"
+fi

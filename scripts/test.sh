@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds the browser bundle once, runs every test:
-# unit and property tests, storage on SQLite and PostgreSQL, HTTP against the real server,
-# and the browser tests (Playwright + Debian chromium).
+# the dependency and migration checks, unit and property tests, storage on SQLite and
+# PostgreSQL, HTTP against the real server (and the replay of the fuzz corpus), and the browser
+# tests (Playwright + Debian chromium).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -13,8 +14,15 @@ if [ -z "${KARTE_TEST_PG_URL:-}" ]; then
   export KARTE_TEST_PG_URL=postgres://postgres@127.0.0.1:5432/postgres
 fi
 
+bash scripts/supply-chain.sh
 bash scripts/build-wasm.sh
+# Includes the replay of every fuzz corpus and crash file (server/tests/it/fuzz_corpus.rs).
 cargo test --workspace --locked
 cargo build -p server --bin karte --locked
+# Real fuzzing for a few seconds per target, when asked (it builds the instrumented targets:
+# minutes the first time): KARTE_FUZZ_SECONDS=5 scripts/test.sh
+if [ "${KARTE_FUZZ_SECONDS:-0}" -gt 0 ]; then
+  bash fuzz/run.sh "$KARTE_FUZZ_SECONDS"
+fi
 (cd e2e && npm test --silent)
 echo "all tests passed in $(( $(date +%s) - started )) s"

@@ -14,6 +14,7 @@ pub mod db;
 pub mod deduction;
 pub mod demo;
 pub mod forms;
+pub mod fuzzing;
 pub mod hash;
 pub mod health;
 pub mod import;

@@ -26,14 +26,14 @@ use domain::people::PersonId;
 
 /// Which line a change is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Target {
+pub(crate) enum Target {
     Notice { person: PersonId, key: NoticeKey },
     Manual(HandLineId),
 }
 
 /// One change, parsed from the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Edit {
+pub(crate) enum Edit {
     Add(NewManualLine),
     Delete(HandLineId),
     Include(Target, bool),
@@ -96,7 +96,7 @@ fn text(raw: &str, max: usize, required: bool) -> Result<String, Notice> {
 }
 
 /// Parses the posted form into one change; the error is the page's notice.
-fn parse_edit(field: &dyn Fn(&str) -> String, year: TaxYear) -> Result<Edit, Notice> {
+pub(crate) fn parse_edit(field: &dyn Fn(&str) -> String, year: TaxYear) -> Result<Edit, Notice> {
     let target = || -> Result<Target, Notice> {
         let id = field("id");
         if !id.is_empty() {

@@ -20,6 +20,7 @@ mod etax;
 mod etax_grouping;
 mod fixtures;
 mod forms_edge;
+mod fuzz_corpus;
 mod grants;
 mod hardening;
 mod helpers;
