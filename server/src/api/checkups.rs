@@ -31,6 +31,7 @@ pub struct CheckupsBody<'a> {
         (status = 200, description = "The checkups", body = CheckupsBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "Nothing to show for the person on screen", body = ErrorBody),
+        (status = 503, description = "The database is unavailable; try again in a moment", body = ErrorBody),
     )
 )]
 #[get("/me/checkups")]

@@ -74,6 +74,7 @@ fn decode_cursor(cursor: &str) -> Option<usize> {
         (status = 400, description = "Bad period or cursor", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "Nothing to show for the person on screen", body = ErrorBody),
+        (status = 503, description = "The database is unavailable; try again in a moment", body = ErrorBody),
     )
 )]
 #[get("/me/drugs")]

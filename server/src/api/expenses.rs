@@ -65,6 +65,7 @@ pub struct ExpensesBody<'a> {
         (status = 400, description = "Bad period or household flag", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "Nothing to show for the person on screen", body = ErrorBody),
+        (status = 503, description = "The database is unavailable; try again in a moment", body = ErrorBody),
     )
 )]
 #[get("/me/expenses")]

@@ -50,6 +50,8 @@ macro_rules! pdf_path {
                 (status = 400, description = "Bad period", body = ErrorBody),
                 (status = 401, description = "Not signed in", body = ErrorBody),
                 (status = 404, description = "The person on screen may not show this kind", body = ErrorBody),
+                (status = 429, description = "Past the export budget of this client or account (KARTE_RATE_EXPORT_PER_MINUTE); Retry-After says when to try again", body = ErrorBody),
+                (status = 503, description = "The database is unavailable; try again in a moment", body = ErrorBody),
             )
         )]
         #[allow(dead_code)]
@@ -92,6 +94,8 @@ pdf_path!(
         (status = 200, description = "The PDF", content((Binary = "application/pdf"))),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "The person on screen may not show this kind", body = ErrorBody),
+        (status = 429, description = "Past the export budget of this client or account (KARTE_RATE_EXPORT_PER_MINUTE); Retry-After says when to try again", body = ErrorBody),
+        (status = 503, description = "The database is unavailable; try again in a moment", body = ErrorBody),
     )
 )]
 #[allow(dead_code)]
@@ -112,6 +116,8 @@ fn checkups_pdf() {}
         (status = 400, description = "Not a year like 2025.", body = ErrorBody),
         (status = 401, description = "Not signed in.", body = ErrorBody),
         (status = 404, description = "The person on screen may not show expenses (never 403).", body = ErrorBody),
+        (status = 429, description = "Past the export budget of this client or account (KARTE_RATE_EXPORT_PER_MINUTE); Retry-After says when to try again", body = ErrorBody),
+        (status = 503, description = "The database is unavailable; try again in a moment", body = ErrorBody),
         (status = 422, description = "More included lines than the form's 995 rows (code form_limit): untick lines or export each person separately.", body = ErrorBody),
     )
 )]
@@ -130,6 +136,8 @@ fn deduction_xlsx() {}
         (status = 400, description = "Not a year like 2025.", body = ErrorBody),
         (status = 401, description = "Not signed in.", body = ErrorBody),
         (status = 404, description = "The person on screen may not show expenses (never 403).", body = ErrorBody),
+        (status = 429, description = "Past the export budget of this client or account (KARTE_RATE_EXPORT_PER_MINUTE); Retry-After says when to try again", body = ErrorBody),
+        (status = 503, description = "The database is unavailable; try again in a moment", body = ErrorBody),
     )
 )]
 #[allow(dead_code)]
@@ -150,6 +158,8 @@ fn deduction_csv() {}
         (status = 400, description = "Not a year like 2025.", body = ErrorBody),
         (status = 401, description = "Not signed in.", body = ErrorBody),
         (status = 404, description = "The person on screen may not show expenses (never 403).", body = ErrorBody),
+        (status = 429, description = "Past the export budget of this client or account (KARTE_RATE_EXPORT_PER_MINUTE); Retry-After says when to try again", body = ErrorBody),
+        (status = 503, description = "The database is unavailable; try again in a moment", body = ErrorBody),
     )
 )]
 #[allow(dead_code)]
