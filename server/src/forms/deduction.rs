@@ -86,9 +86,11 @@ fn amount(raw: &str) -> Result<Yen, Notice> {
         .ok_or(Notice::DedAmount)
 }
 
-/// A short text field: trimmed, without control characters, at most `max` characters.
+/// A short text field: without control characters, then trimmed (so a control character
+/// cannot shield a space from the trim), at most `max` characters.
 fn text(raw: &str, max: usize, required: bool) -> Result<String, Notice> {
-    let t: String = raw.trim().chars().filter(|c| !c.is_control()).collect();
+    let kept: String = raw.chars().filter(|c| !c.is_control()).collect();
+    let t = kept.trim().to_owned();
     if (required && t.is_empty()) || t.chars().count() > max {
         return Err(Notice::DedFields);
     }
@@ -353,6 +355,14 @@ mod tests {
             ]),
             "fields"
         );
+    }
+
+    #[test]
+    fn control_characters_go_before_the_trim() {
+        // Found by reading for the `deduction_form` fuzz target: trimming first kept the space
+        // that a leading control character shielded.
+        assert_eq!(text("\u{1} 山田 \u{7f}", 10, true), Ok("山田".to_owned()));
+        assert_eq!(text("\u{1} \u{2}", 10, true), Err(Notice::DedFields));
     }
 
     #[test]
