@@ -48,8 +48,11 @@ impl From<sqlx::Error> for DbError {
 fn is_transient(code: &str) -> bool {
     // SQLite primary result codes (extended codes keep them in the low byte):
     // SQLITE_BUSY 5, SQLITE_LOCKED 6, SQLITE_NOMEM 7, SQLITE_IOERR 10, SQLITE_FULL 13.
-    if let Ok(n) = code.parse::<u32>() {
-        return matches!(n & 0xff, 5 | 6 | 7 | 10 | 13);
+    // SQLite's codes are at most four digits; a SQLSTATE is always five characters.
+    if code.len() < 5 {
+        if let Ok(n) = code.parse::<u32>() {
+            return matches!(n & 0xff, 5 | 6 | 7 | 10 | 13);
+        }
     }
     // PostgreSQL SQLSTATE: class 08 connection exception, 53 insufficient resources (53100
     // disk full), 57P01–57P03 shutting down or starting, 57014 cancelled (statement timeout).

@@ -244,7 +244,8 @@ mod tests {
             .map(|c| format!("\"{c}\""))
             .collect::<Vec<_>>()
             .join(",");
-        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&format!("{line}\r\n"));
+        let text = format!("{line}\r\n");
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&text);
         let m = DrugMaster::parse(&sjis).unwrap();
         let d = m.get("612345678").unwrap();
         assert_eq!(
