@@ -21,7 +21,10 @@ use std::io::{Cursor, Read};
 use std::sync::OnceLock;
 
 /// Every target by name (the `fuzz/fuzz_targets/NAME.rs` files and `fuzz/corpus/NAME/`).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+/// One fuzz target: its name and its body.
+pub type Target = (&'static str, fn(&[u8]));
+
+pub const TARGETS: &[Target] = &[
     ("json_batch", json_batch),
     ("hc08_cda", hc08_cda),
     ("mynaportal_csv", mynaportal_csv),

@@ -1,3 +1,6 @@
+// ureq::Error is large; these drills only pass it up to a panic in the test.
+#![allow(clippy::result_large_err)]
+
 //! Crash safety and graceful shutdown against the real `karte` process (the quick versions of
 //! the drills in `ops/`, see docs/reliability.md): `kill -9` in the middle of imports (CLI and
 //! API) and deduction edits on SQLite and PostgreSQL leaves every acknowledged batch and edit
