@@ -104,6 +104,8 @@ messages! {
     NavCheckups => "健診", "Checkups";
     NavExpenses => "医療費", "Medical costs";
     NavExport => "書き出し", "Export";
+    NavImport => "取り込み", "Import";
+    SelfImportedMark => "ご自身で取り込み", "Imported by you";
     LangSwitch => "English", "日本語";
     LangSwitchLabel => "English（表示言語を英語に切り替える）", "日本語 (switch the display language to Japanese)";
     PersonSwitcherLabel => "表示中の人", "Showing records of";
@@ -175,6 +177,16 @@ messages! {
     AccountUnlink => "解除する", "Remove the link";
     AccountErrorReauth => "安全のため、解除の前にもう一度サインインしてください（サインインから5分以内なら解除できます）。", "For safety, please sign in again first (the link can be removed within 5 minutes of signing in).";
     AccountSignInAgain => "もう一度サインインする", "Sign in again";
+    AccountArchiveHeading => "すべての記録をダウンロード", "Download all your records";
+    AccountArchiveIntro => "お薬・健診・医療費のPDF、医療費通知のCSV、別のKarteに取り込めるJSONファイル、健診結果のXML（hc08形式）を1つのZIPファイルにまとめます。ダウンロードはアクセス履歴に残ります。", "One ZIP file with the PDFs of your medicines, checkups and medical costs, the notices as CSV, a JSON file another Karte can import, and your checkups as XML (hc08). The download is kept in your access history.";
+    AccountArchiveButton => "ZIPファイルをダウンロード", "Download the ZIP file";
+    AccountDeleteHeading => "アカウントと記録の削除", "Delete your account and records";
+    AccountDeleteIntro => "アカウントと、あなたのすべての記録（お薬・健診・医療費・医療費控除の入力・代理人の設定）を削除します。元に戻せません。必要なら先にダウンロードしてください。アクセス履歴には「いつ・誰が・何の種類を削除したか」だけが残ります。安全のため、サインインしてから5分以内だけ削除できます。", "Deletes your account and all your records (medicines, checkups, medical costs, deduction entries, proxies). This cannot be undone; download them first if you need them. The access log keeps only when, who and what kind was deleted. For safety, this works only within 5 minutes of signing in.";
+    AccountDeleteWordLabel => "確認のため「削除」と入力してください", "To confirm, type DELETE";
+    AccountDeleteButton => "アカウントとすべての記録を削除する", "Delete my account and all records";
+    AccountDeleteErrorWord => "確認の言葉が違います。「削除」（英語表示では DELETE）と入力してください。何も削除していません。", "The confirmation word does not match: type DELETE (削除 in Japanese). Nothing was deleted.";
+    AccountDeleteErrorReauth => "安全のため、削除の前にもう一度サインインしてください（サインインから5分以内なら削除できます）。何も削除していません。", "For safety, please sign in again first (deletion works within 5 minutes of signing in). Nothing was deleted.";
+    AccountDeleted => "アカウントとすべての記録を削除しました。ご利用ありがとうございました。", "Your account and all your records were deleted. Thank you for using Karte.";
     HomeSignedIn => "ようこそ", "Welcome";
     HomeSignInPrompt => "記録を見るにはサインインしてください。", "Sign in to see your records.";
     ExpiryWarning => "操作がないため、まもなく自動的にサインアウトします。", "You will be signed out soon because of inactivity.";
@@ -500,6 +512,63 @@ messages! {
     PeriodByMonth => "月で指定する", "Choose months";
 }
 
+/// 取り込み (`/import`, bring your own files). Server-rendered only, like `home`.
+pub mod byo {
+    use super::Lang;
+
+    messages! {
+        Title => "ファイルの取り込み", "Import your files";
+        Intro => "マイナポータルからダウンロードした医療費通知情報（CSV）、特定健診の結果（XML, hc08形式）、KarteのJSONファイルを取り込めます。まず内容を確認し、「保存する」を押すまで何も保存されません。", "Bring in the medical-cost notices (CSV) you downloaded from マイナポータル, checkup results (XML, hc08) or a Karte JSON file. You see what it holds first; nothing is stored until you press “Store”.";
+        ForWhom => "取り込み先", "Records of";
+        ProxyNote => "代理人として取り込みます。許可された種類の記録だけを取り込めます。", "You import as a proxy: only the kinds of records you have been granted.";
+        NotAllowed => "この人の記録を取り込む許可はありません。", "You may not import records for this person.";
+        FileLabel => "ファイル（CSV・XML・JSON、16MBまで）", "File (CSV, XML or JSON, up to 16 MB)";
+        Check => "内容を確認する", "Check the file";
+        PreviewHeading => "取り込む内容の確認（まだ保存されていません）", "What the file holds (not stored yet)";
+        ColKind => "記録", "Records";
+        ColNew => "新しく追加", "New";
+        ColDup => "すでにある（追加しません）", "Already stored (not added)";
+        Period => "期間", "Period";
+        Format => "形式", "Format";
+        FileName => "ファイル名", "File";
+        Warnings => "注意", "Warnings";
+        NameDiffers => "ファイルの氏名が、取り込み先の氏名と一致しません。ご本人のファイルか確かめてください。", "The name in the file is not the name of the person you import for. Check that the file is theirs.";
+        Already => "このファイルはすでに取り込まれています。保存しても何も変わりません。", "This file has been imported before; storing it again changes nothing.";
+        NothingNew => "新しく追加される記録はありません。", "There is nothing new to add.";
+        Store => "保存する", "Store";
+        Discard => "取り消す", "Cancel";
+        ProblemHeading => "このファイルは取り込めません（何も保存されていません）", "This file cannot be imported (nothing was stored)";
+        ProblemFormat => "マイナポータルの医療費通知情報（CSV）、特定健診のXML（hc08形式）、KarteのJSONファイルのいずれでもありません。", "It is none of: a マイナポータル medical-cost notice CSV, a checkup XML (hc08) or a Karte JSON file.";
+        ProblemTooLarge => "ファイルが大きすぎます（16MBまで）。期間を分けてダウンロードしてください。", "The file is too large (16 MB at most). Download shorter periods.";
+        ProblemInvalid => "ファイルの中に読めない箇所があります：", "Part of the file cannot be read:";
+        ProblemEmpty => "ファイルに記録がありません。", "The file holds no records.";
+        ProblemSeveral => "複数の人の記録が入っています。1人分ずつ取り込んでください。", "It holds the records of several people. Import one person at a time.";
+        ProblemOther => "取り込み先とは別の人（生年月日または番号が違う人）の記録です。", "These are the records of someone else (another birth date or id) than the person you import for.";
+        ProblemNoGrant => "次の種類の記録を取り込む許可がありません：", "You have not been granted these kinds of records:";
+        ProblemExpired => "確認した内容の有効期限が切れました（30分）。もう一度ファイルを選んでください。", "The checked file has expired (30 minutes). Choose the file again.";
+        BatchesHeading => "取り込んだファイル", "Files you imported";
+        BatchesNone => "まだ取り込んだファイルはありません。", "You have not imported any file yet.";
+        ColWhen => "取り込んだ日時", "Imported";
+        ColLines => "件数", "Lines";
+        Remove => "取り除く", "Remove";
+        RemoveHeading => "取り込んだファイルを取り除く", "Remove an imported file";
+        RemoveText => "このファイルで取り込んだ記録をすべて削除します。保険者から届いた記録は残ります。元に戻せません。", "Every record this file brought in will be deleted. Records from your insurer stay. This cannot be undone.";
+        RemoveConfirm => "取り除く", "Remove";
+        Stored => "取り込みました。取り込んだ記録には「ご自身で取り込み」と表示されます。", "Imported. The records are marked “Imported by you”.";
+        StoredNothing => "新しく追加される記録はなかったため、何も保存していません。", "There was nothing new to add; nothing was stored.";
+        Removed => "取り込んだファイルを取り除きました。", "The imported file was removed.";
+        ErrorUnavailable => "いまは処理できません。しばらくしてからもう一度お試しください。", "This cannot be done right now. Please try again later.";
+        ErrorNoFile => "ファイルを選んでください。", "Choose a file.";
+    }
+
+    impl Lang {
+        /// An import page message.
+        pub fn b(self, msg: Msg) -> &'static str {
+            msg.text(self)
+        }
+    }
+}
+
 /// ホーム (the dashboard) and the footer. A table of its own: only server-rendered pages use it,
 /// so none of it reaches the browser bundle.
 pub mod home {
@@ -629,6 +698,14 @@ mod tests {
             Lang::Ja.month_expected("2026-11", "2027年1月11日"),
             "2026-11（2027年1月11日公開予定）"
         );
+    }
+
+    #[test]
+    fn every_import_message_has_both_languages() {
+        for m in byo::Msg::ALL {
+            assert!(!m.text(Lang::Ja).is_empty(), "{m:?} has no Japanese text");
+            assert!(!m.text(Lang::En).is_empty(), "{m:?} has no English text");
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod export;
 pub mod functions;
 pub mod home;
 pub mod i18n;
+pub mod import;
 pub mod notice;
 pub mod pages;
 pub mod record;

@@ -115,6 +115,9 @@ notices! {
     // /account
     AccountReauth => [Account] error "reauth" AccountErrorReauth;
     AccountUnavailable => [Account] error "unavailable" SignInErrorUnavailable;
+    AccountDeleteWord => [Account] error "word" AccountDeleteErrorWord;
+    AccountDeleteReauth => [Account] error "reauth_delete" AccountDeleteErrorReauth;
+    AccountDeleted => [SignIn] ok "deleted" AccountDeleted;
     // /proxies, /proxies/accept, /access
     ProxyInvited => [Proxies] ok "invited" ProxiesInvited;
     ProxyAccepted => [Proxies] ok "accepted" ProxiesAccepted;

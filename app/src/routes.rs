@@ -6,6 +6,7 @@ use crate::pages::deduction::DeductionPage;
 use crate::pages::drugs::DrugsPage;
 use crate::pages::expenses::ExpensesPage;
 use crate::pages::export::ExportPageView;
+use crate::pages::import::ImportPageView;
 use crate::pages::proxies::{AcceptInvitationPage, ProxiesPage};
 use crate::pages::signin::{AccountPage, LinkPage, SignInPage};
 use crate::pages::{home::HomePage, not_found::NotFound};
@@ -38,6 +39,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("expenses") view=ExpensesPage ssr=SsrMode::Async/>
                     <Route path=path!("deduction") view=DeductionPage ssr=SsrMode::Async/>
                     <Route path=path!("export") view=ExportPageView ssr=SsrMode::Async/>
+                    <Route path=path!("import") view=ImportPageView ssr=SsrMode::Async/>
                 </Routes>
             </Frame>
         </Router>

@@ -78,6 +78,14 @@ pub trait HomeDashboard: Send + Sync {
     fn freshness(&self) -> BoxFuture<'_, Result<Vec<crate::home::Freshness>, AppError>>;
 }
 
+/// Bring your own files: the person on screen, a previewed upload, their own batches.
+pub trait ImportPages: Send + Sync {
+    fn import_page(
+        &self,
+        query: crate::import::ImportQuery,
+    ) -> BoxFuture<'_, Result<crate::import::ImportPage, AppError>>;
+}
+
 /// Everything the UI needs from the server, provided once per request via context.
 #[derive(Clone)]
 pub struct Services {
@@ -96,6 +104,7 @@ pub struct Services {
     // ── export field ──
     pub export: Arc<dyn ExportPages>,
     pub home: Arc<dyn HomeDashboard>,
+    pub import: Arc<dyn ImportPages>,
 }
 
 /// The services from context; a missing context is a wiring bug, reported as internal.

@@ -130,9 +130,23 @@ pub struct ClaimSource {
     pub accepted_on: NaiveDate,
     /// Ingest order, to tell apart two claims accepted on the same day.
     pub sequence: u64,
+    /// The person brought this line in themselves (「ご自身で取り込み」, `/import`), not their
+    /// insurer. Set when lines are read back (from the claim id, see [`SELF_IMPORTED_PREFIX`]);
+    /// never read from an import file.
+    #[serde(default, skip_deserializing)]
+    pub imported_by_you: bool,
 }
 
+/// The start of the claim id of every line a person brought in themselves (`/import`); an
+/// insurer's feed may not use it, so the lines are told apart on every page, PDF and API.
+pub const SELF_IMPORTED_PREFIX: &str = "self-";
+
 impl ClaimSource {
+    /// Whether the person brought this line in themselves (「ご自身で取り込み」).
+    pub fn self_imported(&self) -> bool {
+        self.claim_id.as_str().starts_with(SELF_IMPORTED_PREFIX)
+    }
+
     /// Lines that replace each other share this key: the same receipt, i.e. same person,
     /// institution, month and [`ReceiptIdentity`]. Only a re-claim of that receipt replaces it.
     pub fn supersession_key(&self) -> (&PersonId, &InstitutionId, YearMonth, &ReceiptIdentity) {

@@ -28,6 +28,9 @@ pub enum Action {
     Report,
     /// A person changed their own working data (the 医療費控除 workbench).
     Change,
+    /// An account was deleted with every health record of its person (counts in the detail,
+    /// no values).
+    DeleteAccount,
 }
 
 impl Action {
@@ -49,6 +52,7 @@ impl Action {
             Action::Revoke => "revoke",
             Action::Report => "report",
             Action::Change => "change",
+            Action::DeleteAccount => "delete_account",
         }
     }
 }

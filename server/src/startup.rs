@@ -96,7 +96,13 @@ fn run(
         .build();
     let pkg_dir = settings.site_root.join("pkg");
     let routes = generate_route_list(app::App);
+    let pending_uploads = Arc::new(crate::service::self_import::PendingUploads::default());
     let services = Services {
+        import: Arc::new(crate::service::self_import::SqlImportPages {
+            db: db.clone(),
+            clock: settings.clock(),
+            pending: pending_uploads.clone(),
+        }),
         people: Arc::new(SqlPeople {
             db: db.clone(),
             dev_login: auth.dev_login,
@@ -145,6 +151,7 @@ fn run(
     let auth = aw::Data::new(auth);
     let origin = aw::Data::new(origin);
     let upload_slots = aw::Data::new(api::import::UploadSlots::default());
+    let pending_uploads = aw::Data::from(pending_uploads);
     let limiter = aw::Data::new(RateLimiter::new(settings.rate_limits));
     let export_slots = aw::Data::new(rate_limit::ExportSlots::new(settings.exports_in_flight));
     let deadline = aw::Data::new(web::RequestDeadline(std::time::Duration::from_secs(
@@ -183,6 +190,7 @@ fn run(
             .app_data(auth.clone())
             .app_data(origin.clone())
             .app_data(upload_slots.clone())
+            .app_data(pending_uploads.clone())
             .app_data(limiter.clone())
             .app_data(export_slots.clone())
             .app_data(deadline.clone())
@@ -206,6 +214,12 @@ fn run(
             .service(account::revoke_proxy)
             .service(account::report_access)
             .service(crate::forms::deduction::change_workbench)
+            .service(crate::forms::leave::delete_account)
+            .service(crate::forms::leave::archive)
+            .service(crate::forms::import::preview)
+            .service(crate::forms::import::store_upload)
+            .service(crate::forms::import::discard_upload)
+            .service(crate::forms::import::remove_batch)
             .service(
                 aw::scope("/api/v1")
                     .app_data(api::query_config())

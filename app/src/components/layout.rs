@@ -15,6 +15,7 @@ const NAV: &[(&str, Msg)] = &[
     ("/expenses", Msg::NavExpenses),
     ("/export", Msg::NavExport),
     ("/deduction", Msg::NavDeduction),
+    ("/import", Msg::NavImport),
 ];
 
 #[component]

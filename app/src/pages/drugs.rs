@@ -378,6 +378,11 @@ fn drug_row(h: &mut Html, l: &DrugLine, shown: bool, lang: Lang) {
         h.text(&lang.parenthesized(i));
         h.raw("</span>");
     }
+    if l.claim.self_imported() {
+        h.raw(" <span class=\"self-mark\" data-testid=\"self-imported\">");
+        h.text(lang.t(Msg::SelfImportedMark));
+        h.raw("</span>");
+    }
     h.raw("</th><td class=\"c-usage\">");
     let single = l
         .single_dose

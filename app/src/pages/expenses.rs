@@ -262,7 +262,8 @@ fn LinesTable(lines: Vec<(ExpenseLine, Option<String>)>, household: bool) -> imp
                     })}
                     <td data-col="month" data-label=lang.t(Msg::ExpensesColMonth)>{month_label(l.service_month, lang)}</td>
                     <td data-col="category" data-label=lang.t(Msg::ExpensesColCategory)>{category_label(&l.category, lang)}</td>
-                    <th scope="row" data-col="institution" data-label=lang.t(Msg::ExpensesColInstitution)>{l.institution_name.clone()}</th>
+                    <th scope="row" data-col="institution" data-label=lang.t(Msg::ExpensesColInstitution)>{l.institution_name.clone()}
+                        {l.claim.self_imported().then(|| view! { " "<span class="self-mark" data-testid="self-imported">{lang.t(Msg::SelfImportedMark)}</span> })}</th>
                     <td class="num" data-col="days" data-label=lang.t(Msg::ExpensesColDays)>{l.days}</td>
                     {amount_cells(&totals, lang)}
                 </tr>

@@ -5,6 +5,7 @@ pub mod drugs;
 pub mod expenses;
 pub mod export;
 pub mod home;
+pub mod import;
 pub mod not_found;
 pub mod proxies;
 pub mod signin;

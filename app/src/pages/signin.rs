@@ -18,10 +18,13 @@ pub fn SignInPage() -> impl IntoView {
     let error = Notice::read(NoticePage::SignIn, None, query.get("error").as_deref())
         .map(|n| lang.t(n.msg()));
     let signed_out = query.get("signed_out").is_some();
+    let ok =
+        Notice::read(NoticePage::SignIn, query.get("ok").as_deref(), None).map(|n| lang.t(n.msg()));
     view! {
         <Title text=lang.t(Msg::SignInTitle)/>
         <h1>{lang.t(Msg::SignInTitle)}</h1>
         {error.map(|e| view! { <p class="notice notice--error" role="alert" data-testid="signin-error">{e}</p> })}
+        {ok.map(|m| view! { <p class="notice" role="status" data-testid="signin-ok">{m}</p> })}
         {signed_out.then(|| view! { <p class="notice" role="status">{lang.t(Msg::SignedOut)}</p> })}
         <section class="card">
             <p>{lang.t(Msg::SignInIntro)}</p>
@@ -108,7 +111,7 @@ pub fn AccountPage() -> impl IntoView {
         "/signin"
     };
     let error = Notice::read(NoticePage::Account, None, query.get("error").as_deref()).map(|n| match n {
-        Notice::AccountReauth => view! {
+        Notice::AccountReauth | Notice::AccountDeleteReauth => view! {
             <p class="notice notice--error" role="alert" data-testid="account-error">
                 {lang.t(n.msg())}" "<a href=again>{lang.t(Msg::AccountSignInAgain)}</a>
             </p>
@@ -134,6 +137,18 @@ pub fn AccountPage() -> impl IntoView {
                     <h2>{lang.t(Msg::AccountUnlinkHeading)}</h2>
                     <p>{lang.t(Msg::AccountUnlinkIntro)}</p>
                     <button type="submit" class="button" data-testid="unlink">{lang.t(Msg::AccountUnlink)}</button>
+                </form>
+                <section class="card" aria-labelledby="archive-heading">
+                    <h2 id="archive-heading">{lang.t(Msg::AccountArchiveHeading)}</h2>
+                    <p>{lang.t(Msg::AccountArchiveIntro)}</p>
+                    <a class="button" href="/account/archive.zip" download="karte-archive.zip" data-testid="archive-download">{lang.t(Msg::AccountArchiveButton)}</a>
+                </section>
+                <form method="post" action="/account/delete" class="card form" data-testid="delete-form">
+                    <h2>{lang.t(Msg::AccountDeleteHeading)}</h2>
+                    <p>{lang.t(Msg::AccountDeleteIntro)}</p>
+                    <label for="delete-word">{lang.t(Msg::AccountDeleteWordLabel)}</label>
+                    <input id="delete-word" name="confirm" type="text" required autocomplete="off"/>
+                    <button type="submit" class="button" data-testid="delete-account">{lang.t(Msg::AccountDeleteButton)}</button>
                 </form>
             }.into_any(),
         }}

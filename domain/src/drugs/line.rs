@@ -105,6 +105,7 @@ pub(crate) mod fixtures {
             receipt: Default::default(),
             accepted_on: YearMonth::of(dispensed_on).next().day(10).unwrap(),
             sequence: 1,
+            imported_by_you: false,
         };
         DrugLine {
             visible_from: YearMonth::of(dispensed_on).next().day(11).unwrap(),

@@ -60,6 +60,7 @@ pub(crate) mod fixtures {
                 )),
                 accepted_on: service_month.next().day(10).unwrap(),
                 sequence: 0,
+                imported_by_you: false,
             },
             visible_from: crate::visibility::expense_visible_from(service_month),
             service_month,

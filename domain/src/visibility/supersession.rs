@@ -73,6 +73,7 @@ mod tests {
                 receipt: Default::default(),
                 accepted_on: NaiveDate::from_ymd_opt(2025, 6, accepted_day).unwrap(),
                 sequence: 0,
+                imported_by_you: false,
             },
             label,
         }

@@ -332,6 +332,7 @@ impl ClaimBook {
                 receipt: Default::default(),
                 accepted_on: draft.accepted_on,
                 sequence: *sequence,
+                imported_by_you: false,
             };
             for d in &draft.drugs {
                 drugs.push(self.drug_line(&claim, draft.institution, d));

@@ -3,4 +3,6 @@
 
 pub mod account;
 pub mod deduction;
+pub mod import;
 pub mod lang;
+pub mod leave;

@@ -582,6 +582,7 @@ impl Parser<'_> {
                     receipt: ReceiptIdentity::for_expense(&d.category),
                     accepted_on,
                     sequence,
+                    imported_by_you: false,
                 };
                 ExpenseLine {
                     claim,

@@ -81,15 +81,34 @@ fn earliest_date(records: &PersonRecords) -> Option<NaiveDate> {
     drugs.chain(expenses).chain(checkups).min()
 }
 
+/// Who brought a batch in themselves (`/import`): whose records it holds and which account
+/// uploaded it. Stored with the batch, so the person can remove it again and its lines are
+/// told apart from an insurer's.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchOwner<'a> {
+    pub person: &'a PersonId,
+    pub account: &'a str,
+}
+
 #[tracing::instrument(skip_all, fields(batch = %batch.batch_id, format = batch.format.as_str()))]
 pub async fn store_batch(
     db: &Db,
     batch: ImportBatch,
     source: &str,
 ) -> Result<ImportOutcome, StoreError> {
+    store_batch_owned(db, batch, source, None).await
+}
+
+/// [`store_batch`], recording who brought the batch in when a person did (`owner`).
+pub async fn store_batch_owned(
+    db: &Db,
+    batch: ImportBatch,
+    source: &str,
+    owner: Option<BatchOwner<'_>>,
+) -> Result<ImportOutcome, StoreError> {
     let outcome = match db {
-        Db::Sqlite(pool) => sqlite::store(pool, batch, source).await?,
-        Db::Postgres(pool) => postgres::store(pool, batch, source).await?,
+        Db::Sqlite(pool) => sqlite::store(pool, batch, source, owner).await?,
+        Db::Postgres(pool) => postgres::store(pool, batch, source, owner).await?,
     };
     if let ImportOutcome::Imported { lines, people } = &outcome {
         tracing::info!(lines, people = people.len(), "batch imported");
@@ -108,16 +127,19 @@ macro_rules! backend {
 
             type Tx<'c> = Transaction<'c, $DB>;
 
-            pub async fn store(pool: &$Pool, mut batch: ImportBatch, source: &str) -> Result<ImportOutcome, StoreError> {
+            pub async fn store(pool: &$Pool, mut batch: ImportBatch, source: &str, owner: Option<BatchOwner<'_>>) -> Result<ImportOutcome, StoreError> {
                 let mut tx = pool.begin().await?;
                 let inserted = sqlx::query(
-                    "INSERT INTO import_batches (id, format, source, line_count) VALUES ($1, $2, $3, $4)
+                    "INSERT INTO import_batches (id, format, source, line_count, owner_person, imported_by)
+                     VALUES ($1, $2, $3, $4, $5, $6)
                      ON CONFLICT (id) DO NOTHING",
                 )
                 .bind(batch.batch_id.as_str())
                 .bind(batch.format.as_str())
                 .bind(source)
                 .bind(batch.line_count() as i64)
+                .bind(owner.map(|o| o.person.as_str()))
+                .bind(owner.map(|o| o.account))
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();

@@ -48,6 +48,9 @@ impl ClaimCols {
             },
             accepted_on: self.accepted_on,
             sequence: u64::try_from(self.sequence).unwrap_or_default(),
+            imported_by_you: self
+                .claim_id
+                .starts_with(domain::claim::SELF_IMPORTED_PREFIX),
         })
     }
 }
@@ -403,6 +406,21 @@ pub async fn all_drug_lines(db: &Db, person: &PersonId) -> Result<Vec<DrugLine>,
     let sql = format!("SELECT {DRUG_COLUMNS} FROM drug_lines WHERE person_id = $1 ORDER BY id");
     let rows: Vec<DrugRow> =
         with_pool!(db, pool => sqlx::query_as(&sql).bind(person.as_str()).fetch_all(pool).await?);
+    Ok(rows
+        .into_iter()
+        .map(|r| r.into_line(person))
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Every stored expense line of a person, unfiltered (for the archive, which re-imports to the
+/// same pages).
+pub async fn all_expense_lines(db: &Db, person: &PersonId) -> Result<Vec<ExpenseLine>, DbError> {
+    const SQL: &str = "SELECT claim_id, institution_id, service_month, accepted_on, sequence,
+        receipt_kind, care_setting, receipt_prescriber, visible_from, category, days,
+        institution_name, total, insurer_paid, public_paid, patient_paid
+        FROM expense_lines WHERE person_id = $1 ORDER BY id";
+    let rows: Vec<ExpenseRow> =
+        with_pool!(db, pool => sqlx::query_as(SQL).bind(person.as_str()).fetch_all(pool).await?);
     Ok(rows
         .into_iter()
         .map(|r| r.into_line(person))

@@ -129,6 +129,31 @@ pub async fn store_parsed(
     })
 }
 
+/// An insurer's batch may not use claim ids a person's own uploads are stored under
+/// (`domain::claim::SELF_IMPORTED_PREFIX`): its lines would be marked as the person's.
+fn refuse_reserved_claims(batch: &ImportBatch, file_name: &str) -> Result<(), ImportRunError> {
+    let prefix = domain::claim::SELF_IMPORTED_PREFIX;
+    for (i, p) in batch.people.iter().enumerate() {
+        let claims = p
+            .drugs
+            .iter()
+            .map(|d| &d.claim)
+            .chain(p.expenses.iter().map(|e| &e.claim));
+        if let Some(c) = claims.into_iter().find(|c| c.self_imported()) {
+            return Err(ImportRunError::Invalid(ImportError::new(
+                file_name,
+                None,
+                &format!("people[{i}].claim_id"),
+                format!(
+                    "claim ids starting with {prefix:?} are reserved for a person's own uploads: {}",
+                    c.claim_id.as_str()
+                ),
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Who sent an import, for the batch's source and the access log.
 #[derive(Debug, Clone, Copy)]
 pub struct Importer<'a> {
@@ -147,6 +172,7 @@ pub async fn store_and_audit(
     file_name: &str,
     by: Importer<'_>,
 ) -> Result<ImportReport, ImportRunError> {
+    refuse_reserved_claims(&batch, file_name)?;
     let report = store_parsed(db, batch, file_name, by.source).await?;
     if let ImportOutcome::Imported { people, lines } = &report.outcome {
         for person in people {

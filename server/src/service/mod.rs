@@ -3,6 +3,7 @@
 //! One module per record kind; the rule for "who, which period, log it" lives here once.
 
 pub mod account;
+pub mod archive;
 pub mod checkups;
 pub mod deduction;
 pub mod deduction_export;
@@ -12,6 +13,7 @@ pub mod export;
 pub mod home;
 pub mod import;
 pub mod people;
+pub mod self_import;
 
 use crate::audit::{self, Action, Event};
 use crate::auth::Principal;

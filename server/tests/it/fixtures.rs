@@ -46,6 +46,7 @@ pub fn claim(
         receipt: Default::default(),
         accepted_on: month.next().day(accepted_day).unwrap(),
         sequence: 0,
+        imported_by_you: false,
     }
 }
 

@@ -434,6 +434,11 @@ impl TestApp {
         &self._db.settings
     }
 
+    /// The app's database, to open a second connection to it (checks of what was stored).
+    pub fn test_db(&self) -> &TestDb {
+        &self._db
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

@@ -362,6 +362,7 @@ impl Converter<'_> {
             receipt: self.receipt(&w, path, default)?,
             accepted_on: self.date(&w.accepted_on, &join(path, "accepted_on"))?,
             sequence: self.uint(&w.sequence, &join(path, "sequence"))?,
+            imported_by_you: false,
         })
     }
 

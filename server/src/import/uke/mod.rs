@@ -437,6 +437,7 @@ impl Parser<'_> {
             receipt,
             accepted_on: h.accepted_on,
             sequence: 0,
+            imported_by_you: false,
         };
         self.receipt = Some(Receipt {
             line: rec.line,

@@ -48,6 +48,9 @@ pub fn drug_blocks(lang: Lang, lines: &[DrugLine]) -> Vec<Block> {
         if let Some(i) = &l.ingredient {
             name.push_str(&lang.parenthesized(i));
         }
+        if l.claim.self_imported() {
+            name.push_str(&lang.parenthesized(lang.t(Msg::SelfImportedMark)));
+        }
         let usage_text = [
             l.directions.clone(),
             l.daily_dose.clone(),

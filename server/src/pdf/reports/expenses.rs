@@ -109,7 +109,15 @@ pub fn expense_blocks(lang: Lang, lines: &[ExpenseLine]) -> Result<Vec<Block>, P
         year_lines.push(l);
         rows.push(Row::body(vec![
             month_label(lang, l.service_month),
-            l.institution_name.clone(),
+            if l.claim.self_imported() {
+                format!(
+                    "{}{}",
+                    l.institution_name,
+                    lang.parenthesized(lang.t(Msg::SelfImportedMark))
+                )
+            } else {
+                l.institution_name.clone()
+            },
             category_label(lang, &l.category),
             l.days.to_string(),
             yen(lang, l.total),
