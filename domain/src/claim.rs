@@ -132,8 +132,8 @@ pub struct ClaimSource {
     pub sequence: u64,
     /// The person brought this line in themselves (「ご自身で取り込み」, `/import`), not their
     /// insurer. Set when lines are read back (from the claim id, see [`SELF_IMPORTED_PREFIX`]);
-    /// never read from an import file.
-    #[serde(default, skip_deserializing)]
+    /// import files never carry it (their format has no such field).
+    #[serde(default)]
     pub imported_by_you: bool,
 }
 
