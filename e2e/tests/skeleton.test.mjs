@@ -19,7 +19,7 @@ test('pages are complete without JavaScript', async () => {
     assert.equal(await b.page.getAttribute('html', 'lang'), 'ja');
     assert.equal(await b.page.textContent('header .brand'), 'Karte');
     const nav = await b.page.locator('nav.site-nav a').allTextContents();
-    assert.deepEqual(nav, ['お薬', '健診', '医療費', '書き出し', '医療費控除']);
+    assert.deepEqual(nav, ['お薬', '健診', '医療費', '書き出し', '医療費控除', '取り込み']);
     const rows = await b.page.locator('[data-testid=people-table] tbody tr').count();
     assert.equal(rows, 5, 'the five demo people are rendered on the server');
     await assert.doesNotReject(b.page.getByText('佐藤　健一').waitFor());
@@ -53,7 +53,7 @@ test('English toggle switches the whole page and back', async () => {
     await b.page.waitForURL(server.url + '/drugs');
     assert.equal(await b.page.getAttribute('html', 'lang'), 'en');
     const nav = await b.page.locator('nav.site-nav a').allTextContents();
-    assert.deepEqual(nav, ['Medicines', 'Checkups', 'Medical costs', 'Export', 'Tax deduction']);
+    assert.deepEqual(nav, ['Medicines', 'Checkups', 'Medical costs', 'Export', 'Tax deduction', 'Import']);
     assert.equal(await b.page.getAttribute('nav.site-nav a[aria-current=page]', 'href'), '/drugs');
     await b.page.click('a.lang-toggle');
     await b.page.waitForURL(server.url + '/drugs');
