@@ -26,6 +26,8 @@ pub mod services;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod shell;
+#[cfg(feature = "ssr")]
+pub mod slots;
 
 pub use routes::App;
 
