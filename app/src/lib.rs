@@ -27,6 +27,8 @@ pub mod services;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod shell;
+#[cfg(feature = "ssr")]
+pub mod slots;
 
 pub use routes::App;
 

@@ -174,6 +174,7 @@ fn run(
         App::new()
             // Inner to outer: the security headers wrap everything that can answer on its
             // own (the CSRF refusal, the unknown server function, the last-resort 500).
+            .wrap(from_fn(web::splice_slots))
             .wrap(Compress::default())
             .wrap(from_fn(rate_limit::limit))
             .wrap(from_fn(auth::principal::resolve))

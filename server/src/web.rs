@@ -212,3 +212,119 @@ pub fn unavailable(path: &str, msg: app::i18n::Msg, code: &str) -> HttpResponse 
         res.content_type("text/plain; charset=utf-8").body(text)
     }
 }
+
+/// Middleware: a page that handed fragments over whole (`app::slots`) is sent as chunks — the
+/// page's own text up to each fragment's marker, the fragment's bytes without a copy, the rest.
+/// Other responses pass untouched. Innermost, so compression still sees the whole page.
+pub async fn splice_slots(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<
+    actix_web::dev::ServiceResponse<
+        actix_web::body::EitherBody<impl actix_web::body::MessageBody, Chunks>,
+    >,
+    actix_web::Error,
+> {
+    let res = next.call(req).await?;
+    let slots = res
+        .request()
+        .extensions_mut()
+        .remove::<app::slots::PageSlots>();
+    let Some(slots) = slots.filter(|s| !s.fragments.is_empty()) else {
+        return Ok(res.map_into_left_body());
+    };
+    let (req, res) = res.into_parts();
+    let (res, body) = res.into_parts();
+    let page = actix_web::body::to_bytes(body)
+        .await
+        .map_err(|e| actix_web::error::ErrorInternalServerError(e.into().to_string()))?;
+    let body = splice(page, slots.fragments);
+    Ok(actix_web::dev::ServiceResponse::new(req, res.set_body(body)).map_into_right_body())
+}
+
+/// The page cut at each marker, with the fragment in its place (a marker not found drops its
+/// fragment: the page rendered something else, e.g. an error).
+fn splice(page: actix_web::web::Bytes, fragments: Vec<(String, std::sync::Arc<str>)>) -> Chunks {
+    use actix_web::web::Bytes;
+    struct Fragment(std::sync::Arc<str>);
+    impl AsRef<[u8]> for Fragment {
+        fn as_ref(&self) -> &[u8] {
+            self.0.as_bytes()
+        }
+    }
+    let mut parts = std::collections::VecDeque::new();
+    let mut at = 0;
+    if let Ok(text) = std::str::from_utf8(&page) {
+        for (marker, html) in fragments {
+            if let Some(found) = text[at..].find(&marker) {
+                let start = at + found;
+                parts.push_back(page.slice(at..start));
+                parts.push_back(Bytes::from_owner(Fragment(html)));
+                at = start + marker.len();
+            }
+        }
+    }
+    parts.push_back(page.slice(at..));
+    parts.retain(|p| !p.is_empty());
+    let size = parts.iter().map(|p| p.len() as u64).sum();
+    Chunks { parts, size }
+}
+
+/// A body of ready chunks with its length known up front.
+pub struct Chunks {
+    parts: std::collections::VecDeque<actix_web::web::Bytes>,
+    size: u64,
+}
+
+impl actix_web::body::MessageBody for Chunks {
+    type Error = std::convert::Infallible;
+
+    fn size(&self) -> actix_web::body::BodySize {
+        actix_web::body::BodySize::Sized(self.size)
+    }
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<actix_web::web::Bytes, Self::Error>>> {
+        std::task::Poll::Ready(self.get_mut().parts.pop_front().map(Ok))
+    }
+}
+
+#[cfg(test)]
+mod splice_tests {
+    use super::*;
+    use actix_web::body::MessageBody;
+    use std::sync::Arc;
+
+    async fn body(chunks: Chunks) -> String {
+        let bytes = actix_web::body::to_bytes(chunks).await.unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    #[actix_web::test]
+    async fn fragments_go_where_their_markers_were() {
+        let page = "<p>a</p><!--karte-slot-X--><p>b</p><!--karte-slot-Y--><p>c</p>";
+        let chunks = splice(
+            page.into(),
+            vec![
+                ("<!--karte-slot-X-->".into(), Arc::from("<tr>1</tr>")),
+                ("<!--karte-slot-Y-->".into(), Arc::from("<tr>2</tr>")),
+            ],
+        );
+        assert_eq!(chunks.size(), actix_web::body::BodySize::Sized(44));
+        assert_eq!(
+            body(chunks).await,
+            "<p>a</p><tr>1</tr><p>b</p><tr>2</tr><p>c</p>"
+        );
+    }
+
+    #[actix_web::test]
+    async fn a_missing_marker_drops_its_fragment_and_keeps_the_page() {
+        let chunks = splice(
+            "<p>error</p>".into(),
+            vec![("<!--karte-slot-X-->".into(), Arc::from("<tr>1</tr>"))],
+        );
+        assert_eq!(body(chunks).await, "<p>error</p>");
+    }
+}

@@ -32,9 +32,13 @@ pub fn DrugFilter(
     Effect::new(move |_| ready.set(true));
     #[cfg(feature = "hydrate")]
     {
-        Effect::new(move |_| {
-            let n = dom::apply(&usage.get(), &q.get());
-            shown.set(n);
+        // The server already applied the filter in the URL: the first run only subscribes, so
+        // hydrating a three-year page does not walk and rewrite its 2,000 rows for nothing.
+        Effect::new(move |applied: Option<()>| {
+            let (usage, q) = (usage.get(), q.get());
+            if applied.is_some() {
+                shown.set(dom::apply(&usage, &q));
+            }
         });
     }
     let options = USAGES

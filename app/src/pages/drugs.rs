@@ -226,6 +226,8 @@ pub fn label_css() -> String {
 fn DrugTable(lines: Arc<Vec<DrugLine>>, filter: DrugFilter) -> impl IntoView {
     let lang = use_lang();
     let html = cached_table_html(&lines, &filter, lang);
+    #[cfg(feature = "ssr")]
+    let html = crate::slots::defer(html);
     view! {
         <div class="table-wrap">
             <table class="table drug-table" data-testid="drug-table" inner_html=html></table>

@@ -188,3 +188,51 @@ fn the_drug_page_shows_the_same_lines_as_the_api() {
     let page = app.get("/drugs").into_string().unwrap();
     assert!(!page.contains("data-testid=\"drug-table\"") && page.contains("/signin"));
 }
+
+/// The drug table is sent as its own chunk (`web::splice_slots`): the page that arrives is
+/// whole — the table inside its element, no marker left, the length announced right, the same
+/// rows on every view — and a search text that looks like a marker stays escaped text.
+#[test]
+fn the_drug_table_arrives_whole_inside_its_page() {
+    let app = TestApp::spawn(Backend::Sqlite, true);
+    let sato = app.dev_sign_in("demo-sato");
+    let (_, all, _) = app.api("/api/v1/me/drugs?limit=2000&preset=all_three_years", &sato);
+    let lines = all["lines"].as_array().unwrap().len();
+    let read = |path: &str| {
+        let r = app.get_with(path, &sato);
+        assert_eq!(r.status(), 200, "GET {path}");
+        let announced: usize = r
+            .header("content-length")
+            .expect("a length")
+            .parse()
+            .unwrap();
+        let body = r.into_string().unwrap();
+        assert_eq!(announced, body.len(), "Content-Length is the body's");
+        body
+    };
+    let first = read("/drugs?preset=all_three_years");
+    assert!(
+        !first.contains("karte-slot"),
+        "no marker is left in the page"
+    );
+    let table = &first[first.find("data-testid=\"drug-table\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert_eq!(table.matches("<tr data-filter-row").count(), lines);
+    let after = &first[first.find("</table>").unwrap()..];
+    assert!(
+        after.contains("data-testid=\"filter-empty\"") && after.contains("</body>"),
+        "the page goes on after the table: {}",
+        &after[after.len().saturating_sub(200)..]
+    );
+    // The second view serves the kept table: the same rows.
+    let again = read("/drugs?preset=all_three_years");
+    let rows = |p: &str| p.matches("<tr data-filter-row").count();
+    assert_eq!(rows(&again), lines);
+
+    // A marker-shaped search: escaped in the search box, the table still in its element.
+    let q = "%3C!--karte-slot-x--%3E";
+    let page = read(&format!("/drugs?preset=all_three_years&q={q}"));
+    assert!(!page.contains("<!--karte-slot-x-->"), "the text is escaped");
+    let table = &page[page.find("data-testid=\"drug-table\"").unwrap()..];
+    assert!(table[..table.find("</table>").unwrap()].contains("<tr data-filter-row"));
+}
