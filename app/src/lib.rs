@@ -18,6 +18,7 @@ pub mod functions;
 pub mod home;
 pub mod i18n;
 pub mod notice;
+pub mod own;
 pub mod pages;
 pub mod record;
 pub mod routes;

@@ -6,5 +6,6 @@ pub mod expenses;
 pub mod export;
 pub mod home;
 pub mod not_found;
+pub mod own;
 pub mod proxies;
 pub mod signin;

@@ -4,3 +4,4 @@
 pub mod account;
 pub mod deduction;
 pub mod lang;
+pub mod own;

@@ -11,4 +11,5 @@ pub mod import;
 pub mod invitations;
 pub mod line_cache;
 pub mod lines;
+pub mod own;
 pub mod people;

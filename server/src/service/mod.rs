@@ -11,6 +11,7 @@ pub mod expenses;
 pub mod export;
 pub mod home;
 pub mod import;
+pub mod own;
 pub mod people;
 
 use crate::audit::{self, Action, Event};

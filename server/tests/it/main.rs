@@ -32,6 +32,7 @@ mod import_store;
 mod linking;
 mod notices;
 mod openapi;
+mod own_entries;
 mod pdf;
 mod query_fuzz;
 mod rate_limits;
