@@ -32,6 +32,8 @@ pub struct DrugPage {
     pub incomplete: Vec<YearMonth>,
     /// The latest publication day of this person's drug information (any period).
     pub data_as_of: Option<NaiveDate>,
+    /// What the person entered themselves (本人入力), shown beside the claims.
+    pub own: domain::own::OwnEntries,
 }
 
 pub async fn load_drug_page(query: PeriodQuery) -> Result<DrugPage, AppError> {

@@ -150,6 +150,18 @@ pub struct Dashboard {
     /// Only for the signed-in person's own records.
     pub changes: Option<Changes>,
     pub proxy_accesses: Vec<ProxyAccess>,
+    /// Lines about to pass the 3-year window (only on one's own dashboard, when there are any).
+    pub leaving: Option<Leaving>,
+}
+
+/// The oldest month of the 3-year window: its lines leave the pages on `leaves_on` (the first
+/// day of next month), so the person may want to export them first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leaving {
+    pub month: YearMonth,
+    pub leaves_on: NaiveDate,
+    pub drug_lines: usize,
+    pub expense_lines: usize,
 }
 
 pub async fn load_dashboard() -> Result<Dashboard, AppError> {

@@ -478,6 +478,12 @@ messages! {
     DedErrorYear => "その年には移せません。診療年月の年から5年以内の年を選んでください。", "The line cannot be moved to that year: choose the treatment year or one of the five after it.";
     DedErrorLine => "その明細は見つかりませんでした。ページを開き直してください。", "That line was not found. Please reload the page.";
     DedErrorUnavailable => "ただいま保存できません。しばらくしてからもう一度お試しください。", "Cannot save right now. Please try again in a moment.";
+    OwnErrorRequired => "必須の項目を入力してください。", "Fill in the required fields.";
+    OwnErrorTooLong => "入力が長すぎます。文字数の上限を確かめてください。", "An entry is too long; check the character limits.";
+    OwnErrorDate => "日付は年-月-日（例 2026-01-31）で入力し、飲み終えた日は飲み始めた日以降にしてください。", "Enter dates as year-month-day (e.g. 2026-01-31), the end on or after the start.";
+    OwnErrorAmount => "価格は0〜9,999,999の整数（円）で入力してください。", "Enter the price as whole yen, 0 to 9,999,999.";
+    OwnErrorSelfMed => "セルフメディケーション税制に入れるには、購入した店と価格を入力してください。", "To count it for the self-medication scheme, enter where it was bought and the price.";
+    OwnErrorSeverity => "重さを選んでください。", "Choose a severity.";
     DedExportPdf => "医療費控除の明細書（集計）をPDFでダウンロード", "Download the deduction statement (summary, PDF)";
     DedExportPdfHelp => "医療を受けた人・医療機関等ごとの合計と控除額の計算を、印刷用にまとめます。控除に含める明細だけが入ります。", "A printable summary: totals per patient and payee, and the deduction worked out. Only included lines are counted.";
     PdfDedTitle => "医療費控除の明細書（集計）", "Medical-expense deduction statement (summary)";
@@ -569,6 +575,61 @@ pub mod byo {
     }
 }
 
+/// 本人入力 (the person's own entries): a table of its own, like ホーム's — only server-rendered
+/// pages and the PDF use it, so none of it reaches the browser bundle.
+pub mod own {
+    use super::Lang;
+
+    messages! {
+        Title => "本人入力（市販薬・アレルギー・メモ）", "Entered by you (OTC medicines, allergies, notes)";
+        Badge => "本人入力", "Entered by you";
+        Intro => "保険者から届く情報とは別に、ご自身で記録する情報です。お薬の情報の画面とPDFに「本人入力」として表示されます。", "Information you keep yourself, apart from what your insurer sends. It appears on the drug page and in its PDF, marked “Entered by you”.";
+        ReadOnly => "閲覧のみです。本人入力の情報は、ご本人だけが追加・変更できます。", "View only. Only the person themself can add or change these entries.";
+        Manage => "本人入力を追加・編集する", "Add or edit your own entries";
+        MedicinesHeading => "市販薬", "Over-the-counter medicines";
+        AllergiesHeading => "アレルギー・副作用", "Allergies and side effects";
+        MemosHeading => "お薬手帳メモ", "Medicine notebook notes";
+        FieldName => "薬の名前（100文字以内）", "Medicine name (up to 100 characters)";
+        FieldIngredient => "成分名（任意）", "Ingredient (optional)";
+        FieldFrom => "飲み始めた日（購入した日）", "Taken from (day bought)";
+        FieldTo => "飲み終えた日（任意）", "Taken until (optional)";
+        FieldBoughtAt => "購入した店（任意）", "Where bought (optional)";
+        FieldPrice => "価格（円、任意、0〜9,999,999）", "Price (yen, optional, 0–9,999,999)";
+        FieldSelfMed => "セルフメディケーション税制の計算に入れる（飲み始めた日の年の医療費控除の画面に入ります。店と価格が必要です）", "Count it for the self-medication scheme (it goes to the deduction workbench of the year it was started; needs where bought and the price)";
+        FieldSubstance => "原因（薬・食べ物など、100文字以内）", "Cause (medicine, food …, up to 100 characters)";
+        FieldReaction => "症状（任意、200文字以内）", "Reaction (optional, up to 200 characters)";
+        FieldSince => "いつから（任意）", "Since (optional)";
+        FieldSeverity => "重さ", "Severity";
+        FieldDispensing => "調剤（調剤日と薬局）", "Dispensing (date and pharmacy)";
+        FieldMemo => "メモ（1000文字以内）", "Note (up to 1000 characters)";
+        AddMedicine => "市販薬を追加する", "Add an OTC medicine";
+        AddAllergy => "アレルギー・副作用を追加する", "Add an allergy or side effect";
+        AddMemo => "調剤にメモを付ける", "Add a note to a dispensing";
+        Edit => "編集する", "Edit";
+        NoMedicines => "市販薬の記録はありません。", "No OTC medicines recorded.";
+        NoAllergies => "アレルギー・副作用の記録はありません。", "No allergies or side effects recorded.";
+        NoMemos => "メモはありません。", "No notes.";
+        NoDispensings => "メモを付けられる調剤がまだありません。", "There is no dispensing yet to attach a note to.";
+        SelfMedOn => "セルフメディケーション税制の計算に入れています", "Counted for the self-medication scheme";
+        ToWorkbench => "医療費控除の画面へ", "Open the deduction workbench";
+        ColPeriod => "期間", "Taken";
+        ColBoughtAt => "購入した店", "Where bought";
+        ColPrice => "価格", "Price";
+        ColReaction => "症状", "Reaction";
+        ColSince => "いつから", "Since";
+        ColSeverity => "重さ", "Severity";
+        ColIngredient => "成分名", "Ingredient";
+        Ongoing => "（継続中）", " (ongoing)";
+    }
+
+    impl Lang {
+        /// A 本人入力 message.
+        pub fn o(self, msg: Msg) -> &'static str {
+            msg.text(self)
+        }
+    }
+}
+
 /// ホーム (the dashboard) and the footer. A table of its own: only server-rendered pages use it,
 /// so none of it reaches the browser bundle.
 pub mod home {
@@ -623,6 +684,11 @@ pub mod home {
         FreshColToCome => "まだ届いていない月", "Months still to come";
         FreshNothingToCome => "なし", "None";
         FreshNoData => "まだデータがありません", "No data yet";
+        LeavingHeading => "まもなく3年を過ぎる記録", "Records about to pass three years";
+        LeavingIntro => "Karteで見られるのは直近3年間の記録です。次の月の記録は、この日から表示されなくなります", "Karte shows the last three years. The records of this month are no longer shown from";
+        LeavingDrugLines => "お薬の明細", "Medicine lines";
+        LeavingExpenseLines => "医療費通知の明細", "Medical-cost lines";
+        LeavingExport => "いまのうちにPDFで保存する", "Save them as a PDF now";
     }
 
     impl Lang {
@@ -681,6 +747,14 @@ mod tests {
     #[test]
     fn every_message_has_both_languages() {
         for m in Msg::ALL {
+            assert!(!m.text(Lang::Ja).is_empty(), "{m:?} has no Japanese text");
+            assert!(!m.text(Lang::En).is_empty(), "{m:?} has no English text");
+        }
+    }
+
+    #[test]
+    fn every_own_message_has_both_languages() {
+        for m in own::Msg::ALL {
             assert!(!m.text(Lang::Ja).is_empty(), "{m:?} has no Japanese text");
             assert!(!m.text(Lang::En).is_empty(), "{m:?} has no English text");
         }

@@ -19,6 +19,7 @@ pub mod home;
 pub mod i18n;
 pub mod import;
 pub mod notice;
+pub mod own;
 pub mod pages;
 pub mod record;
 pub mod routes;

@@ -14,10 +14,11 @@ pub enum NoticePage {
     Accept,
     Access,
     Deduction,
+    Own,
 }
 
 impl NoticePage {
-    pub const ALL: [NoticePage; 7] = [
+    pub const ALL: [NoticePage; 8] = [
         NoticePage::SignIn,
         NoticePage::Link,
         NoticePage::Account,
@@ -25,6 +26,7 @@ impl NoticePage {
         NoticePage::Accept,
         NoticePage::Access,
         NoticePage::Deduction,
+        NoticePage::Own,
     ];
 
     pub fn path(self) -> &'static str {
@@ -36,6 +38,7 @@ impl NoticePage {
             NoticePage::Accept => "/proxies/accept",
             NoticePage::Access => "/access",
             NoticePage::Deduction => "/deduction",
+            NoticePage::Own => "/own",
         }
     }
 
@@ -141,6 +144,17 @@ notices! {
     DedYear => [Deduction] error "year" DedErrorYear;
     DedLine => [Deduction] error "line" DedErrorLine;
     DedUnavailable => [Deduction] error "unavailable" DedErrorUnavailable;
+    // /own
+    OwnAdded => [Own] ok "added" DedAdded;
+    OwnSaved => [Own] ok "saved" DedSaved;
+    OwnDeleted => [Own] ok "deleted" DedDeleted;
+    OwnRequired => [Own] error "required" OwnErrorRequired;
+    OwnTooLong => [Own] error "too_long" OwnErrorTooLong;
+    OwnDate => [Own] error "date" OwnErrorDate;
+    OwnAmount => [Own] error "amount" OwnErrorAmount;
+    OwnSelfMed => [Own] error "self_medication" OwnErrorSelfMed;
+    OwnSeverity => [Own] error "severity" OwnErrorSeverity;
+    OwnUnavailable => [Own] error "unavailable" DedErrorUnavailable;
 }
 
 impl Notice {

@@ -7,6 +7,7 @@ use crate::pages::drugs::DrugsPage;
 use crate::pages::expenses::ExpensesPage;
 use crate::pages::export::ExportPageView;
 use crate::pages::import::ImportPageView;
+use crate::pages::own::OwnPageView;
 use crate::pages::proxies::{AcceptInvitationPage, ProxiesPage};
 use crate::pages::signin::{AccountPage, LinkPage, SignInPage};
 use crate::pages::{home::HomePage, not_found::NotFound};
@@ -35,6 +36,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("access") view=AccessPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("drugs") view=DrugsPage ssr=SsrMode::Async/>
+                    <Route path=path!("own") view=OwnPageView ssr=SsrMode::Async/>
                     <Route path=path!("checkups") view=CheckupsPage ssr=SsrMode::Async/>
                     <Route path=path!("expenses") view=ExpensesPage ssr=SsrMode::Async/>
                     <Route path=path!("deduction") view=DeductionPage ssr=SsrMode::Async/>

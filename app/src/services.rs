@@ -71,6 +71,11 @@ pub trait ExportPages: Send + Sync {
     ) -> BoxFuture<'_, Result<crate::export::ExportPage, AppError>>;
 }
 
+/// 本人入力: what the person on screen entered themselves (read-only for a proxy).
+pub trait OwnEntryPages: Send + Sync {
+    fn own_page(&self) -> BoxFuture<'_, Result<crate::own::OwnPage, AppError>>;
+}
+
 /// ホーム and the footer: the dashboard of the person on screen.
 pub trait HomeDashboard: Send + Sync {
     fn dashboard(&self) -> BoxFuture<'_, Result<crate::home::Dashboard, AppError>>;
@@ -105,6 +110,7 @@ pub struct Services {
     pub export: Arc<dyn ExportPages>,
     pub home: Arc<dyn HomeDashboard>,
     pub import: Arc<dyn ImportPages>,
+    pub own: Arc<dyn OwnEntryPages>,
 }
 
 /// The services from context; a missing context is a wiring bug, reported as internal.

@@ -16,6 +16,7 @@ pub mod insurance;
 pub mod money;
 #[cfg(feature = "openapi")]
 pub mod openapi;
+pub mod own;
 pub mod people;
 pub mod period;
 pub mod query;

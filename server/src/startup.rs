@@ -135,6 +135,10 @@ fn run(
             db: db.clone(),
             clock: settings.clock(),
         }),
+        own: Arc::new(crate::service::own::SqlOwnEntries {
+            db: db.clone(),
+            clock: settings.clock(),
+        }),
         sessions: Arc::new(handlers::SqlSessions {
             db: db.clone(),
             timeouts: auth.timeouts,
@@ -221,11 +225,13 @@ fn run(
             .service(crate::forms::import::store_upload)
             .service(crate::forms::import::discard_upload)
             .service(crate::forms::import::remove_batch)
+            .service(crate::forms::own::change_own_entries)
             .service(
                 aw::scope("/api/v1")
                     .app_data(api::query_config())
                     .service(api::import::import)
                     .service(api::drugs::my_drugs)
+                    .service(api::own::my_own_entries)
                     .service(api::checkups::my_checkups)
                     .service(api::expenses::my_expenses)
                     // Before `/me/{kind}/pdf`, which `/me/deduction/pdf` would also match.

@@ -96,6 +96,7 @@ pub async fn stylesheet() -> HttpResponse {
             include_str!("../../style/deduction.css"),
             include_str!("../../style/export.css"),
             include_str!("../../style/home.css"),
+            include_str!("../../style/own.css"),
         )
         .to_owned();
         css.push_str(&app::pages::drugs::label_css());

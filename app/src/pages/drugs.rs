@@ -7,8 +7,10 @@ use crate::components::dates::long_date;
 use crate::components::drug_filter::DrugFilter as DrugFilterIsland;
 use crate::components::export::{PdfKind, PdfLink};
 use crate::components::layout::use_lang;
+use crate::components::own::{AllergyItem, MedicineItem, MemoItem};
 use crate::components::record::{not_shown, yen, PeriodChooser, PersonCard};
 use crate::drugs::{load_drug_page, usage_code, DrugFilter, DrugPage, DrugView, PeriodQuery};
+use crate::i18n::own::Msg as O;
 use crate::i18n::{Lang, Msg};
 use crate::record::RecordQuery;
 use chrono::NaiveDate;
@@ -152,8 +154,11 @@ fn DrugsBody(
         }
         .into_any()
     };
+    let own = page.own.clone();
+    let as_proxy = page.person.as_proxy;
     view! {
         <PersonCard person=page.person.clone() today=page.today/>
+        <OwnAllergies own=own.clone() as_proxy/>
         <p class="page-actions">
             <PdfLink kind=PdfKind::Drugs from=page.months.from().to_string() to=page.months.to().to_string()/>
         </p>
@@ -180,7 +185,51 @@ fn DrugsBody(
                 <p class="savings" data-testid="savings-total">{lang.t(Msg::DrugsSavingsTotal)}": "<strong>{yen(savings)}</strong></p>
             })}
         </section>
+        <OwnMedicinesAndMemos own/>
     }
+}
+
+/// Allergies and side effects the person entered, above the claims so they are seen first;
+/// with a link to add some when there are none (not for a proxy, who only reads).
+#[component]
+fn OwnAllergies(own: domain::own::OwnEntries, as_proxy: bool) -> impl IntoView {
+    let lang = use_lang();
+    if own.allergies.is_empty() {
+        return (!as_proxy)
+            .then(|| view! { <p class="page-actions"><a href="/own" data-testid="own-manage">{lang.o(O::Manage)}</a></p> })
+            .into_any();
+    }
+    view! {
+        <section class="card own-allergies" aria-labelledby="drugs-allergies" data-testid="drugs-allergies">
+            <h2 id="drugs-allergies">{lang.o(O::AllergiesHeading)}</h2>
+            <ul class="own-list">{own.allergies.into_iter().map(|a| view! { <AllergyItem a/> }).collect_view()}</ul>
+            {(!as_proxy).then(|| view! { <p><a href="/own" data-testid="own-manage">{lang.o(O::Manage)}</a></p> })}
+        </section>
+    }
+    .into_any()
+}
+
+/// OTC medicines and お薬手帳 memos the person entered, after the claims.
+#[component]
+fn OwnMedicinesAndMemos(own: domain::own::OwnEntries) -> impl IntoView {
+    let lang = use_lang();
+    if own.medicines.is_empty() && own.memos.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <section class="card" aria-labelledby="drugs-own" data-testid="drugs-own">
+            <h2 id="drugs-own">{lang.o(O::Badge)}</h2>
+            {(!own.medicines.is_empty()).then(|| view! {
+                <h3>{lang.o(O::MedicinesHeading)}</h3>
+                <ul class="own-list">{own.medicines.clone().into_iter().map(|m| view! { <MedicineItem m/> }).collect_view()}</ul>
+            })}
+            {(!own.memos.is_empty()).then(|| view! {
+                <h3>{lang.o(O::MemosHeading)}</h3>
+                <ul class="own-list">{own.memos.clone().into_iter().map(|m| view! { <MemoItem m/> }).collect_view()}</ul>
+            })}
+        </section>
+    }
+    .into_any()
 }
 
 /// The attributes the filter island reads: `data-usage` and the folded search text.

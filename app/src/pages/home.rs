@@ -72,6 +72,7 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
         freshness,
         changes,
         proxy_accesses,
+        leaving,
     } = d;
     let name = person.name.clone();
     view! {
@@ -83,6 +84,7 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
             <CheckupCard block=checkups not_of_age=checkups_not_applicable name/>
             <CostCard block=costs/>
             <FreshnessCard rows=freshness/>
+            {leaving.map(|l| view! { <LeavingCard l/> })}
         </div>
     }
 }
@@ -149,6 +151,32 @@ fn ProxyAlerts(entries: Vec<ProxyAccess>) -> impl IntoView {
             <p><a href="/access">{lang.h(H::ProxyAll)}</a></p>
         </section>
     }
+}
+
+/// Lines about to pass the 3-year window, with when they leave and a link to keep them.
+#[component]
+fn LeavingCard(l: crate::home::Leaving) -> impl IntoView {
+    let lang = use_lang();
+    let items = [
+        (H::LeavingDrugLines, l.drug_lines, "/drugs"),
+        (H::LeavingExpenseLines, l.expense_lines, "/expenses"),
+    ]
+    .into_iter()
+    .filter(|(_, n, _)| *n > 0)
+    .map(|(label, n, page)| {
+        let href = format!("{page}?from={m}&to={m}", m = l.month);
+        view! { <li><a href=href>{lang.h(label)}</a>": "{lang.count(n as i64)}</li> }
+    })
+    .collect_view();
+    let export = format!("/export?from={m}&to={m}", m = l.month);
+    let body = view! {
+        <p>{lang.h(H::LeavingIntro)}": "<strong data-testid="leaving-on">{crate::components::dates::long_date(l.leaves_on, lang)}</strong>
+            " ("{l.month.to_string()}")"</p>
+        <ul data-testid="leaving-list">{items}</ul>
+        <p><a href=export>{lang.h(H::LeavingExport)}</a></p>
+    }
+    .into_any();
+    section("leaving", lang.h(H::LeavingHeading), body)
 }
 
 #[component]

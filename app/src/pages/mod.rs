@@ -7,5 +7,6 @@ pub mod export;
 pub mod home;
 pub mod import;
 pub mod not_found;
+pub mod own;
 pub mod proxies;
 pub mod signin;

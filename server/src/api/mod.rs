@@ -8,6 +8,7 @@ pub mod edge;
 pub mod expenses;
 pub mod import;
 pub mod openapi;
+pub mod own;
 pub mod pdf;
 
 pub use edge::{ApiError, SignedIn};

@@ -207,6 +207,7 @@ impl Modify for Frame {
         super::drugs::my_drugs,
         super::checkups::my_checkups,
         super::expenses::my_expenses,
+        super::own::my_own_entries,
         deduction_xlsx,
         deduction_csv,
         deduction_pdf,

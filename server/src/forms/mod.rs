@@ -6,3 +6,4 @@ pub mod deduction;
 pub mod import;
 pub mod lang;
 pub mod leave;
+pub mod own;

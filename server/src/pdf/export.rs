@@ -113,6 +113,7 @@ pub async fn gather(
                 drugs.retain(|l| on_or_after(l.dispensed_on));
                 data.drugs = Some(drugs);
                 data.drugs_as_of = lines::drug_data_as_of(db, person, today).await?;
+                data.own = Some(crate::records::own::entries(db, person).await?);
             }
             AccessKind::Expenses => {
                 data.expenses = Some(match clamped {
@@ -182,11 +183,12 @@ pub async fn export_pdf(db: &Db, req: ExportRequest<'_>) -> Result<Export, AppEr
     let rendered = off_executor(move || {
         let font = font()?;
         let doc = match kind {
-            ExportKind::Drugs => reports::drugs_document(
+            ExportKind::Drugs => reports::drugs_document_with(
                 &ctx,
                 months,
                 data.drugs.as_deref().unwrap_or_default(),
                 data.drugs_as_of,
+                &data.own.unwrap_or_default(),
             ),
             ExportKind::Checkups => {
                 reports::checkups_document(&ctx, &data.checkups.unwrap_or_default())

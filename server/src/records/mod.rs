@@ -13,4 +13,5 @@ pub mod invitations;
 pub mod line_cache;
 pub mod lines;
 pub mod own_batches;
+pub mod own;
 pub mod people;

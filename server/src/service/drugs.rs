@@ -79,6 +79,8 @@ impl DrugHistory for SqlDrugHistory {
                 .await?
                 .ok_or(AppError::NotFound)?;
             let data_as_of = lines::drug_data_as_of(&self.db, &person, today).await?;
+            // 本人入力 beside the claims (part of the drugs view logged above).
+            let own = crate::records::own::entries(&self.db, &person).await?;
             Ok(DrugPage {
                 person: header,
                 months,
@@ -87,6 +89,7 @@ impl DrugHistory for SqlDrugHistory {
                 data_as_of,
                 lines: drug_lines,
                 incomplete: incomplete_months(months, today, RecordKind::Drugs),
+                own,
             })
         })
     }

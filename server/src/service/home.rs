@@ -14,7 +14,7 @@ use app::audit::AuditDetail;
 use app::checkups::{CellState, CheckupsView};
 use app::error::AppError;
 use app::home::{
-    Block, Changes, CheckupBrief, CostBrief, Dashboard, FreshKind, Freshness, Movement,
+    Block, Changes, CheckupBrief, CostBrief, Dashboard, FreshKind, Freshness, Leaving, Movement,
     OutsideValue, ProxyAccess, RecentMedicine,
 };
 use app::services::{BoxFuture, HomeDashboard};
@@ -273,6 +273,11 @@ impl SqlHome {
                 .collect();
             (Some(changes), accesses)
         };
+        let leaving = if as_proxy {
+            None
+        } else {
+            leaving(db, &person_id, today).await?
+        };
         Ok(Dashboard {
             person,
             today,
@@ -283,8 +288,37 @@ impl SqlHome {
             freshness,
             changes,
             proxy_accesses,
+            leaving,
         })
     }
+}
+
+/// The lines of the oldest month of the 3-year window (they leave the pages on the first day of
+/// next month), when there are any: the dashboard's reminder to export them first.
+async fn leaving(
+    db: &Db,
+    person: &domain::people::PersonId,
+    today: NaiveDate,
+) -> Result<Option<Leaving>, AppError> {
+    let window = domain::visibility::retention_window(today);
+    let month = window.from();
+    let only = MonthRange::new(month, month).map_err(|_| AppError::Internal)?;
+    let drug_lines = crate::records::lines::shared_visible_drug_lines(db, person, only, today)
+        .await?
+        .len();
+    let expense_lines = crate::records::lines::visible_expense_lines(db, person, only, today)
+        .await?
+        .len();
+    if drug_lines == 0 && expense_lines == 0 {
+        return Ok(None);
+    }
+    let leaves_on = window.to().add_months(1).first_day();
+    Ok(Some(Leaving {
+        month,
+        leaves_on,
+        drug_lines,
+        expense_lines,
+    }))
 }
 
 /// `YYYY-MM-DD HH:MM` in Japan (UTC+9, no daylight saving), as アクセス履歴 writes it.

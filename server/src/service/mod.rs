@@ -12,6 +12,7 @@ pub mod expenses;
 pub mod export;
 pub mod home;
 pub mod import;
+pub mod own;
 pub mod people;
 pub mod self_import;
 

@@ -624,6 +624,7 @@ pub const API_ROUTES: &[&str] = &[
     "/api/v1/me/drugs",
     "/api/v1/me/checkups",
     "/api/v1/me/expenses",
+    "/api/v1/me/own-entries",
     "/api/v1/me/drugs/pdf",
     "/api/v1/me/checkups/pdf",
     "/api/v1/me/expenses/pdf",

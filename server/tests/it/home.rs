@@ -8,7 +8,7 @@ use crate::helpers::{Backend, TestApp};
 const TODAY: &str = "2026-11-26";
 
 /// The page's text without tags or comments, whitespace folded (what a reader sees).
-fn text(html: &str) -> String {
+pub(crate) fn text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(i) = rest.find('<') {
@@ -34,7 +34,7 @@ fn text(html: &str) -> String {
 
 /// The element that carries `data-testid="{id}"`, from its tag to the matching close of the
 /// same tag name (no nesting of that tag inside: good for sections, tables, paragraphs).
-fn part(html: &str, id: &str) -> Option<String> {
+pub(crate) fn part(html: &str, id: &str) -> Option<String> {
     let at = html.find(&format!("data-testid=\"{id}\""))?;
     let open = html[..at].rfind('<')?;
     let tag: String = html[open + 1..]

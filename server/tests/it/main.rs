@@ -33,6 +33,7 @@ mod leave;
 mod linking;
 mod notices;
 mod openapi;
+mod own_entries;
 mod pdf;
 mod query_fuzz;
 mod rate_limits;

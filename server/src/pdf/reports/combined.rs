@@ -19,7 +19,13 @@ pub fn combined_document(
     let mut blocks = Vec::new();
     if let Some(lines) = &data.drugs {
         blocks.push(Block::Heading(lang.t(Msg::DrugsTitle).to_owned()));
+        if let Some(own) = &data.own {
+            blocks.extend(super::drugs::allergy_blocks(lang, own));
+        }
         blocks.extend(drug_blocks(lang, lines));
+        if let Some(own) = &data.own {
+            blocks.extend(super::drugs::own_blocks(lang, own));
+        }
     }
     if let Some(checkups) = &data.checkups {
         blocks.push(Block::Heading(format!(

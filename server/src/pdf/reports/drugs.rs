@@ -3,9 +3,12 @@
 use super::{data_as_of, document, newest, period_label, yen, ReportContext};
 use crate::pdf::layout::{Block, Column, Document, Row, Table};
 use app::components::dates::long_date;
+use app::components::own::severity_label;
+use app::i18n::own::Msg as O;
 use app::i18n::{Lang, Msg};
 use chrono::NaiveDate;
 use domain::drugs::DrugLine;
+use domain::own::OwnEntries;
 use domain::period::MonthRange;
 
 /// The drug table: a caption row per 調剤日 and 薬局 (newest first, as the page), then the
@@ -95,13 +98,120 @@ pub fn drug_blocks(lang: Lang, lines: &[DrugLine]) -> Vec<Block> {
     blocks
 }
 
-/// `as_of`: the page's "data as of" (see `ReportData::drugs_as_of`); without it, the newest
-/// publication day among `lines`.
+/// Allergies and side effects the person entered (本人入力), first in the drugs report so they
+/// are seen before anything else; said plainly when there are none.
+pub fn allergy_blocks(lang: Lang, own: &OwnEntries) -> Vec<Block> {
+    let heading = format!(
+        "{}{}",
+        lang.o(O::AllergiesHeading),
+        lang.parenthesized(lang.o(O::Badge))
+    );
+    let mut blocks = vec![Block::Heading(heading)];
+    if own.allergies.is_empty() {
+        blocks.push(Block::Text(lang.o(O::NoAllergies).to_owned()));
+        return blocks;
+    }
+    let columns = vec![
+        Column::new(lang.o(O::FieldSubstance), 2.0),
+        Column::new(lang.o(O::ColSeverity), 1.0),
+        Column::new(lang.o(O::ColReaction), 2.5),
+        Column::new(lang.o(O::ColSince), 1.3),
+    ];
+    let rows = own
+        .allergies
+        .iter()
+        .map(|a| {
+            Row::body(vec![
+                a.substance.clone(),
+                severity_label(a.severity, lang).to_owned(),
+                a.reaction.clone(),
+                a.since.map(|d| long_date(d, lang)).unwrap_or_default(),
+            ])
+        })
+        .collect();
+    blocks.push(Block::Table(Table { columns, rows }));
+    blocks
+}
+
+/// OTC medicines and お薬手帳 memos the person entered (本人入力), after the claims.
+pub fn own_blocks(lang: Lang, own: &OwnEntries) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mark = lang.parenthesized(lang.o(O::Badge));
+    if !own.medicines.is_empty() {
+        blocks.push(Block::Heading(format!(
+            "{}{mark}",
+            lang.o(O::MedicinesHeading)
+        )));
+        let columns = vec![
+            Column::new(lang.t(Msg::DrugColName), 2.5),
+            Column::new(lang.o(O::ColPeriod), 2.2),
+            Column::new(lang.o(O::ColBoughtAt), 1.6),
+            Column::new(lang.o(O::ColPrice), 1.0).right(),
+        ];
+        let rows = own
+            .medicines
+            .iter()
+            .map(|m| {
+                let mut name = m.name.clone();
+                if !m.ingredient.is_empty() {
+                    name.push_str(&lang.parenthesized(&m.ingredient));
+                }
+                let period = match m.to {
+                    Some(to) => format!("{} – {}", long_date(m.from, lang), long_date(to, lang)),
+                    None => format!("{} –{}", long_date(m.from, lang), lang.o(O::Ongoing)),
+                };
+                Row::body(vec![
+                    name,
+                    period,
+                    m.bought_at.clone(),
+                    m.price.map(|p| yen(lang, p)).unwrap_or_default(),
+                ])
+            })
+            .collect();
+        blocks.push(Block::Table(Table { columns, rows }));
+    }
+    if !own.memos.is_empty() {
+        blocks.push(Block::Heading(format!("{}{mark}", lang.o(O::MemosHeading))));
+        let columns = vec![
+            Column::new(lang.t(Msg::DrugColDate), 1.3),
+            Column::new(lang.t(Msg::DrugColPlace), 1.7),
+            Column::new(lang.o(O::FieldMemo), 4.0),
+        ];
+        let rows = own
+            .memos
+            .iter()
+            .map(|m| {
+                Row::body(vec![
+                    long_date(m.dispensed_on, lang),
+                    m.dispenser.clone(),
+                    m.memo.replace('\n', " "),
+                ])
+            })
+            .collect();
+        blocks.push(Block::Table(Table { columns, rows }));
+    }
+    blocks
+}
+
+/// [`drugs_document_with`] without self-entered entries.
 pub fn drugs_document(
     ctx: &ReportContext,
     months: MonthRange,
     lines: &[DrugLine],
     as_of: Option<NaiveDate>,
+) -> Document {
+    drugs_document_with(ctx, months, lines, as_of, &OwnEntries::default())
+}
+
+/// `as_of`: the page's "data as of" (see `ReportData::drugs_as_of`); without it, the newest
+/// publication day among `lines`. The person's allergies come first, their OTC medicines and
+/// memos after the claims, each marked 本人入力.
+pub fn drugs_document_with(
+    ctx: &ReportContext,
+    months: MonthRange,
+    lines: &[DrugLine],
+    as_of: Option<NaiveDate>,
+    own: &OwnEntries,
 ) -> Document {
     let lang = ctx.lang;
     let notes = [
@@ -118,6 +228,10 @@ pub fn drugs_document(
         ctx,
         lang.t(Msg::DrugsTitle).to_owned(),
         notes,
-        drug_blocks(lang, lines),
+        allergy_blocks(lang, own)
+            .into_iter()
+            .chain(drug_blocks(lang, lines))
+            .chain(own_blocks(lang, own))
+            .collect(),
     )
 }

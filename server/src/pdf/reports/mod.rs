@@ -12,7 +12,7 @@ mod expenses;
 pub use checkups::{checkup_blocks, checkups_document};
 pub use combined::combined_document;
 pub use deduction::{deduction_blocks, deduction_document, DeductionData};
-pub use drugs::{drug_blocks, drugs_document};
+pub use drugs::{allergy_blocks, drug_blocks, drugs_document, drugs_document_with, own_blocks};
 pub use expenses::{expense_blocks, expenses_document};
 
 use super::layout::{Block, Document};
@@ -48,6 +48,8 @@ pub struct ReportData {
     /// The checkups as the page shows them (the last five from FY2020 on).
     pub checkups: Option<CheckupsView>,
     pub expenses: Option<Vec<ExpenseLine>>,
+    /// What the person entered themselves (with the drugs).
+    pub own: Option<domain::own::OwnEntries>,
 }
 
 /// 1,234円 / ¥1,234.
