@@ -96,44 +96,6 @@ fn run(
         .build();
     let pkg_dir = settings.site_root.join("pkg");
     let routes = generate_route_list(app::App);
-    let services = Services {
-        people: Arc::new(SqlPeople {
-            db: db.clone(),
-            dev_login: auth.dev_login,
-        }),
-        account: Arc::new(SqlAccount {
-            db: db.clone(),
-            clock: settings.clock(),
-        }),
-        drugs: Arc::new(crate::service::SqlDrugHistory {
-            db: db.clone(),
-            clock: settings.clock(),
-        }),
-        checkups: Arc::new(crate::service::SqlCheckups {
-            db: db.clone(),
-            clock: settings.clock(),
-        }),
-        expenses: Arc::new(crate::service::SqlExpenses {
-            db: db.clone(),
-            clock: settings.clock(),
-        }),
-        deduction: Arc::new(crate::service::deduction::SqlDeduction {
-            db: db.clone(),
-            clock: settings.clock(),
-        }),
-        export: Arc::new(crate::service::export::SqlExportPages {
-            db: db.clone(),
-            clock: settings.clock(),
-        }),
-        home: Arc::new(crate::service::home::SqlHome {
-            db: db.clone(),
-            clock: settings.clock(),
-        }),
-        sessions: Arc::new(handlers::SqlSessions {
-            db: db.clone(),
-            timeouts: auth.timeouts,
-        }),
-    };
     let sign_in = SignInOptions {
         oidc: auth.oidc.enabled(),
         dev: auth.dev_login,
@@ -154,8 +116,14 @@ fn run(
     tracing::debug!(workers, "PDF render pool");
     let import_clients = settings.import_clients.clone().unwrap_or_default();
 
+    // actix's default: one worker per core. Each worker has its own PostgreSQL pool
+    // (`Db::for_this_runtime`: connections must not outlive the worker that opened them).
+    let http_workers = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    let (service_clock, dev_login, session_timeouts) =
+        (settings.clock(), auth.dev_login, auth.timeouts);
     let server = HttpServer::new(move || {
-        let services = services.clone();
+        let db = db.for_this_runtime(http_workers);
+        let services = services_over(&db, &service_clock, dev_login, session_timeouts);
         let page_context = move || {
             provide_context(services.clone());
             provide_context(sign_in);
@@ -236,10 +204,58 @@ fn run(
     })
     // SIGTERM: stop accepting, let in-flight requests finish (bounded), then stop (actix-server;
     // SIGINT and SIGQUIT stop at once).
+    .workers(http_workers)
     .shutdown_timeout(settings.shutdown_timeout_secs)
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// The services the pages use, over one worker's pool.
+fn services_over(
+    db: &Db,
+    clock: &crate::settings::Clock,
+    dev_login: bool,
+    timeouts: Timeouts,
+) -> Services {
+    Services {
+        people: Arc::new(SqlPeople {
+            db: db.clone(),
+            dev_login,
+        }),
+        account: Arc::new(SqlAccount {
+            db: db.clone(),
+            clock: clock.clone(),
+        }),
+        drugs: Arc::new(crate::service::SqlDrugHistory {
+            db: db.clone(),
+            clock: clock.clone(),
+        }),
+        checkups: Arc::new(crate::service::SqlCheckups {
+            db: db.clone(),
+            clock: clock.clone(),
+        }),
+        expenses: Arc::new(crate::service::SqlExpenses {
+            db: db.clone(),
+            clock: clock.clone(),
+        }),
+        deduction: Arc::new(crate::service::deduction::SqlDeduction {
+            db: db.clone(),
+            clock: clock.clone(),
+        }),
+        export: Arc::new(crate::service::export::SqlExportPages {
+            db: db.clone(),
+            clock: clock.clone(),
+        }),
+        home: Arc::new(crate::service::home::SqlHome {
+            db: db.clone(),
+            clock: clock.clone(),
+        }),
+        sessions: Arc::new(handlers::SqlSessions {
+            db: db.clone(),
+            timeouts,
+        }),
+    }
 }
 
 /// The signed-in person of the request being rendered, for the page header.
