@@ -19,6 +19,8 @@ bash scripts/build-wasm.sh
 # Includes the replay of every fuzz corpus and crash file (server/tests/it/fuzz_corpus.rs).
 cargo test --workspace --locked
 cargo build -p server --bin karte --locked
+# The API against its own OpenAPI document (schemathesis, 25 examples per operation, ~15 s).
+bash scripts/contract.sh
 # Real fuzzing for a few seconds per target, when asked (it builds the instrumented targets:
 # minutes the first time): KARTE_FUZZ_SECONDS=5 scripts/test.sh
 if [ "${KARTE_FUZZ_SECONDS:-0}" -gt 0 ]; then
