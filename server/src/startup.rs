@@ -141,6 +141,7 @@ fn run(
             .wrap(from_fn(web::unknown_server_fns))
             .wrap(from_fn(auth::dev::refuse_forwarded))
             .wrap(from_fn(auth::csrf::check))
+            .wrap(from_fn(api::edge::unlisted_method))
             .wrap(from_fn(catch_panic::catch_panic))
             .wrap(from_fn(web::deadline))
             .wrap(web::security_headers())

@@ -205,6 +205,24 @@ pub async fn unknown_path(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     }
 }
 
+/// Middleware, outside the CSRF check: a documented API path asked with a method the document
+/// does not list reaches no handler, so there is nothing to forge — it is answered 405 with
+/// `Allow` whoever asks and from wherever, before any other refusal.
+pub async fn unlisted_method(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    if method_not_allowed(req.path(), req.method().as_str()) {
+        let (req, _) = req.into_parts();
+        let res = match unknown_path(req.clone()).await {
+            Ok(res) => res,
+            Err(e) => e.error_response(),
+        };
+        return Ok(actix_web::dev::ServiceResponse::new(req, res));
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
 /// Whether `path` (the full request path) is a documented API path that does not take
 /// `method`: the request will be answered 405 whoever asks.
 pub fn method_not_allowed(path: &str, method: &str) -> bool {
