@@ -97,53 +97,6 @@ fn run(
     let pkg_dir = settings.site_root.join("pkg");
     let routes = generate_route_list(app::App);
     let pending_uploads = Arc::new(crate::service::self_import::PendingUploads::default());
-    let services = Services {
-        import: Arc::new(crate::service::self_import::SqlImportPages {
-            db: db.clone(),
-            clock: settings.clock(),
-            pending: pending_uploads.clone(),
-        }),
-        people: Arc::new(SqlPeople {
-            db: db.clone(),
-            dev_login: auth.dev_login,
-        }),
-        account: Arc::new(SqlAccount {
-            db: db.clone(),
-            clock: settings.clock(),
-        }),
-        drugs: Arc::new(crate::service::SqlDrugHistory {
-            db: db.clone(),
-            clock: settings.clock(),
-        }),
-        checkups: Arc::new(crate::service::SqlCheckups {
-            db: db.clone(),
-            clock: settings.clock(),
-        }),
-        expenses: Arc::new(crate::service::SqlExpenses {
-            db: db.clone(),
-            clock: settings.clock(),
-        }),
-        deduction: Arc::new(crate::service::deduction::SqlDeduction {
-            db: db.clone(),
-            clock: settings.clock(),
-        }),
-        export: Arc::new(crate::service::export::SqlExportPages {
-            db: db.clone(),
-            clock: settings.clock(),
-        }),
-        home: Arc::new(crate::service::home::SqlHome {
-            db: db.clone(),
-            clock: settings.clock(),
-        }),
-        own: Arc::new(crate::service::own::SqlOwnEntries {
-            db: db.clone(),
-            clock: settings.clock(),
-        }),
-        sessions: Arc::new(handlers::SqlSessions {
-            db: db.clone(),
-            timeouts: auth.timeouts,
-        }),
-    };
     let sign_in = SignInOptions {
         oidc: auth.oidc.enabled(),
         dev: auth.dev_login,
@@ -155,7 +108,7 @@ fn run(
     let auth = aw::Data::new(auth);
     let origin = aw::Data::new(origin);
     let upload_slots = aw::Data::new(api::import::UploadSlots::default());
-    let pending_uploads = aw::Data::from(pending_uploads);
+    let pending_data = aw::Data::from(pending_uploads.clone());
     let limiter = aw::Data::new(RateLimiter::new(settings.rate_limits));
     let export_slots = aw::Data::new(rate_limit::ExportSlots::new(settings.exports_in_flight));
     let deadline = aw::Data::new(web::RequestDeadline(std::time::Duration::from_secs(
@@ -165,8 +118,20 @@ fn run(
     tracing::debug!(workers, "PDF render pool");
     let import_clients = settings.import_clients.clone().unwrap_or_default();
 
+    // actix's default: one worker per core. Each worker has its own PostgreSQL pool
+    // (`Db::for_this_runtime`: connections must not outlive the worker that opened them).
+    let http_workers = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    let (service_clock, dev_login, session_timeouts) =
+        (settings.clock(), auth.dev_login, auth.timeouts);
     let server = HttpServer::new(move || {
-        let services = services.clone();
+        let db = db.for_this_runtime(http_workers);
+        let services = services_over(
+            &db,
+            &service_clock,
+            dev_login,
+            session_timeouts,
+            &pending_uploads,
+        );
         let page_context = move || {
             provide_context(services.clone());
             provide_context(sign_in);
@@ -185,6 +150,7 @@ fn run(
             .wrap(from_fn(web::unknown_server_fns))
             .wrap(from_fn(auth::dev::refuse_forwarded))
             .wrap(from_fn(auth::csrf::check))
+            .wrap(from_fn(api::edge::unlisted_method))
             .wrap(from_fn(catch_panic::catch_panic))
             .wrap(from_fn(web::deadline))
             .wrap(web::security_headers())
@@ -195,7 +161,7 @@ fn run(
             .app_data(auth.clone())
             .app_data(origin.clone())
             .app_data(upload_slots.clone())
-            .app_data(pending_uploads.clone())
+            .app_data(pending_data.clone())
             .app_data(limiter.clone())
             .app_data(export_slots.clone())
             .app_data(deadline.clone())
@@ -257,10 +223,68 @@ fn run(
     })
     // SIGTERM: stop accepting, let in-flight requests finish (bounded), then stop (actix-server;
     // SIGINT and SIGQUIT stop at once).
+    .workers(http_workers)
     .shutdown_timeout(settings.shutdown_timeout_secs)
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// The services the pages use, over one worker's pool.
+fn services_over(
+    db: &Db,
+    clock: &crate::settings::Clock,
+    dev_login: bool,
+    timeouts: Timeouts,
+    pending_uploads: &Arc<crate::service::self_import::PendingUploads>,
+) -> Services {
+    Services {
+        import: Arc::new(crate::service::self_import::SqlImportPages {
+            db: db.clone(),
+            clock: clock.clone(),
+            pending: pending_uploads.clone(),
+        }),
+        own: Arc::new(crate::service::own::SqlOwnEntries {
+            db: db.clone(),
+            clock: clock.clone(),
+        }),
+        people: Arc::new(SqlPeople {
+            db: db.clone(),
+            dev_login,
+        }),
+        account: Arc::new(SqlAccount {
+            db: db.clone(),
+            clock: clock.clone(),
+        }),
+        drugs: Arc::new(crate::service::SqlDrugHistory {
+            db: db.clone(),
+            clock: clock.clone(),
+        }),
+        checkups: Arc::new(crate::service::SqlCheckups {
+            db: db.clone(),
+            clock: clock.clone(),
+        }),
+        expenses: Arc::new(crate::service::SqlExpenses {
+            db: db.clone(),
+            clock: clock.clone(),
+        }),
+        deduction: Arc::new(crate::service::deduction::SqlDeduction {
+            db: db.clone(),
+            clock: clock.clone(),
+        }),
+        export: Arc::new(crate::service::export::SqlExportPages {
+            db: db.clone(),
+            clock: clock.clone(),
+        }),
+        home: Arc::new(crate::service::home::SqlHome {
+            db: db.clone(),
+            clock: clock.clone(),
+        }),
+        sessions: Arc::new(handlers::SqlSessions {
+            db: db.clone(),
+            timeouts,
+        }),
+    }
 }
 
 /// The signed-in person of the request being rendered, for the page header.

@@ -22,7 +22,8 @@ use serde::Deserialize;
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// 1: also the notice lines of everyone whose expenses the signed-in person may see
-    /// (生計を一にする家族).
+    /// (生計を一にする家族). 0, false or empty: not (anything else is a 400).
+    #[param(pattern = r"^(|0|1|true|false|on)$")]
     household: Option<String>,
 }
 
@@ -52,6 +53,11 @@ pub async fn export(
         ));
     };
     let today = clock.today();
+    // The API's year is as the document writes it: four ASCII digits (the page also reads
+    // full-width digits and spaces, for people typing).
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::bad_input("year: use four digits, like 2025"));
+    }
     let year = tax_year(Some(year), today)?;
     let Some(format) = DeductionFormat::from_ext(ext) else {
         return Err(ApiError::not_found("no such file"));

@@ -12,7 +12,6 @@ use actix_web::{get, web, HttpResponse};
 use base64::Engine as _;
 use domain::drugs::DrugLine;
 use domain::period::Preset;
-use domain::query::PeriodQuery;
 use serde::{Deserialize, Serialize};
 
 const DEFAULT_LIMIT: usize = 500;
@@ -21,13 +20,21 @@ const MAX_LIMIT: usize = 2_000;
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DrugsQuery {
-    /// First month (YYYY-MM) or day (YYYY-MM-DD); default: three years back
-    #[param(pattern = r"^\d{4}-\d{2}(-\d{2})?$")]
+    /// First month (YYYY-MM) or day (YYYY-MM-DD); default: three years back.
+    /// from must not be after to; at most 36 months from the first month to the last; a
+    /// missing bound is filled from the 36 months up to this month; a day must exist in its
+    /// month. Anything else is a 400 bad_input naming the rule.
+    #[param(pattern = r"^(19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$")]
     from: Option<String>,
-    /// Last month (YYYY-MM) or day (YYYY-MM-DD), inclusive; default: this month
-    #[param(pattern = r"^\d{4}-\d{2}(-\d{2})?$")]
+    /// Last month (YYYY-MM) or day (YYYY-MM-DD), inclusive; default: this month.
+    /// from must not be after to; at most 36 months from the first month to the last; a
+    /// missing bound is filled from the 36 months up to this month; a day must exist in its
+    /// month. Anything else is a 400 bad_input naming the rule.
+    #[param(pattern = r"^(19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$")]
     to: Option<String>,
-    /// next_cursor of the previous page
+    /// The next_cursor of the previous page, unchanged (URL-safe base64); any other value is a
+    /// 400 bad_cursor.
+    #[param(pattern = r"^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
     #[param(minimum = 1, maximum = 2000, default = 500)]
     limit: Option<usize>,
@@ -85,7 +92,7 @@ pub async fn my_drugs(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let today = clock.today();
-    let query = PeriodQuery::range(q.from.clone(), q.to.clone());
+    let query = super::period_query(q.from.as_deref(), q.to.as_deref(), true)?;
     let period = crate::service::period_with_days(&query, today, Preset::AllThreeYears)?;
     let bad_cursor = || {
         ApiError::new(
@@ -99,7 +106,10 @@ pub async fn my_drugs(
         Some(Some(o)) => o,
         Some(None) => return Err(bad_cursor()),
     };
-    let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_input(format!("limit: 1 to {MAX_LIMIT}")));
+    }
     // The first page of a listing is the view that goes to the access log.
     let log_view = me.api_view().filter(|_| offset == 0);
     let (person, _, all) =

@@ -82,6 +82,12 @@ impl ApiError {
         self
     }
 
+    /// The same answer with one more header whose value is computed.
+    pub fn with_header_value(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
     pub fn code(&self) -> &'static str {
         self.code
     }
@@ -180,7 +186,89 @@ impl FromRequest for SignedIn {
     }
 }
 
-/// An unknown path under `/api/v1`: the same 404 JSON as any other API refusal.
-pub async fn unknown_path() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::not_found("no such API path"))
+/// What no route under `/api/v1` took: a documented path asked with a method the document
+/// does not list is a 405 with `Allow` naming the methods it does list; any other path is the
+/// same 404 JSON as every other API refusal.
+pub async fn unknown_path(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let path = req.path().strip_prefix("/api/v1").unwrap_or(req.path());
+    match allowed_methods(path) {
+        Some(allow) => Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("{} is not allowed here; use {allow}", req.method()),
+        )
+        .with_header_value(
+            actix_web::http::header::ALLOW,
+            HeaderValue::from_str(&allow).unwrap_or(HeaderValue::from_static("GET")),
+        )),
+        None => Err(ApiError::not_found("no such API path")),
+    }
+}
+
+/// Middleware, outside the CSRF check: a documented API path asked with a method the document
+/// does not list reaches no handler, so there is nothing to forge — it is answered 405 with
+/// `Allow` whoever asks and from wherever, before any other refusal.
+pub async fn unlisted_method(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    if method_not_allowed(req.path(), req.method().as_str()) {
+        let (req, _) = req.into_parts();
+        let res = match unknown_path(req.clone()).await {
+            Ok(res) => res,
+            Err(e) => e.error_response(),
+        };
+        return Ok(actix_web::dev::ServiceResponse::new(req, res));
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// Whether `path` (the full request path) is a documented API path that does not take
+/// `method`: the request will be answered 405 whoever asks.
+pub fn method_not_allowed(path: &str, method: &str) -> bool {
+    path.strip_prefix("/api/v1")
+        .and_then(allowed_methods)
+        .is_some_and(|allow| !allow.split(", ").any(|m| m == method))
+}
+
+/// The methods the OpenAPI document lists for `path` (relative to `/api/v1`), as an `Allow`
+/// value; `None` when no documented path matches.
+pub fn allowed_methods(path: &str) -> Option<String> {
+    use actix_web::dev::ResourceDef;
+    use std::sync::OnceLock;
+    static PATHS: OnceLock<Vec<(ResourceDef, String)>> = OnceLock::new();
+    let paths = PATHS.get_or_init(|| {
+        use utoipa::OpenApi as _;
+        let doc = super::openapi::ApiDoc::openapi();
+        let mut out: Vec<(ResourceDef, String)> = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("OPTIONS", item.options.is_some()),
+                    ("HEAD", item.head.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("TRACE", item.trace.is_some()),
+                ];
+                let allow: Vec<&str> = methods
+                    .iter()
+                    .filter(|(_, listed)| *listed)
+                    .map(|(m, _)| *m)
+                    .collect();
+                (ResourceDef::new(path.as_str()), allow.join(", "))
+            })
+            .collect();
+        // The document itself, served beside the paths it describes.
+        out.push((ResourceDef::new("/openapi.json"), "GET".to_owned()));
+        out
+    });
+    paths
+        .iter()
+        .find(|(def, _)| def.is_match(path))
+        .map(|(_, allow)| allow.clone())
 }

@@ -14,19 +14,26 @@ use actix_web::{get, web, HttpResponse};
 use app::expenses::Member;
 use domain::expenses::{ExpenseLine, ExpenseSummary};
 use domain::period::Preset;
-use domain::query::PeriodQuery;
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExpensesQuery {
-    /// First month; default: three years back
-    #[param(pattern = r"^\d{4}-\d{2}$")]
+    /// First month (YYYY-MM); default: three years back.
+    /// from must not be after to; at most 36 months from the first month to the last; a
+    /// missing bound is filled from the 36 months up to this month; a day must exist in its
+    /// month. Anything else is a 400 bad_input naming the rule.
+    #[param(pattern = r"^(19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])$")]
     from: Option<String>,
-    /// Last month; default: this month
-    #[param(pattern = r"^\d{4}-\d{2}$")]
+    /// Last month (YYYY-MM), inclusive; default: this month.
+    /// from must not be after to; at most 36 months from the first month to the last; a
+    /// missing bound is filled from the 36 months up to this month; a day must exist in its
+    /// month. Anything else is a 400 bad_input naming the rule.
+    #[param(pattern = r"^(19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])$")]
     to: Option<String>,
-    /// Show the household together (1/true/on or 0/false)
+    /// Show the household together: 1, true or on; 0, false or empty: not (anything else is
+    /// a 400).
+    #[param(pattern = r"^(|0|1|true|false|on)$")]
     household: Option<String>,
 }
 
@@ -78,7 +85,7 @@ pub async fn my_expenses(
     let household = domain::query::household(q.household.as_deref())
         .map_err(|why| ApiError::bad_input(why.to_string()))?;
     let today = clock.today();
-    let query = PeriodQuery::range(q.from.clone(), q.to.clone());
+    let query = super::period_query(q.from.as_deref(), q.to.as_deref(), false)?;
     let months = crate::service::period(&query, today, Preset::AllThreeYears)?;
     let viewed = crate::service::viewed_expenses(
         &db,

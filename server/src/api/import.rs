@@ -172,15 +172,18 @@ fn out_of_scope(client: &ImportClient, batch: &ImportBatch) -> Option<ImportErro
     description = "All or nothing; the same batch twice changes nothing. Format: docs/import-format.md, schema docs/import-batch.schema.json.",
     security(("importClient" = [])),
     params(ImportQuery),
-    request_body(content(
-        (String = "application/json"),
-        (String = "application/xml"),
-        (String = "text/csv"),
-    )),
+    request_body(
+        description = "One batch in the format its media type names: a Karte JSON batch (an object; its full schema is docs/import-batch.schema.json), an hc08 CDA document, a マイナポータル 医療費通知情報 CSV (UTF-8 or CP932). The schemas here say only that much: whether a body is a batch is for the format's parser to say, and one that is not is refused whole with 400 invalid_batch naming the file, line and field. A body of another type is read by format detection.",
+        content(
+            (super::openapi::JsonBatch = "application/json"),
+            (String = "application/xml"),
+            (String = "text/csv"),
+        )
+    ),
     responses(
         (status = 201, description = "Imported", body = ImportResponse),
         (status = 200, description = "Already imported; nothing changed", body = ImportResponse),
-        (status = 400, description = "Invalid batch: file:line: field: message; nothing written", body = ErrorBody),
+        (status = 400, description = "Not a batch of the format (invalid_batch: file:line: field: message — the parser's rules, stricter than the body schemas above), or a bad format parameter; nothing written", body = ErrorBody),
         (status = 401, description = "No valid client token", body = ErrorBody),
         (status = 413, description = "Over the format's size cap (16 MiB when no format is given)", body = ErrorBody),
         (status = 429, description = "More than two uploads in flight for this client", body = ErrorBody),

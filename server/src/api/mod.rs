@@ -26,3 +26,40 @@ pub fn query_config() -> actix_web::web::QueryConfig {
         actix_web::error::InternalError::from_response(err, res).into()
     })
 }
+
+/// The API's period: `from` and `to` exactly as the document's patterns write them (the pages
+/// also read `2024-1`, `202401` and surrounding spaces, for people typing a URL; the API does
+/// not), days only where the operation takes them; then the rules between them.
+pub fn period_query(
+    from: Option<&str>,
+    to: Option<&str>,
+    days: bool,
+) -> Result<domain::query::PeriodQuery, ApiError> {
+    let exact = |name: &str, raw: Option<&str>| -> Result<Option<String>, ApiError> {
+        let Some(raw) = raw else { return Ok(None) };
+        let b = raw.as_bytes();
+        let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+        let month = b.len() >= 7 && digits(0..4) && b[4] == b'-' && digits(5..7);
+        let ok = match b.len() {
+            7 => month,
+            10 if days => month && b[7] == b'-' && digits(8..10),
+            _ => false,
+        };
+        if ok {
+            Ok(Some(raw.to_owned()))
+        } else {
+            Err(ApiError::bad_input(format!(
+                "{name}: use {}",
+                if days {
+                    "YYYY-MM or YYYY-MM-DD"
+                } else {
+                    "YYYY-MM"
+                }
+            )))
+        }
+    };
+    Ok(domain::query::PeriodQuery::range(
+        exact("from", from)?,
+        exact("to", to)?,
+    ))
+}

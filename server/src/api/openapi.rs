@@ -31,6 +31,23 @@ impl PartialSchema for Binary {
 
 impl ToSchema for Binary {}
 
+/// The JSON batch in the request body: an object; its full schema is
+/// docs/import-batch.schema.json (the parser's rules decide, with a 400 naming the field).
+pub struct JsonBatch;
+
+impl PartialSchema for JsonBatch {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some(
+                "A Karte batch (docs/import-batch.schema.json, docs/import-format.md).",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for JsonBatch {}
+
 const PDF_NOTE: &str = "A4 portrait, IPAexGothic embedded as a subset; Japanese unless the \
     karte_lang cookie is en. Content-Disposition: attachment with a file name like \
     karte-drugs-2024-04_2025-03.pdf; Cache-Control: no-store. Every export is written to the \

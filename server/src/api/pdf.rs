@@ -20,17 +20,22 @@ use app::error::AppError;
 
 use domain::access::AccessKind;
 use domain::period::Preset;
-use domain::query::PeriodQuery;
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PdfQuery {
-    /// First month; default: three years back
-    #[param(pattern = r"^\d{4}-\d{2}$")]
+    /// First month (YYYY-MM); default: three years back.
+    /// from must not be after to; at most 36 months from the first month to the last; a
+    /// missing bound is filled from the 36 months up to this month; a day must exist in its
+    /// month. Anything else is a 400 bad_input naming the rule.
+    #[param(pattern = r"^(19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])$")]
     from: Option<String>,
-    /// Last month; default: this month
-    #[param(pattern = r"^\d{4}-\d{2}$")]
+    /// Last month (YYYY-MM), inclusive; default: this month.
+    /// from must not be after to; at most 36 months from the first month to the last; a
+    /// missing bound is filled from the 36 months up to this month; a day must exist in its
+    /// month. Anything else is a 400 bad_input naming the rule.
+    #[param(pattern = r"^(19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])$")]
     to: Option<String>,
 }
 
@@ -80,7 +85,7 @@ pub async fn pdf(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let Some(kind) = kind_of(&kind) else {
-        return super::edge::unknown_path().await;
+        return super::edge::unknown_path(req).await;
     };
     let me = me.ok_or_else(ApiError::unauthorized)?;
     let q = if kind.has_period() {
@@ -94,7 +99,7 @@ pub async fn pdf(
         }
     };
     let today = clock.today();
-    let query = PeriodQuery::range(q.from, q.to);
+    let query = super::period_query(q.from.as_deref(), q.to.as_deref(), false)?;
     let months = crate::service::period(&query, today, Preset::AllThreeYears)?;
     let (on, kinds) = allowed(&db, &me.principal, kind, today).await?;
     let request = ExportRequest {

@@ -159,6 +159,31 @@ impl Db {
         Ok(())
     }
 
+    /// The pool to use on the runtime that calls this — an actix worker's. PostgreSQL
+    /// connections are TCP sockets bound to the tokio runtime that opened them, and at SIGTERM
+    /// actix stops each idle worker, runtime and all, while another worker still finishes a
+    /// request: a connection such a worker had opened and put back in a shared pool fails
+    /// the busy worker's next statement ("a Tokio 1.x context was found, but it is being
+    /// shutdown"), and the import in flight was answered 503. So each worker opens its own
+    /// PostgreSQL connections: same URL and options, `max_connections` split across
+    /// `workers` (at least 2 each). SQLite's connections live on threads of their own, so its
+    /// one pool is shared; outside a runtime the shared pool is returned as well.
+    pub fn for_this_runtime(&self, workers: usize) -> Db {
+        match self {
+            Db::Postgres(pool) if tokio::runtime::Handle::try_current().is_ok() => {
+                let options = pool.options().clone();
+                let workers = u32::try_from(workers.max(1)).unwrap_or(u32::MAX);
+                let max = options.get_max_connections().div_ceil(workers).max(2);
+                Db::Postgres(
+                    options
+                        .max_connections(max)
+                        .connect_lazy_with((*pool.connect_options()).clone()),
+                )
+            }
+            _ => self.clone(),
+        }
+    }
+
     pub fn backend(&self) -> &'static str {
         match self {
             Db::Sqlite(_) => "sqlite",

@@ -87,3 +87,118 @@ fn one_pdf_route_serves_the_four_kinds() {
         assert_eq!(body["error"]["code"], "bad_input");
     }
 }
+
+/// A documented path asked with a method the document does not list is a 405 naming the
+/// methods it does (`Allow`), as problem JSON — signed in or not, with or without an
+/// `Origin` (no handler runs, so there is nothing for the CSRF check to guard). Undocumented
+/// paths are not affected: still refused by the CSRF check, else 404.
+#[test]
+fn a_known_api_path_with_an_unlisted_method_is_405_with_allow() {
+    let app = TestApp::spawn(Backend::Sqlite, true);
+    let cookie = app.dev_sign_in("demo-sato");
+    let call = |method: &str, path: &str, cookie: Option<&str>| {
+        let mut req = TestApp::agent().request(method, &app.url(path));
+        if let Some(c) = cookie {
+            req = req.set("Cookie", c);
+        }
+        match req.call() {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{method} {path}: {e}"),
+        }
+    };
+    for (method, path, allow) in [
+        ("TRACE", "/api/v1/import", "POST"),
+        ("GET", "/api/v1/import", "POST"),
+        ("PUT", "/api/v1/import", "POST"),
+        ("DELETE", "/api/v1/me/drugs", "GET"),
+        ("POST", "/api/v1/me/checkups", "GET"),
+        ("PATCH", "/api/v1/me/expenses", "GET"),
+        ("TRACE", "/api/v1/me/drugs/pdf", "GET"),
+        ("POST", "/api/v1/me/report/pdf", "GET"),
+        ("PUT", "/api/v1/me/deduction/2025.xlsx", "GET"),
+        ("DELETE", "/api/v1/me/deduction/2025.csv", "GET"),
+        ("POST", "/api/v1/openapi.json", "GET"),
+    ] {
+        for cookie in [None, Some(cookie.as_str())] {
+            let r = call(method, path, cookie);
+            assert_eq!(r.header("allow"), Some(allow), "{method} {path}");
+            let (status, body) = problem(r);
+            assert_eq!(status, 405, "{method} {path}");
+            assert_eq!(
+                body["error"]["code"], "method_not_allowed",
+                "{method} {path}"
+            );
+        }
+    }
+    for (method, path) in [
+        ("DELETE", "/api/v1/no/such/path"),
+        ("POST", "/api/v1/me/nope/pdf"),
+        ("TRACE", "/api/v1/me"),
+    ] {
+        // Signed out and without an Origin: the CSRF check refuses these (403) before any
+        // route is looked up; from the page's origin they are the API's 404.
+        let r = call(method, path, None);
+        assert_eq!(r.status(), 403, "{method} {path}");
+        assert!(r.header("allow").is_none(), "{method} {path}");
+        let r = match TestApp::agent()
+            .request(method, &app.url(path))
+            .set("Origin", &app.url(""))
+            .call()
+        {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{method} {path}: {e}"),
+        };
+        assert!(r.header("allow").is_none(), "{method} {path}");
+        let (status, body) = problem(r);
+        assert_eq!(status, 404, "{method} {path}");
+        assert_eq!(body["error"]["code"], "not_found", "{method} {path}");
+    }
+    // The methods the document lists still reach their handlers.
+    assert_eq!(call("GET", "/api/v1/me/drugs", Some(&cookie)).status(), 200);
+    assert_eq!(call("GET", "/api/v1/openapi.json", None).status(), 200);
+}
+
+/// The API reads its parameters exactly as the OpenAPI document writes them (the pages stay
+/// lenient for people typing URLs): a period bound is `YYYY-MM` (or `YYYY-MM-DD` where the
+/// operation takes days), `limit` is 1–2000, a deduction year is four ASCII digits and
+/// `household` one of its six words. Anything else is a 400 naming the parameter — never
+/// read as something close to it.
+#[test]
+fn api_parameters_outside_the_document_are_400_not_read_leniently() {
+    let app = TestApp::spawn(Backend::Sqlite, true);
+    let cookie = app.dev_sign_in("demo-sato");
+    for (path, names) in [
+        ("/api/v1/me/drugs?from=2025-1", "from"),
+        ("/api/v1/me/drugs?to=202501", "to"),
+        ("/api/v1/me/drugs?from=%202025-01", "from"),
+        ("/api/v1/me/drugs?from=2025-01-5", "from"),
+        ("/api/v1/me/expenses?from=2025-01-05", "from"),
+        ("/api/v1/me/expenses?to=2025-01%20", "to"),
+        ("/api/v1/me/drugs/pdf?from=2025-01-05", "from"),
+        ("/api/v1/me/report/pdf?to=2025-1", "to"),
+        ("/api/v1/me/drugs?limit=0", "limit"),
+        ("/api/v1/me/drugs?limit=2001", "limit"),
+        (
+            "/api/v1/me/deduction/%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%95.csv",
+            "year",
+        ),
+        ("/api/v1/me/deduction/%202025.xlsx", "year"),
+        ("/api/v1/me/expenses?household=yes", "household"),
+    ] {
+        let (status, body, _) = app.api(path, &cookie);
+        assert_eq!(status, 400, "{path}: {body}");
+        let message = body["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(names), "{path}: {message}");
+    }
+    // The exact forms are read.
+    for path in [
+        "/api/v1/me/drugs?from=2025-01&to=2025-03-31&limit=2000",
+        "/api/v1/me/drugs?limit=1",
+        "/api/v1/me/expenses?from=2025-01&to=2025-12&household=true",
+        "/api/v1/me/deduction/2025.csv",
+    ] {
+        let r = app.get_with(path, &cookie);
+        assert_eq!(r.status(), 200, "{path}");
+    }
+}

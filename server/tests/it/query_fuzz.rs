@@ -178,10 +178,16 @@ fn out_of_range_periods_are_400_with_a_reason_everywhere() {
             let r = app.get_with(&format!("{path}?{q}"), &cookie);
             assert_eq!(r.status(), 400, "{path}?{q}");
             let body: serde_json::Value = r.into_json().unwrap();
+            // Only the drug list takes days; elsewhere a day is not a bound the API reads.
+            let why = if q.contains("-31") && path != "/api/v1/me/drugs" {
+                "from: use YYYY-MM"
+            } else {
+                "from/to"
+            };
             assert!(
                 body["error"]["message"]
                     .as_str()
-                    .is_some_and(|m| m.starts_with("from/to")),
+                    .is_some_and(|m| m.starts_with(why)),
                 "{path}?{q}: {body}"
             );
         }
