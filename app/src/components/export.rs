@@ -75,11 +75,9 @@ pub fn PdfLink(
     let lang = use_lang();
     let href = pdf_url(kind, from.as_deref(), to.as_deref());
     let text = lang.t(label.unwrap_or(Msg::PdfSave));
-    let aria = format!(
-        "{}{}",
-        lang.t(kind.title()),
-        lang.parenthesized(lang.t(Msg::PdfSave))
-    );
+    // The name starts with the visible text (WCAG 2.5.3, "label in name"; axe's
+    // label-content-name-mismatch), then says which records.
+    let aria = format!("{text}{}", lang.parenthesized(lang.t(kind.title())));
     view! {
         <a class="button pdf-link" href=href download="" aria-label=aria
             data-testid=format!("pdf-{}", kind.code())>{text}</a>
