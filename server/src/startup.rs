@@ -123,7 +123,7 @@ fn run(
         (settings.clock(), auth.dev_login, auth.timeouts);
     let server = HttpServer::new(move || {
         let db = db.for_this_runtime(http_workers);
-        let services = services_over(&db, &service_clock, dev_login, session_timeouts);
+        let services = services_over(&db, service_clock, dev_login, session_timeouts);
         let page_context = move || {
             provide_context(services.clone());
             provide_context(sign_in);
@@ -215,7 +215,7 @@ fn run(
 /// The services the pages use, over one worker's pool.
 fn services_over(
     db: &Db,
-    clock: &crate::settings::Clock,
+    clock: crate::settings::Clock,
     dev_login: bool,
     timeouts: Timeouts,
 ) -> Services {
@@ -226,31 +226,31 @@ fn services_over(
         }),
         account: Arc::new(SqlAccount {
             db: db.clone(),
-            clock: clock.clone(),
+            clock,
         }),
         drugs: Arc::new(crate::service::SqlDrugHistory {
             db: db.clone(),
-            clock: clock.clone(),
+            clock,
         }),
         checkups: Arc::new(crate::service::SqlCheckups {
             db: db.clone(),
-            clock: clock.clone(),
+            clock,
         }),
         expenses: Arc::new(crate::service::SqlExpenses {
             db: db.clone(),
-            clock: clock.clone(),
+            clock,
         }),
         deduction: Arc::new(crate::service::deduction::SqlDeduction {
             db: db.clone(),
-            clock: clock.clone(),
+            clock,
         }),
         export: Arc::new(crate::service::export::SqlExportPages {
             db: db.clone(),
-            clock: clock.clone(),
+            clock,
         }),
         home: Arc::new(crate::service::home::SqlHome {
             db: db.clone(),
-            clock: clock.clone(),
+            clock,
         }),
         sessions: Arc::new(handlers::SqlSessions {
             db: db.clone(),
