@@ -127,7 +127,7 @@ fn run(
         let db = db.for_this_runtime(http_workers);
         let services = services_over(
             &db,
-            &service_clock,
+            service_clock,
             dev_login,
             session_timeouts,
             &pending_uploads,
@@ -233,7 +233,7 @@ fn run(
 /// The services the pages use, over one worker's pool.
 fn services_over(
     db: &Db,
-    clock: &crate::settings::Clock,
+    clock: crate::settings::Clock,
     dev_login: bool,
     timeouts: Timeouts,
     pending_uploads: &Arc<crate::service::self_import::PendingUploads>,
@@ -241,12 +241,12 @@ fn services_over(
     Services {
         import: Arc::new(crate::service::self_import::SqlImportPages {
             db: db.clone(),
-            clock: clock.clone(),
+            clock,
             pending: pending_uploads.clone(),
         }),
         own: Arc::new(crate::service::own::SqlOwnEntries {
             db: db.clone(),
-            clock: clock.clone(),
+            clock,
         }),
         people: Arc::new(SqlPeople {
             db: db.clone(),
@@ -254,31 +254,31 @@ fn services_over(
         }),
         account: Arc::new(SqlAccount {
             db: db.clone(),
-            clock: clock.clone(),
+            clock,
         }),
         drugs: Arc::new(crate::service::SqlDrugHistory {
             db: db.clone(),
-            clock: clock.clone(),
+            clock,
         }),
         checkups: Arc::new(crate::service::SqlCheckups {
             db: db.clone(),
-            clock: clock.clone(),
+            clock,
         }),
         expenses: Arc::new(crate::service::SqlExpenses {
             db: db.clone(),
-            clock: clock.clone(),
+            clock,
         }),
         deduction: Arc::new(crate::service::deduction::SqlDeduction {
             db: db.clone(),
-            clock: clock.clone(),
+            clock,
         }),
         export: Arc::new(crate::service::export::SqlExportPages {
             db: db.clone(),
-            clock: clock.clone(),
+            clock,
         }),
         home: Arc::new(crate::service::home::SqlHome {
             db: db.clone(),
-            clock: clock.clone(),
+            clock,
         }),
         sessions: Arc::new(handlers::SqlSessions {
             db: db.clone(),
