@@ -8,9 +8,10 @@ cd "$root"
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages: the browser for the tests, the font the PDFs embed, PDF tools, brotli, and
-# openpyxl (Debian's python3) as the independent reader of the e-Tax xlsx in the tests.
+# openpyxl (Debian's python3) as the independent reader of the e-Tax xlsx in the tests, and xmllint
+# (libxml2-utils) that checks the archive's hc08 CDA against the MHLW schema in the tests.
 missing=()
-for pkg in chromium fonts-ipaexfont-gothic poppler-utils brotli python3-openpyxl; do
+for pkg in chromium fonts-ipaexfont-gothic poppler-utils brotli python3-openpyxl libxml2-utils; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -50,6 +50,9 @@ pub struct CheckupColumn {
     pub insurer_number: String,
     /// Age on the checkup date.
     pub age: Option<u32>,
+    /// Brought in by the person (or a proxy for them) through `/import`, not registered by an
+    /// insurer: marked 「ご自身で取り込み」 / "Imported by you".
+    pub imported_by_you: bool,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -293,6 +296,16 @@ fn known_row(item: KnownItem, code: String, values: Vec<Cell>, sex: Option<Sex>)
 }
 
 /// The view of `shown` (the domain's selection, newest first) for `subject`.
+impl CheckupsView {
+    /// Marks the checkups the person brought in themselves (day and kind, as stored: one
+    /// checkup per person, day and kind).
+    pub fn mark_imported_by_you(&mut self, own: &[(NaiveDate, CheckupKind)]) {
+        for c in &mut self.checkups {
+            c.imported_by_you = own.contains(&(c.performed_on, c.kind));
+        }
+    }
+}
+
 pub fn build_view(
     shown: &[&Checkup],
     subject: Subject,
@@ -459,6 +472,7 @@ pub fn build_view(
                 institution_name: c.institution_name.clone(),
                 insurer_number: c.insurer.as_str().to_owned(),
                 age: domain::wareki::age_on(subject.birth_date, c.performed_on),
+                imported_by_you: false,
             })
             .collect(),
         groups,

@@ -323,6 +323,7 @@ fn column_head(c: &CheckupColumn, lang: Lang) -> impl IntoView {
         <span class=format!("kind kind--{}", kind_code(c.kind)) data-kind=kind_code(c.kind)>{kind_label(c.kind, lang)}</span>
         <span class="checkup-date"><time datetime=c.performed_on.to_string()>{long_date(c.performed_on, lang)}</time>{age}</span>
         <span class="checkup-place">{c.institution_name.clone()}</span>
+        {c.imported_by_you.then(|| view! { " "<span class="self-mark" data-testid="self-imported">{lang.t(Msg::SelfImportedMark)}</span> })}
     }
 }
 

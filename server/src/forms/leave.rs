@@ -140,11 +140,21 @@ pub async fn archive(
             Err(e) => return failed("expenses", &e),
         };
     let csv = archive::notices_csv(&shown);
-    let mut owned: Vec<(&'static str, Vec<u8>)> = pdfs;
-    owned.push(("notices.csv", csv));
-    owned.push(("karte-batch.json", json));
+    let cdas =
+        match crate::service::archive_cda::cda_files(&db, &person, &recs.checkups, today).await {
+            Ok(c) => c,
+            Err(e) => return failed("cda", &e),
+        };
+    let mut owned: Vec<(String, Vec<u8>)> =
+        pdfs.into_iter().map(|(n, b)| (n.to_owned(), b)).collect();
+    owned.push(("notices.csv".to_owned(), csv));
+    owned.push(("karte-batch.json".to_owned(), json));
+    owned.extend(cdas);
     let zip = match web::block(move || {
-        let files: Vec<(&str, &[u8])> = owned.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        let files: Vec<(&str, &[u8])> = owned
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
         archive::zip(&files)
     })
     .await
@@ -156,7 +166,7 @@ pub async fn archive(
     let event = Event::new(Action::Export)
         .by_account(p.account_id(), Some(person.as_str()))
         .on(person.as_str())
-        .detail("archive (zip: 3 PDFs, notices CSV, JSON batch)")
+        .detail("archive (zip: 3 PDFs, notices CSV, JSON batch, hc08 CDA)")
         .request(request_id(&req).as_deref());
     audit::record_or_log(&db, event).await;
     HttpResponse::Ok()

@@ -128,12 +128,14 @@ pub async fn gather(
                     .await?
                     .ok_or(AppError::NotFound)?;
                 // The page's view, less the insurers' registration status (not in the PDF).
-                data.checkups = Some(build_view(
+                let mut view = build_view(
                     &shown_checkups(&all),
                     Subject { birth_date, sex },
                     Vec::new(),
                     today,
-                ));
+                );
+                view.mark_imported_by_you(&checkups::self_imported_checkups(db, person).await?);
+                data.checkups = Some(view);
             }
             AccessKind::DeductionEdit => {}
         }

@@ -4,7 +4,7 @@ use crate::db::{Db, DbError};
 use crate::records::codes::{decode_err, from_code};
 use crate::with_pool;
 use chrono::NaiveDate;
-use domain::checkups::{Checkup, CheckupRegistration, CheckupResult, ItemCode};
+use domain::checkups::{Checkup, CheckupKind, CheckupRegistration, CheckupResult, ItemCode};
 use domain::insurance::InsurerNumber;
 use domain::people::{PersonId, Sex};
 use std::collections::BTreeMap;
@@ -61,6 +61,26 @@ pub async fn checkups_for(db: &Db, person: &PersonId) -> Result<Vec<Checkup>, Db
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(checkups)
+}
+
+/// The day and kind of each checkup of `person` that came in a batch the person (or a proxy
+/// for them) uploaded through `/import` (`import_batches.owner_person`), not from an insurer.
+pub async fn self_imported_checkups(
+    db: &Db,
+    person: &PersonId,
+) -> Result<Vec<(NaiveDate, CheckupKind)>, DbError> {
+    let rows: Vec<(NaiveDate, String)> = with_pool!(db, pool => sqlx::query_as(
+        "SELECT c.performed_on, c.kind FROM checkups c
+         JOIN import_batches b ON b.id = c.batch_id
+         WHERE c.person_id = $1 AND b.owner_person = $1",
+    )
+    .bind(person.as_str())
+    .fetch_all(pool)
+    .await?);
+    rows.into_iter()
+        .map(|(on, kind)| Ok((on, from_code("kind", &kind)?)))
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(Into::into)
 }
 
 /// One of the person's insurers and what it says about checkup results.

@@ -3,9 +3,8 @@
 //! (docs/import-format.md) that re-imports into a fresh Karte to the same pages — every stored
 //! line (superseded and not-yet-published ones too, with their claim ids, sequences and
 //! publication days), the current card and the insurers' checkup registration.
-//!
-//! Not included: the checkups as hc08 CDA (no CDA writer yet; the JSON batch carries every
-//! result value exactly).
+//! The checkups also come as MHLW hc08 CDA, one file per checkup
+//! ([`super::archive_cda`]).
 
 use crate::db::{Db, DbError};
 use crate::records::codes::to_code;

@@ -34,7 +34,8 @@ pub async fn viewed_checkups(
         .await?
         .ok_or(AppError::NotFound)?;
     let shown = shown_checkups(&all);
-    let view = build_view(
+    let own = checkups::self_imported_checkups(db, &on.person).await?;
+    let mut view = build_view(
         &shown,
         Subject { birth_date, sex },
         insurers
@@ -47,6 +48,7 @@ pub async fn viewed_checkups(
             .collect(),
         today,
     );
+    view.mark_imported_by_you(&own);
     if let Some((channel, request_id)) = log_view {
         let detail = AuditDetail::new(app::audit::RecordKind::Checkups)
             .channel(channel)

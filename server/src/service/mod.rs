@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod archive;
+pub mod archive_cda;
 pub mod checkups;
 pub mod deduction;
 pub mod deduction_export;

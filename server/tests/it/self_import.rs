@@ -332,3 +332,85 @@ fn insurer_batches_may_not_use_reserved_claim_ids() {
     let err = db_result.expect_err("refused");
     assert!(err.to_string().contains("reserved"), "{err}");
 }
+
+/// The birth date stored for `person`, as hc08 writes it (YYYYMMDD).
+fn birth_yyyymmdd(app: &TestApp, person: &str) -> String {
+    let person = person.to_owned();
+    block_on(async {
+        let db = app.test_db().open().await;
+        let sql = "SELECT birth_date FROM people WHERE id = $1";
+        let (d,): (chrono::NaiveDate,) = match &db {
+            Db::Sqlite(p) => sqlx::query_as(sql).bind(&person).fetch_one(p).await,
+            Db::Postgres(p) => sqlx::query_as(sql).bind(&person).fetch_one(p).await,
+        }
+        .unwrap();
+        db.close().await;
+        d.format("%Y%m%d").to_string()
+    })
+}
+
+fn checkup_columns(app: &TestApp, cookie: &str) -> Vec<serde_json::Value> {
+    let (status, body, _) = app.api("/api/v1/me/checkups", cookie);
+    assert_eq!(status, 200, "{body}");
+    body["checkups"].as_array().cloned().unwrap_or_default()
+}
+
+/// A checkup brought in as hc08 CDA is marked 「ご自身で取り込み」 on the page, in the PDF and
+/// in the API (`imported_by_you`); the insurer's checkups are not; removal takes it away.
+fn own_checkup_marked(backend: Backend) {
+    let app = app(backend);
+    let me = app.dev_sign_in("demo-sato");
+    let before = checkup_columns(&app, &me);
+    assert!(!before.is_empty(), "佐藤 has insurer checkups");
+    assert!(before.iter().all(|c| c["imported_by_you"] == false));
+    let page = app.page("/checkups", &me);
+    assert_eq!(testid_count(&page, "self-imported"), 0);
+
+    // The sample file, made 佐藤's (birth date) and dated after his last checkup.
+    let xml = String::from_utf8(fixture("hc08-tokutei.xml"))
+        .unwrap()
+        .replace("19680715", &birth_yyyymmdd(&app, "demo-sato"))
+        .replace(
+            "<effectiveTime value=\"20241003\"/>",
+            "<effectiveTime value=\"20261003\"/>",
+        );
+    let tok = token(&upload(&app, &me, "h-own.xml", xml.as_bytes()));
+    let preview = app.page(&format!("/import?preview={tok}"), &me);
+    assert!(preview.contains("data-kind=\"checkups\""), "{preview}");
+    assert_eq!(store(&app, &me, &tok), "/import?ok=stored");
+    assert_eq!(self_rows(&app, "demo-sato"), (0, 0, 1, 1));
+
+    let after = checkup_columns(&app, &me);
+    let own: Vec<_> = after
+        .iter()
+        .filter(|c| c["imported_by_you"] == true)
+        .collect();
+    assert_eq!(own.len(), 1, "{after:?}");
+    assert_eq!(own[0]["performed_on"], "2026-10-03");
+    assert_eq!(own[0]["institution_name"], "サンプル健診クリニック");
+    let page = app.page("/checkups", &me);
+    // Once in the desktop table's column head, once on the phone layout's card.
+    assert_eq!(testid_count(&page, "self-imported"), 2, "{page}");
+    assert!(page.contains("ご自身で取り込み"));
+    let pdf = app.pdf("/api/v1/me/checkups/pdf", &me);
+    assert_eq!(pdf.status, 200);
+    let read = crate::pdf::read_pdf(&pdf.body);
+    assert!(
+        read.has("サンプル健診クリニック（ご自身で取り込み）"),
+        "{}",
+        read.text
+    );
+    let en = app.pdf("/api/v1/me/checkups/pdf", &format!("{me}; karte_lang=en"));
+    let read_en = crate::pdf::read_pdf(&en.body);
+    assert!(read_en.has("Imported by you"), "{}", read_en.text);
+
+    // Removed again: no mark, the insurer's checkups as before.
+    let page = app.page("/import", &me);
+    let id_at = page.find("data-batch=\"").unwrap() + "data-batch=\"".len();
+    let id = &page[id_at..id_at + page[id_at..].find('"').unwrap()];
+    let r = app.post_form(&format!("/import/batches/{id}/remove"), &[], Some(&me));
+    assert_eq!(r.header("location"), Some("/import?ok=removed"));
+    assert_eq!(self_rows(&app, "demo-sato"), (0, 0, 0, 0));
+    assert_eq!(checkup_columns(&app, &me), before);
+}
+crate::both_backends!(fn own_checkup_marked as import_checkup_is_marked_and_removed_on);

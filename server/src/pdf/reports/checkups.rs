@@ -66,9 +66,14 @@ pub fn checkup_blocks(lang: Lang, view: &CheckupsView) -> Vec<Block> {
             Lang::Ja => c.kind.label_ja(),
             Lang::En => c.kind.label_en(),
         };
+        let mark = if c.imported_by_you {
+            format!("\n{}", lang.parenthesized(lang.t(Msg::SelfImportedMark)))
+        } else {
+            String::new()
+        };
         columns.push(Column::new(
             format!(
-                "{}\n{kind}\n{}",
+                "{}\n{kind}\n{}{mark}",
                 long_date(c.performed_on, lang),
                 c.institution_name
             ),
