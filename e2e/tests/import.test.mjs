@@ -128,8 +128,7 @@ for (const [name, viewport, lang] of [['desktop', DESKTOP, 'ja'], ['phone', PHON
       assert.equal(await shown.count(), 1, 'one marked checkup in the layout on screen');
       assert.equal((await shown.textContent()).trim(), t.marked);
       assert.ok(await p.locator('.checkup-place:visible', { hasText: 'サンプル健診クリニック' }).count() >= 1, 'the checkup is shown');
-      // (No axe run here: /checkups is not a new page, and axe's label-content-name-mismatch
-      // already fires there on the 「PDFで保存」 link, whose name is 「健診結果（PDFで保存）」.)
+      await noAxeViolations(p, `checkups with an imported checkup ${name} ${lang}`);
       await screenshot(p, `import-cda-marked-${name}-${lang}`);
       // Removed again: the checkup is gone.
       await p.goto(server.url + '/import');
