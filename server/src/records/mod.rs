@@ -12,6 +12,6 @@ pub mod import;
 pub mod invitations;
 pub mod line_cache;
 pub mod lines;
-pub mod own_batches;
 pub mod own;
+pub mod own_batches;
 pub mod people;
