@@ -233,19 +233,31 @@ class PgCluster:
     """A throwaway PostgreSQL cluster of our own (initdb in a temp dir, as the postgres user, on
     a free port), so stopping it disturbs nobody else's tests."""
 
-    def __init__(self):
+    def __init__(self, settings="", standby_of=None):
+        """A new cluster (initdb), or with `standby_of` a hot standby of that cluster
+        (pg_basebackup -R: streaming replication from it). `settings`: extra `-c` options."""
         bins = sorted(pathlib.Path("/usr/lib/postgresql").glob("*/bin/initdb"))
         if not bins:
             raise SystemExit("PostgreSQL server binaries not found under /usr/lib/postgresql")
         self.bin = bins[-1].parent
         self.dir = pathlib.Path(tempfile.mkdtemp(prefix="karte-pg-"))
         self.port = free_port()
+        self.settings = settings
         shutil.chown(self.dir, "postgres", "postgres")
         self.data = self.dir / "data"
-        self._as_postgres([str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres",
-                           "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
+        if standby_of is None:
+            self._as_postgres([str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres",
+                               "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
+        else:
+            self._as_postgres([str(self.bin / "pg_basebackup"), "-h", "127.0.0.1", "-p",
+                               str(standby_of.port), "-U", "postgres", "-D", str(self.data),
+                               "-R", "-X", "stream", "-c", "fast"])
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
         self.start()
+
+    def promote(self):
+        """A standby becomes a primary (`pg_ctl promote`, waits until it accepts writes)."""
+        self._as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-w", "promote"])
 
     def _as_postgres(self, cmd):
         r = subprocess.run(["runuser", "-u", "postgres", "--", *cmd], capture_output=True, text=True)
@@ -256,7 +268,7 @@ class PgCluster:
         self._as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-w", "-l",
                            str(self.dir / "log"), "-o",
                            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
-                           "-c fsync=on -c shared_buffers=32MB", "start"])
+                           f"-c fsync=on -c shared_buffers=32MB {self.settings}", "start"])
 
     def stop(self, mode="fast"):
         self._as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-w", "-m", mode,

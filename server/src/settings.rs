@@ -119,6 +119,15 @@ pub struct Settings {
         hide_env_values = true
     )]
     pub database_url: Option<DatabaseUrl>,
+    /// A PostgreSQL hot standby for reads that may lag (record pages, their JSON and PDFs):
+    /// `postgres://…`. Sessions, grants, the access log and every write stay on the primary.
+    #[arg(
+        long,
+        global = true,
+        env = "KARTE_DATABASE_READ_URL",
+        hide_env_values = true
+    )]
+    pub database_read_url: Option<DatabaseUrl>,
     /// Directory for the embedded SQLite database.
     #[arg(long, global = true, env = "KARTE_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
@@ -415,6 +424,7 @@ impl Settings {
     pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             database_url: None,
+            database_read_url: None,
             data_dir: data_dir.into(),
             site_root: PathBuf::from("dist"),
             db_max_connections: 10,

@@ -5,7 +5,7 @@ use crate::auth::handlers::{self, AuthState};
 use crate::auth::oidc::Oidc;
 use crate::auth::session::Timeouts;
 use crate::auth::Principal;
-use crate::db::Db;
+use crate::db::{Db, Reads};
 use crate::forms::{account, lang};
 use crate::origin::PublicOrigin;
 use crate::rate_limit::{self, RateLimiter};
@@ -61,7 +61,9 @@ impl Application {
             timeouts: Timeouts::from_settings(&settings.auth),
             dev_login,
         };
-        let server = run(listener, db.clone(), settings, auth, origin)?;
+        let standby = Reads::standby(&db, settings.database_read_url.as_ref().map(|u| u.expose()))
+            .map_err(anyhow::Error::msg)?;
+        let server = run(listener, db.clone(), standby, settings, auth, origin)?;
         Ok(Self { port, server, db })
     }
 
@@ -85,6 +87,7 @@ impl Application {
 fn run(
     listener: TcpListener,
     db: Db,
+    standby: Option<Db>,
     settings: &Settings,
     auth: AuthState,
     origin: PublicOrigin,
@@ -125,8 +128,13 @@ fn run(
         (settings.clock(), auth.dev_login, auth.timeouts);
     let server = HttpServer::new(move || {
         let db = db.for_this_runtime(http_workers);
+        let reads = match &standby {
+            Some(standby) => Reads(standby.for_this_runtime(http_workers)),
+            None => Reads::primary(&db),
+        };
         let services = services_over(
             &db,
+            &reads,
             service_clock,
             dev_login,
             session_timeouts,
@@ -156,6 +164,7 @@ fn run(
             .wrap(web::security_headers())
             .wrap(from_fn(telemetry::request_span))
             .app_data(aw::Data::new(db.clone()))
+            .app_data(aw::Data::new(reads.clone()))
             .app_data(aw::Data::new(options.clone()))
             .app_data(aw::Data::new(import_clients.clone()))
             .app_data(auth.clone())
@@ -233,6 +242,7 @@ fn run(
 /// The services the pages use, over one worker's pool.
 fn services_over(
     db: &Db,
+    reads: &Reads,
     clock: crate::settings::Clock,
     dev_login: bool,
     timeouts: Timeouts,
@@ -258,14 +268,17 @@ fn services_over(
         }),
         drugs: Arc::new(crate::service::SqlDrugHistory {
             db: db.clone(),
+            reads: reads.clone(),
             clock,
         }),
         checkups: Arc::new(crate::service::SqlCheckups {
             db: db.clone(),
+            reads: reads.clone(),
             clock,
         }),
         expenses: Arc::new(crate::service::SqlExpenses {
             db: db.clone(),
+            reads: reads.clone(),
             clock,
         }),
         deduction: Arc::new(crate::service::deduction::SqlDeduction {

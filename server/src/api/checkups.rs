@@ -7,7 +7,7 @@
 
 use super::edge::ErrorBody;
 use super::{ApiError, SignedIn};
-use crate::db::Db;
+use crate::db::{Db, Reads};
 use crate::settings::Clock;
 use actix_web::{get, web, HttpResponse};
 use app::checkups::CheckupsView;
@@ -38,11 +38,17 @@ pub struct CheckupsBody<'a> {
 pub async fn my_checkups(
     me: SignedIn,
     db: web::Data<Db>,
+    reads: web::Data<Reads>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
-    let (person, _, view) =
-        crate::service::checkups::viewed_checkups(&db, &me.principal, clock.today(), me.api_view())
-            .await?;
+    let (person, _, view) = crate::service::checkups::viewed_checkups(
+        &db,
+        &reads,
+        &me.principal,
+        clock.today(),
+        me.api_view(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(CheckupsBody {
         person_id: person.as_str(),
         view: &view,

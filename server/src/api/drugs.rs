@@ -5,7 +5,7 @@
 
 use super::edge::ErrorBody;
 use super::{ApiError, SignedIn};
-use crate::db::Db;
+use crate::db::{Db, Reads};
 use crate::settings::Clock;
 use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
@@ -89,6 +89,7 @@ pub async fn my_drugs(
     me: SignedIn,
     q: web::Query<DrugsQuery>,
     db: web::Data<Db>,
+    reads: web::Data<Reads>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let today = clock.today();
@@ -113,7 +114,8 @@ pub async fn my_drugs(
     // The first page of a listing is the view that goes to the access log.
     let log_view = me.api_view().filter(|_| offset == 0);
     let (person, _, all) =
-        crate::service::viewed_drug_lines(&db, &me.principal, period, today, log_view).await?;
+        crate::service::viewed_drug_lines(&db, &reads, &me.principal, period, today, log_view)
+            .await?;
     // A cursor we wrote points inside the listing (or at its end); anything else is crafted.
     if offset > all.len() {
         return Err(bad_cursor());

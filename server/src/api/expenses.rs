@@ -8,7 +8,7 @@
 
 use super::edge::ErrorBody;
 use super::{ApiError, SignedIn};
-use crate::db::Db;
+use crate::db::{Db, Reads};
 use crate::settings::Clock;
 use actix_web::{get, web, HttpResponse};
 use app::expenses::Member;
@@ -80,6 +80,7 @@ pub async fn my_expenses(
     me: SignedIn,
     q: web::Query<ExpensesQuery>,
     db: web::Data<Db>,
+    reads: web::Data<Reads>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let household = domain::query::household(q.household.as_deref())
@@ -89,6 +90,7 @@ pub async fn my_expenses(
     let months = crate::service::period(&query, today, Preset::AllThreeYears)?;
     let viewed = crate::service::viewed_expenses(
         &db,
+        &reads,
         &me.principal,
         months,
         today,

@@ -9,7 +9,7 @@
 use super::{ApiError, SignedIn};
 use crate::audit::Action;
 use crate::auth::Principal;
-use crate::db::Db;
+use crate::db::{Db, Reads};
 use crate::pdf::export::{audit_detail, export_pdf, ExportKind, ExportRequest};
 use crate::service::{log_access, on_screen, OnScreen};
 use crate::settings::Clock;
@@ -82,6 +82,7 @@ pub async fn pdf(
     req: HttpRequest,
     kind: web::Path<String>,
     db: web::Data<Db>,
+    reads: web::Data<Reads>,
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let Some(kind) = kind_of(&kind) else {
@@ -112,7 +113,8 @@ pub async fn pdf(
         today,
         lang: me.lang,
     };
-    let export = export_pdf(&db, request).await?;
+    // The access rule above and the log below use the primary; the records may come from a standby.
+    let export = export_pdf(&reads, request).await?;
     log_access(
         &db,
         &me.principal,

@@ -196,6 +196,50 @@ impl Db {
     }
 }
 
+/// Where reads that may lag go — the record pages, their JSON and their PDFs: a PostgreSQL hot
+/// standby when `KARTE_DATABASE_READ_URL` is set, else the primary itself. Who may see what
+/// (sessions, grants), the access log and every write always use the primary [`Db`], so a
+/// revoked grant is never honoured because a standby has not replayed it yet.
+#[derive(Clone, Debug)]
+pub struct Reads(pub Db);
+
+impl Reads {
+    /// Reads on the primary (no standby configured, or SQLite).
+    pub fn primary(db: &Db) -> Self {
+        Reads(db.clone())
+    }
+
+    /// The standby's pool at `url` (connected lazily, like the primary's; `None` without a
+    /// URL). A standby needs a PostgreSQL primary. Each worker then takes
+    /// `Reads(standby.for_this_runtime(…))`, or [`Reads::primary`] of its own pool.
+    pub fn standby(primary: &Db, url: Option<&str>) -> Result<Option<Db>, String> {
+        let Some(url) = url else {
+            return Ok(None);
+        };
+        let Db::Postgres(pool) = primary else {
+            return Err("KARTE_DATABASE_READ_URL needs a PostgreSQL primary (KARTE_DATABASE_URL=postgres://…)".into());
+        };
+        if !is_postgres_url(url) {
+            return Err(
+                "KARTE_DATABASE_READ_URL must start with postgres:// or postgresql://".into(),
+            );
+        }
+        let opts = PgConnectOptions::from_str(url)
+            .map_err(|_| "KARTE_DATABASE_READ_URL is not a valid PostgreSQL URL".to_owned())?;
+        Ok(Some(Db::Postgres(
+            pool.options().clone().connect_lazy_with(opts),
+        )))
+    }
+}
+
+impl std::ops::Deref for Reads {
+    type Target = Db;
+
+    fn deref(&self) -> &Db {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_transient;

@@ -32,8 +32,8 @@ pub async fn checkups_for(db: &Db, person: &PersonId) -> Result<Vec<Checkup>, Db
         "SELECT id, performed_on, kind, institution_name, insurer_number FROM checkups
         WHERE person_id = $1 ORDER BY performed_on DESC";
     // Scoped through the checkup's person, never by checkup id alone.
-    const RESULTS: &str = "SELECT r.checkup_id, r.code, r.value FROM checkup_results r
-        JOIN checkups c ON c.id = r.checkup_id WHERE c.person_id = $1 ORDER BY r.checkup_id, r.position";
+    const RESULTS: &str = "SELECT checkup_id, code, value FROM checkup_results
+        WHERE person_id = $1 ORDER BY checkup_id, position";
     let (rows, results): (Vec<CheckupRow>, Vec<ResultRow>) = with_pool!(db, pool => (
         sqlx::query_as(CHECKUPS).bind(person.as_str()).fetch_all(pool).await?,
         sqlx::query_as(RESULTS).bind(person.as_str()).fetch_all(pool).await?,

@@ -71,8 +71,7 @@ pub async fn erase_account(
                 *field = n;
             }
             sqlx::query(
-                "DELETE FROM checkup_results WHERE checkup_id IN
-                   (SELECT id FROM checkups WHERE person_id = $1)",
+                "DELETE FROM checkup_results WHERE person_id = $1",
             )
             .bind(person)
             .execute(&mut *tx)

@@ -168,26 +168,33 @@ macro_rules! backend {
                 let mut people = Vec::with_capacity(batch.people.len());
                 let batch_id = batch.batch_id.as_str().to_owned();
                 for records in &mut batch.people {
-                    let id = resolve_person(&mut tx, records).await?;
+                    let (id, created) = resolve_person(&mut tx, records).await?;
                     records.assign_person(&id);
-                    store_records(&mut tx, &batch_id, &id, records).await?;
-                    // Readers' caches of this person's lines are stale from this commit on.
-                    sqlx::query(
-                        "INSERT INTO record_versions (person_id, token) VALUES ($1, $2)
-                         ON CONFLICT (person_id) DO UPDATE SET token = excluded.token",
-                    )
-                    .bind(id.as_str())
-                    .bind(crate::records::line_cache::new_token())
-                    .execute(&mut *tx)
-                    .await?;
+                    store_records(&mut tx, &batch_id, &id, records, created).await?;
                     people.push(id);
+                }
+                // Readers' caches of these people's lines are stale from this commit on. (One
+                // row per person: a statement may not upsert the same row twice.)
+                let mut touched: Vec<&PersonId> = people.iter().collect();
+                touched.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+                touched.dedup_by(|a, b| a.as_str() == b.as_str());
+                for chunk in touched.chunks(CHUNK) {
+                    let mut q = QueryBuilder::<$DB>::new("INSERT INTO record_versions (person_id, token) ");
+                    q.push_values(chunk, |mut b, id| {
+                        b.push_bind(id.as_str()).push_bind(crate::records::line_cache::new_token());
+                    });
+                    q.push(" ON CONFLICT (person_id) DO UPDATE SET token = excluded.token");
+                    q.build().execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
                 Ok(ImportOutcome::Imported { lines, people })
             }
 
-            async fn resolve_person(tx: &mut Tx<'_>, records: &PersonRecords) -> Result<PersonId, StoreError> {
+            /// The person the records belong to, and whether this import created them (then
+            /// nothing of theirs is stored yet, and the checks for earlier rows are skipped).
+            async fn resolve_person(tx: &mut Tx<'_>, records: &PersonRecords) -> Result<(PersonId, bool), StoreError> {
                 let identity = &records.person;
+                let mut known = false;
                 let id = match &identity.id {
                     Some(id) => id.clone(),
                     None => {
@@ -205,18 +212,23 @@ macro_rules! backend {
                         .fetch_optional(&mut **tx)
                         .await?;
                         match matched {
-                            Some((existing,)) => PersonId::parse(&existing).map_err(|e| {
-                                StoreError::Db(DbError::Query(sqlx::Error::Decode(Box::new(e))))
-                            })?,
+                            Some((existing,)) => {
+                                known = true;
+                                PersonId::parse(&existing).map_err(|e| {
+                                    StoreError::Db(DbError::Query(sqlx::Error::Decode(Box::new(e))))
+                                })?
+                            }
                             None => derived_person_id(identity).ok_or(StoreError::NoIdentity)?,
                         }
                     }
                 };
-                let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM people WHERE id = $1")
-                    .bind(id.as_str())
-                    .fetch_optional(&mut **tx)
-                    .await?;
-                if exists.is_none() {
+                let exists = known
+                    || sqlx::query_as::<_, (String,)>("SELECT id FROM people WHERE id = $1")
+                        .bind(id.as_str())
+                        .fetch_optional(&mut **tx)
+                        .await?
+                        .is_some();
+                if !exists {
                     let birth = identity.birth_date.ok_or_else(|| StoreError::IncompletePerson(id.to_string()))?;
                     sqlx::query("INSERT INTO people (id, name, name_kana, sex, birth_date) VALUES ($1, $2, $3, $4, $5)")
                         .bind(id.as_str())
@@ -230,22 +242,40 @@ macro_rules! backend {
                 if let Some(card) = &identity.card {
                     let since = identity.insured_since.or_else(|| earliest_date(records)).or(identity.birth_date);
                     if let Some(since) = since {
-                        store_insurance(tx, &id, card, identity.insurer_name.as_deref().unwrap_or(""), since).await?;
+                        store_insurance(tx, &id, card, identity.insurer_name.as_deref().unwrap_or(""), since, !exists).await?;
                     }
                 }
-                Ok(id)
+                Ok((id, !exists))
             }
 
             /// Records that `person` holds `card` from `since`. The same card still open goes on
             /// (an earlier start widens it); a different card closes the person's older rows
-            /// the day before it starts, and is itself closed by a newer row already stored.
+            /// the day before it starts, and is itself closed by a newer row already stored. A
+            /// person created by this import (`new_person`) has no rows yet: one insert.
             async fn store_insurance(
                 tx: &mut Tx<'_>,
                 person: &PersonId,
                 card: &CardIdentity,
                 insurer_name: &str,
                 since: NaiveDate,
+                new_person: bool,
             ) -> Result<(), StoreError> {
+                if new_person {
+                    sqlx::query(
+                        "INSERT INTO insurances (person_id, insurer_number, insurer_name, symbol, number, branch, valid_from)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(person.as_str())
+                    .bind(card.insurer().as_str())
+                    .bind(insurer_name)
+                    .bind(card.symbol().map(|s| s.as_str()))
+                    .bind(card.number().as_str())
+                    .bind(card.branch().map(|b| b.as_str()))
+                    .bind(since)
+                    .execute(&mut **tx)
+                    .await?;
+                    return Ok(());
+                }
                 let open: Option<(i64, NaiveDate)> = sqlx::query_as(
                     "SELECT id, valid_from FROM insurances WHERE person_id = $1 AND insurer_number = $2
                        AND COALESCE(symbol, '') = $3 AND number = $4 AND COALESCE(branch, '') = $5 AND valid_to IS NULL",
@@ -328,10 +358,16 @@ macro_rules! backend {
                 Ok(())
             }
 
-            async fn store_records(tx: &mut Tx<'_>, batch_id: &str, person: &PersonId, records: &PersonRecords) -> Result<(), StoreError> {
-                delete_claims(tx, "drug_lines", person, records.drugs.iter().map(|d| d.claim.claim_id.as_str()).collect()).await?;
+            /// A person's lines and checkups; a re-claim replaces the earlier claim's lines. A
+            /// person created by this import (`new_person`) has none to replace.
+            async fn store_records(tx: &mut Tx<'_>, batch_id: &str, person: &PersonId, records: &PersonRecords, new_person: bool) -> Result<(), StoreError> {
+                if !new_person {
+                    delete_claims(tx, "drug_lines", person, records.drugs.iter().map(|d| d.claim.claim_id.as_str()).collect()).await?;
+                }
                 super::$bulk::drug_lines(tx, batch_id, person, &records.drugs).await?;
-                delete_claims(tx, "expense_lines", person, records.expenses.iter().map(|e| e.claim.claim_id.as_str()).collect()).await?;
+                if !new_person {
+                    delete_claims(tx, "expense_lines", person, records.expenses.iter().map(|e| e.claim.claim_id.as_str()).collect()).await?;
+                }
                 super::$bulk::expense_lines(tx, batch_id, person, &records.expenses).await?;
                 for c in &records.checkups {
                     let kind = to_code(&c.kind);
@@ -354,10 +390,11 @@ macro_rules! backend {
                     .fetch_one(&mut **tx)
                     .await?;
                     for (n, chunk) in c.results.chunks(CHUNK).enumerate() {
-                        let mut q = QueryBuilder::<$DB>::new("INSERT INTO checkup_results (checkup_id, position, code, value) ");
+                        let mut q = QueryBuilder::<$DB>::new("INSERT INTO checkup_results (person_id, checkup_id, position, code, value) ");
                         q.push_values(chunk.iter().enumerate(), |mut b, (i, r)| {
                             let value = serde_json::to_string(&r.value).expect("checkup values serialize");
-                            b.push_bind(checkup_id)
+                            b.push_bind(person.as_str().to_owned())
+                                .push_bind(checkup_id)
                                 .push_bind((n * CHUNK + i) as i64)
                                 .push_bind(r.code.as_str().to_owned())
                                 .push_bind(value);

@@ -285,13 +285,17 @@ async fn read_visible_drug_lines(
                 .map_err(|e| sqlx::Error::Decode(Box::new(e)))?
         }
         Db::Postgres(pool) => {
-            sqlx::query_as(&format!("SELECT {DRUG_COLUMNS} {FILTER}"))
-                .bind(person.as_str())
-                .bind(&from)
-                .bind(&to)
-                .bind(today)
-                .fetch_all(pool)
-                .await?
+            // The order SQLite's index gives (month, then insertion): the same lines always
+            // come back in the same order, whatever plan PostgreSQL picks.
+            sqlx::query_as(&format!(
+                "SELECT {DRUG_COLUMNS} {FILTER} ORDER BY service_month, id"
+            ))
+            .bind(person.as_str())
+            .bind(&from)
+            .bind(&to)
+            .bind(today)
+            .fetch_all(pool)
+            .await?
         }
     };
     let lines = rows
@@ -379,13 +383,15 @@ pub async fn visible_expense_lines(
                 .collect()
         }
         Db::Postgres(pool) => {
-            sqlx::query_as(&format!("SELECT {COLUMNS} {FILTER}"))
-                .bind(person.as_str())
-                .bind(&from)
-                .bind(&to)
-                .bind(today)
-                .fetch_all(pool)
-                .await?
+            sqlx::query_as(&format!(
+                "SELECT {COLUMNS} {FILTER} ORDER BY service_month, id"
+            ))
+            .bind(person.as_str())
+            .bind(&from)
+            .bind(&to)
+            .bind(today)
+            .fetch_all(pool)
+            .await?
         }
     };
     let lines = rows

@@ -170,7 +170,7 @@ pub async fn remove(
             .await?
             .rows_affected();
         sqlx::query(
-            "DELETE FROM checkup_results WHERE checkup_id IN
+            "DELETE FROM checkup_results WHERE person_id = $2 AND checkup_id IN
                (SELECT id FROM checkups WHERE batch_id = $1 AND person_id = $2)",
         )
         .bind(batch_id)

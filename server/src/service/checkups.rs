@@ -3,7 +3,7 @@
 use super::{log_access, on_screen, render_context};
 use crate::audit::Action;
 use crate::auth::Principal;
-use crate::db::Db;
+use crate::db::{Db, Reads};
 use crate::records::{checkups, people};
 use crate::settings::Clock;
 use app::audit::AuditDetail;
@@ -17,24 +17,26 @@ use domain::people::PersonId;
 /// The checkups of the person on screen as the page and the API show them — the domain's last
 /// five from FY2020 on, with bands, judgements (computed ones flagged) and each insurer's
 /// registration status — if the signed-in person may see their checkups today (else
-/// `NotFound`, never "forbidden"). Writes the view to the access log when `log_view`.
+/// `NotFound`, never "forbidden"). Writes the view to the access log when `log_view`. The
+/// access rule and the log use the primary `db`; the checkups come from `reads`.
 pub async fn viewed_checkups(
     db: &Db,
+    reads: &Db,
     principal: &Principal,
     today: chrono::NaiveDate,
     log_view: Option<(Option<app::audit::Channel>, Option<&str>)>,
 ) -> Result<(PersonId, bool, CheckupsView), AppError> {
     let on = on_screen(db, principal, AccessKind::Checkups, today).await?;
-    let mut all = checkups::checkups_for(db, &on.person).await?;
+    let mut all = checkups::checkups_for(reads, &on.person).await?;
     if let Some(since) = on.since {
         all.retain(|c| c.performed_on >= since);
     }
-    let insurers = checkups::checkup_status(db, &on.person).await?;
+    let insurers = checkups::checkup_status(reads, &on.person).await?;
     let (birth_date, sex) = checkups::checkup_subject(db, &on.person)
         .await?
         .ok_or(AppError::NotFound)?;
     let shown = shown_checkups(&all);
-    let own = checkups::self_imported_checkups(db, &on.person).await?;
+    let own = checkups::self_imported_checkups(reads, &on.person).await?;
     let mut view = build_view(
         &shown,
         Subject { birth_date, sex },
@@ -60,6 +62,7 @@ pub async fn viewed_checkups(
 
 pub struct SqlCheckups {
     pub db: Db,
+    pub reads: Reads,
     pub clock: Clock,
 }
 
@@ -69,8 +72,14 @@ impl CheckupResults for SqlCheckups {
         Box::pin(async move {
             let p = principal.ok_or(AppError::NotFound)?;
             let today = self.clock.today();
-            let (person, as_proxy, view) =
-                viewed_checkups(&self.db, &p, today, Some((None, request_id.as_deref()))).await?;
+            let (person, as_proxy, view) = viewed_checkups(
+                &self.db,
+                &self.reads,
+                &p,
+                today,
+                Some((None, request_id.as_deref())),
+            )
+            .await?;
             let header = people::person_header(&self.db, &person, as_proxy)
                 .await?
                 .ok_or(AppError::NotFound)?;

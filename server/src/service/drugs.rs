@@ -3,7 +3,7 @@
 use super::{log_access, on_screen, period_with_days, render_context, Period};
 use crate::audit::Action;
 use crate::auth::Principal;
-use crate::db::Db;
+use crate::db::{Db, Reads};
 use crate::records::{lines, people};
 use crate::settings::Clock;
 use app::audit::AuditDetail;
@@ -20,9 +20,11 @@ use std::sync::Arc;
 
 /// The drug lines of the person on screen for the period, if the signed-in person may see their
 /// drugs today (else `NotFound`, never "forbidden"); writes the view to the access log when
-/// `log_view`. Shared by the page and the API so both apply the same rule.
+/// `log_view`. Shared by the page and the API so both apply the same rule. The access rule and
+/// the log use the primary `db`; the lines come from `reads` (a standby, when there is one).
 pub async fn viewed_drug_lines(
     db: &Db,
+    reads: &Db,
     principal: &Principal,
     period: Period,
     today: chrono::NaiveDate,
@@ -31,7 +33,7 @@ pub async fn viewed_drug_lines(
     let on = on_screen(db, principal, AccessKind::Drugs, today).await?;
     // Shared with the cache (no copy) unless days or a card holder's start day cut it.
     let mut drug_lines = match crate::records::access::clamp_months(period.months, on.since) {
-        Some(months) => lines::shared_visible_drug_lines(db, &on.person, months, today).await?,
+        Some(months) => lines::shared_visible_drug_lines(reads, &on.person, months, today).await?,
         None => Arc::default(),
     };
     if period.days.is_some() && drug_lines.iter().any(|l| !period.contains(l.dispensed_on)) {
@@ -56,6 +58,7 @@ pub async fn viewed_drug_lines(
 
 pub struct SqlDrugHistory {
     pub db: Db,
+    pub reads: Reads,
     pub clock: Clock,
 }
 
@@ -69,6 +72,7 @@ impl DrugHistory for SqlDrugHistory {
             let months = period.months;
             let (person, as_proxy, drug_lines) = viewed_drug_lines(
                 &self.db,
+                &self.reads,
                 &p,
                 period,
                 today,
@@ -78,7 +82,7 @@ impl DrugHistory for SqlDrugHistory {
             let header = people::person_header(&self.db, &person, as_proxy)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let data_as_of = lines::drug_data_as_of(&self.db, &person, today).await?;
+            let data_as_of = lines::drug_data_as_of(&self.reads, &person, today).await?;
             // 本人入力 beside the claims (part of the drugs view logged above).
             let own = crate::records::own::entries(&self.db, &person).await?;
             Ok(DrugPage {

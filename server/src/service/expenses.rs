@@ -5,7 +5,7 @@
 use super::{log_access, on_screen, period, render_context, OnScreen};
 use crate::audit::Action;
 use crate::auth::Principal;
-use crate::db::Db;
+use crate::db::{Db, Reads};
 use crate::records::{access, lines, people};
 use crate::settings::Clock;
 use app::audit::AuditDetail;
@@ -70,9 +70,11 @@ async fn household(
 /// household) for `months`, if the signed-in person may see the on-screen person's expenses
 /// today (else `NotFound`, never "forbidden"). Each person's lines come from their own
 /// person-scoped query. Writes one access-log entry per person shown when `log_view`.
-/// Shared by the page and the API so both apply the same rule.
+/// Shared by the page and the API so both apply the same rule. The access rule and the log use
+/// the primary `db`; the lines come from `reads` (a standby, when there is one).
 pub async fn viewed_expenses(
     db: &Db,
+    reads: &Db,
     principal: &Principal,
     months: MonthRange,
     today: chrono::NaiveDate,
@@ -97,7 +99,7 @@ pub async fn viewed_expenses(
         let person = PersonId::parse(&member.person_id).map_err(|_| AppError::NotFound)?;
         // A card holder sees a dependant's months from the month the child came onto the card.
         if let Some(months) = access::clamp_months(months, *since) {
-            all.extend(lines::visible_expense_lines(db, &person, months, today).await?);
+            all.extend(lines::visible_expense_lines(reads, &person, months, today).await?);
         }
     }
     let shown: Vec<Member> = shown.into_iter().map(|(m, _)| m).collect();
@@ -145,6 +147,7 @@ pub async fn viewed_expenses(
 
 pub struct SqlExpenses {
     pub db: Db,
+    pub reads: Reads,
     pub clock: Clock,
 }
 
@@ -157,6 +160,7 @@ impl ExpenseNotices for SqlExpenses {
             let months = period(&query.period, today, Preset::ThisYear)?;
             let viewed = viewed_expenses(
                 &self.db,
+                &self.reads,
                 &p,
                 months,
                 today,

@@ -192,7 +192,7 @@ impl SqlHome {
             Some(_) => {
                 let period = PeriodQuery::default().resolve(today, Preset::Last3Months)?;
                 let (_, _, lines) =
-                    viewed_drug_lines(db, &p, period, today, Some((None, rid))).await?;
+                    viewed_drug_lines(db, db, &p, period, today, Some((None, rid))).await?;
                 Block::Shown(recent_medicines(&lines, today))
             }
         };
@@ -200,7 +200,7 @@ impl SqlHome {
         let (checkups, not_of_age) = match may_see(db, &p, AccessKind::Checkups, today).await? {
             None => (Block::NotGranted, false),
             Some(_) => {
-                let (_, _, view) = viewed_checkups(db, &p, today, Some((None, rid))).await?;
+                let (_, _, view) = viewed_checkups(db, db, &p, today, Some((None, rid))).await?;
                 let brief = checkup_brief(&view);
                 let young =
                     domain::wareki::age_on(person.birth_date, today).is_some_and(|a| a < 40);

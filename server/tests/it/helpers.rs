@@ -371,8 +371,8 @@ pub struct TestApp {
     pub base: String,
     stop: Option<mpsc::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
-    /// Kept so the database outlives the server; dropped after it.
-    _db: TestDb,
+    /// Kept so the database outlives the server; dropped after it (or handed back by `stop`).
+    db: Option<TestDb>,
 }
 
 impl TestApp {
@@ -417,13 +417,13 @@ impl TestApp {
             base: format!("http://127.0.0.1:{port}"),
             stop: Some(stop_tx),
             thread: Some(thread),
-            _db: db,
+            db: Some(db),
         }
     }
 
     /// The PostgreSQL URL of this app's database (`None` on SQLite).
     pub fn database_url(&self) -> Option<String> {
-        self._db
+        self.test_db()
             .settings
             .database_url
             .as_ref()
@@ -431,12 +431,32 @@ impl TestApp {
     }
 
     pub fn settings(&self) -> &server::settings::Settings {
-        &self._db.settings
+        &self.test_db().settings
     }
 
     /// The app's database, to open a second connection to it (checks of what was stored).
     pub fn test_db(&self) -> &TestDb {
-        &self._db
+        self.db
+            .as_ref()
+            .expect("the database lives as long as the app")
+    }
+
+    /// Stops the server (its connections close) and hands back its database, to inspect it or
+    /// serve it again with `spawn_with`.
+    pub fn stop(mut self) -> TestDb {
+        self.halt();
+        self.db
+            .take()
+            .expect("the database lives as long as the app")
+    }
+
+    fn halt(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -551,12 +571,7 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+        self.halt();
     }
 }
 
