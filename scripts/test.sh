@@ -21,6 +21,9 @@ cargo test --workspace --locked
 cargo build -p server --bin karte --locked
 # The API against its own OpenAPI document (schemathesis, 25 examples per operation, ~15 s).
 bash scripts/contract.sh
+# FHIR: every demo person's resources parsed as FHIR 4.0.1 (PyPI fhir.resources 6.1.0),
+# profiles, identifier and code systems, and a token's scope (~10 s).
+bash scripts/fhir.sh
 # Real fuzzing, 5 s per target (KARTE_FUZZ_SECONDS; 0 skips it). The instrumented build sits
 # in KARTE_FUZZ_TARGET_DIR, outside the clone: about 25 minutes cold on two shared cores, 3–7
 # after a change to the server crate (docs/reliability.md, "Fuzzing").

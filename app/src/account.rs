@@ -31,6 +31,20 @@ pub struct OfferView {
     pub valid_until: chrono::NaiveDate,
 }
 
+/// A read-only token the person issued to an app (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppTokenView {
+    pub id: domain::id::GrantId,
+    pub app_name: String,
+    pub kinds: Vec<domain::access::AccessKind>,
+    pub valid_until: chrono::NaiveDate,
+}
+
+/// The cookie that carries a just-issued app token from the form post to the one page render
+/// that shows it (HttpOnly, two minutes; the render removes it): the server keeps only the
+/// token's hash, so this is the only way back to the person.
+pub const NEW_APP_TOKEN_COOKIE: &str = "__Host-karte_new_app_token";
+
 /// Who did something, as the person reading their access history sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
@@ -106,5 +120,48 @@ pub async fn load_offer(code: String) -> Result<Option<OfferView>, AppError> {
     {
         let _ = code;
         Err(AppError::Internal)
+    }
+}
+
+/// The app tokens `person` has issued that are still in force.
+pub async fn load_app_tokens(person: String) -> Result<Vec<AppTokenView>, AppError> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::services::services()?
+            .account
+            .app_tokens(person)
+            .await
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = person;
+        Err(AppError::Internal)
+    }
+}
+
+/// The app token issued by the post that led to this render, once: read from its cookie,
+/// which this response removes.
+pub fn take_new_app_token() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        use leptos::prelude::use_context;
+        let req = use_context::<leptos_actix::Request>()?;
+        let token = req
+            .cookie(NEW_APP_TOKEN_COOKIE)
+            .map(|c| c.value().to_owned())
+            .filter(|t| t.starts_with("karte_app_") && t.len() < 200)?;
+        if let Some(res) = use_context::<leptos_actix::ResponseOptions>() {
+            let removal = format!(
+                "{NEW_APP_TOKEN_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict"
+            );
+            if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&removal) {
+                res.append_header(actix_web::http::header::SET_COOKIE, v);
+            }
+        }
+        Some(token)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
     }
 }

@@ -22,6 +22,8 @@ pub enum RecordKind {
 pub enum Channel {
     Api,
     Cli,
+    /// The FHIR API (a session, or an app with a token the person issued).
+    Fhir,
 }
 
 /// The period shown: months `YYYY-MM` or days `YYYY-MM-DD`, both ends included.
@@ -104,6 +106,7 @@ impl Detail {
         match d.channel {
             Some(Channel::Api) => parts.push(lang.t(Msg::AuditViaApi).to_owned()),
             Some(Channel::Cli) => parts.push(lang.t(Msg::AuditViaCli).to_owned()),
+            Some(Channel::Fhir) => parts.push(lang.t(Msg::AuditViaFhir).to_owned()),
             None => {}
         }
         parts.join(" ")

@@ -134,6 +134,7 @@ messages! {
     AuditHousehold => "（世帯）", "(household)";
     AuditViaApi => "連携アプリ経由", "via the API";
     AuditViaCli => "コマンド経由", "via the command line";
+    AuditViaFhir => "FHIR（連携アプリ）経由", "via FHIR (connected app)";
     Loading => "読み込み中…", "Loading…";
     SignIn => "サインイン", "Sign in";
     SignOut => "サインアウト", "Sign out";
@@ -248,6 +249,18 @@ messages! {
     ProxiesErrorKinds => "見てよい情報を1つ以上選んでください。", "Choose at least one kind of record.";
     ProxiesErrorUntil => "期限は今日以降の日付にしてください。", "The end date must be today or later.";
     ProxiesErrorSelf => "ご自身を代理人にすることはできません。", "You cannot be your own proxy.";
+    AppsHeading => "連携アプリ（FHIR）", "Connected apps (FHIR)";
+    AppsIntro => "ほかの健康アプリに、あなたの記録を読み取り専用で渡せます。アプリの名前、渡す情報と期限を決めてトークンを作り、そのアプリに設定してください。トークンは作ったときに一度だけ表示されます。いつでもすぐに取り消せます。アプリが読むたびにアクセス履歴に残ります。", "Give another health app read-only access to your records: choose the app's name, which kinds and until when, create a token and enter it in that app. The token is shown once, when it is created. You can revoke it at once, any time. Each read by the app appears in your access history.";
+    AppsNone => "連携アプリはまだありません。", "No connected apps yet.";
+    AppsColName => "アプリ", "App";
+    AppsName => "アプリの名前", "App name";
+    AppsAdd => "トークンを作る", "Create a token";
+    AppsAddHeading => "アプリにトークンを発行する", "Issue a token to an app";
+    AppsIssued => "トークンを作りました。下に表示されているトークンを今コピーしてアプリに設定してください。この画面を離れると二度と表示されません。", "The token was created. Copy the token shown below into the app now: it is never shown again once you leave this page.";
+    AppsToken => "トークン（一度だけ表示）", "Token (shown once)";
+    AppsRevoked => "トークンを取り消しました。このアプリはもうあなたの記録を読めません。", "The token was revoked. This app can no longer read your records.";
+    AppsErrorName => "アプリの名前を1〜60文字で入力してください。", "Enter the app's name (1 to 60 characters).";
+    AppsErrorUntil => "期限は今日から1年以内の日付にしてください。", "The end date must be between today and one year from today.";
     AcceptTitle => "代理人の招待を受ける", "Accept a proxy invitation";
     AcceptIntro => "受け取った招待コードを入力してください。", "Enter the invitation code you were given.";
     AcceptShow => "内容を確認する", "Check the invitation";

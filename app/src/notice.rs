@@ -129,6 +129,11 @@ notices! {
     GrantKinds => [Proxies] error "kinds" ProxiesErrorKinds;
     GrantUntil => [Proxies] error "until" ProxiesErrorUntil;
     GrantSelf => [Proxies] error "self" ProxiesErrorSelf;
+    AppIssued => [Proxies] ok "app_issued" AppsIssued;
+    AppRevoked => [Proxies] ok "app_revoked" AppsRevoked;
+    AppName => [Proxies] error "app_name" AppsErrorName;
+    AppKinds => [Proxies] error "app_kinds" ProxiesErrorKinds;
+    AppUntil => [Proxies] error "app_until" AppsErrorUntil;
     AcceptUnusable => [Accept] error "unusable" AcceptErrorUnusable;
     AcceptOwn => [Accept] error "own" AcceptErrorOwn;
     AccessReported => [Access] ok "reported" AccessReportedNotice;

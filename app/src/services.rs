@@ -22,6 +22,10 @@ pub trait AccountPages: Send + Sync {
     fn history(&self, person: String) -> BoxFuture<'_, Result<Vec<AccessView>, AppError>>;
     fn invitations(&self, person: String) -> BoxFuture<'_, Result<Vec<InvitationView>, AppError>>;
     fn offer(&self, code: String) -> BoxFuture<'_, Result<Option<OfferView>, AppError>>;
+    fn app_tokens(
+        &self,
+        person: String,
+    ) -> BoxFuture<'_, Result<Vec<crate::account::AppTokenView>, AppError>>;
 }
 
 /// The signed-in session of the current request.

@@ -172,6 +172,20 @@ impl RateLimiter {
     }
 }
 
+impl RateLimiter {
+    /// How long until `key` has a request left in `scope`'s budget, if it has none now
+    /// (nothing is taken): lets a caller refuse before doing the work a request would spend.
+    pub fn exhausted(&self, scope: Scope, key: &str, now: Instant) -> Option<Duration> {
+        let capacity = self.per_minute(scope);
+        let per_sec = capacity / 60.0;
+        let buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        let b = buckets.get(&(scope, key.to_owned()))?;
+        let tokens =
+            (b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * per_sec).min(capacity);
+        (tokens < 1.0).then(|| Duration::from_secs_f64(((1.0 - tokens) / per_sec).ceil().max(1.0)))
+    }
+}
+
 /// Middleware: budgets `/auth/…`, the import API and the exports. Sits inside the principal
 /// middleware, so a signed-in account is known.
 pub async fn limit(

@@ -4,7 +4,8 @@
 
 use super::account::{kind_label, Notice, SignInFirst};
 use crate::account::{
-    load_grants, load_invitations, load_offer, GrantView, InvitationView, OfferView,
+    load_app_tokens, load_grants, load_invitations, load_offer, take_new_app_token, AppTokenView,
+    GrantView, InvitationView, OfferView,
 };
 use crate::components::dates::long_date;
 use crate::components::layout::use_lang;
@@ -49,6 +50,7 @@ fn Proxies(me: String) -> impl IntoView {
     let lang = use_lang();
     let code = shown_code(use_query_map().get_untracked().get("code"));
     let person = me.clone();
+    let app_person = me.clone();
     let list = Suspend::new(async move {
         match load_grants(person).await {
             Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
@@ -103,6 +105,84 @@ fn Proxies(me: String) -> impl IntoView {
             <input id="accept-code" name="code" autocomplete="off" required/>
             <button type="submit" class="button">{lang.t(Msg::AcceptShow)}</button>
         </form>
+        <Apps me=app_person/>
+    }
+}
+
+/// Connected apps: read-only FHIR tokens the person issues, lists and revokes.
+#[component]
+fn Apps(me: String) -> impl IntoView {
+    let lang = use_lang();
+    let issued = take_new_app_token();
+    let list = Suspend::new(async move {
+        match load_app_tokens(me).await {
+            Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
+            Ok(t) if t.is_empty() => {
+                view! { <p class="empty" data-testid="no-apps">{lang.t(Msg::AppsNone)}</p> }
+                    .into_any()
+            }
+            Ok(t) => apps_table(lang, t).into_any(),
+        }
+    });
+    let kinds = AccessKind::ALL
+        .into_iter()
+        .map(|k| view! { <label><input type="checkbox" name="kinds" value=k.code()/>{kind_label(k, lang)}</label> })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="apps-heading">
+            <h2 id="apps-heading">{lang.t(Msg::AppsHeading)}</h2>
+            <p>{lang.t(Msg::AppsIntro)}</p>
+            {issued.map(|token| view! {
+                <p data-testid="app-token-box">
+                    <label for="app-token">{lang.t(Msg::AppsToken)}</label>
+                    <input id="app-token" class="idbox" readonly value=token data-testid="app-token"/>
+                </p>
+            })}
+            <Suspense fallback=move || view! { <p>{lang.t(Msg::Loading)}</p> }>{list}</Suspense>
+        </section>
+        <form method="post" action="/proxies/apps" class="card form" data-testid="app-form">
+            <h2>{lang.t(Msg::AppsAddHeading)}</h2>
+            <label for="app-name">{lang.t(Msg::AppsName)}</label>
+            <input id="app-name" name="app_name" maxlength="60" autocomplete="off" required/>
+            <fieldset class="checks">
+                <legend>{lang.t(Msg::ProxiesKinds)}</legend>
+                {kinds}
+            </fieldset>
+            <label for="app-until">{lang.t(Msg::ProxiesUntil)}</label>
+            <input id="app-until" name="until" type="date" required/>
+            <button type="submit" class="button">{lang.t(Msg::AppsAdd)}</button>
+        </form>
+    }
+}
+
+fn apps_table(lang: Lang, tokens: Vec<AppTokenView>) -> impl IntoView {
+    let rows = tokens
+        .into_iter()
+        .map(|t| {
+            let action = format!("/proxies/apps/{}/revoke", t.id);
+            let name = t.app_name.clone();
+            view! {
+                <tr data-app=name>
+                    <th scope="row">{t.app_name}</th>
+                    <td>{kinds_text(&t.kinds, lang)}</td>
+                    <td>{long_date(t.valid_until, lang)}</td>
+                    <td>{revoke_button(action, lang)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="table" data-testid="apps-table">
+            <thead>
+                <tr>
+                    <th scope="col">{lang.t(Msg::AppsColName)}</th>
+                    <th scope="col">{lang.t(Msg::ProxiesColKinds)}</th>
+                    <th scope="col">{lang.t(Msg::ProxiesColUntil)}</th>
+                    <th scope="col"><span class="visually-hidden">{lang.t(Msg::ProxiesRevoke)}</span></th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
     }
 }
 

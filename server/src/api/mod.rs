@@ -6,6 +6,7 @@ pub mod deduction;
 pub mod drugs;
 pub mod edge;
 pub mod expenses;
+pub mod fhir;
 pub mod import;
 pub mod openapi;
 pub mod own;

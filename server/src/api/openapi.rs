@@ -215,6 +215,18 @@ impl Modify for Frame {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "appToken",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A read-only token a person issued to an app on the proxies page \
+                         (karte_app_…); accepted on /me/fhir/… only, never in the URL.",
+                    ))
+                    .build(),
+            ),
+        );
     }
 }
 
@@ -233,6 +245,12 @@ impl Modify for Frame {
         expenses_pdf,
         report_pdf,
         super::import::import,
+        super::fhir::metadata,
+        super::fhir::doc_patient,
+        super::fhir::doc_dispense,
+        super::fhir::doc_observation,
+        super::fhir::doc_benefit,
+        super::fhir::doc_everything,
     ),
     modifiers(&Frame)
 )]

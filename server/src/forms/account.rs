@@ -199,6 +199,106 @@ pub async fn revoke_proxy(
     withdraw(me, &req, &db, Withdrawn::Grant(path.into_inner())).await
 }
 
+/// How far ahead an app token may last.
+const APP_TOKEN_MAX_DAYS: u64 = 366;
+
+/// Issues a read-only FHIR token to an app: `app_name`, one `kinds` per checked box (drugs,
+/// checkups, expenses) and `until`. The token goes back to the page once, in a short-lived
+/// HttpOnly cookie the next render removes; the database keeps only its hash.
+#[post("/proxies/apps")]
+pub async fn issue_app_token(
+    Linked { account, person }: Linked,
+    req: HttpRequest,
+    form: web::Form<Vec<(String, String)>>,
+    db: web::Data<Db>,
+    clock: web::Data<Clock>,
+) -> HttpResponse {
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let name = field("app_name");
+    let name_ok = !name.is_empty()
+        && name.chars().count() <= crate::records::app_tokens::MAX_APP_NAME
+        && !name.chars().any(char::is_control);
+    if !name_ok {
+        return redirect(&Notice::AppName.location());
+    }
+    let kinds = AccessKinds::new(
+        form.iter()
+            .filter(|(k, _)| k == "kinds")
+            .filter_map(|(_, v)| AccessKind::parse(v))
+            .filter(|k| AccessKind::ALL.contains(k)),
+    );
+    let Some(kinds) = kinds else {
+        return redirect(&Notice::AppKinds.location());
+    };
+    let today = clock.today();
+    let until = NaiveDate::parse_from_str(&field("until"), "%Y-%m-%d").ok();
+    let latest = today.checked_add_days(chrono::Days::new(APP_TOKEN_MAX_DAYS));
+    let Some(until) = until.filter(|u| *u >= today && latest.is_some_and(|l| *u <= l)) else {
+        return redirect(&Notice::AppUntil.location());
+    };
+    match crate::records::app_tokens::issue(&db, &person, account.as_str(), &name, &kinds, until)
+        .await
+    {
+        Ok(token) => {
+            let event = Event::new(Action::Grant)
+                .by_account(&account, Some(&person))
+                .on(&person)
+                .detail(format!(
+                    "app token \"{name}\": {} until {until}",
+                    kinds.to_list()
+                ));
+            audit::record_or_log(&db, event.request(request_id(&req).as_deref())).await;
+            let mut res = redirect(&Notice::AppIssued.location());
+            let cookie =
+                actix_web::cookie::Cookie::build(app::account::NEW_APP_TOKEN_COOKIE, token)
+                    .path("/")
+                    .secure(true)
+                    .http_only(true)
+                    .same_site(actix_web::cookie::SameSite::Strict)
+                    .max_age(actix_web::cookie::time::Duration::minutes(2))
+                    .finish();
+            res.add_cookie(&cookie).ok();
+            res
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "issuing an app token failed");
+            redirect(&format!("/proxies?{}", Notice::Unavailable.query()))
+        }
+    }
+}
+
+/// Revokes one of the signed-in person's app tokens at once; someone else's id changes
+/// nothing and says nothing.
+#[post("/proxies/apps/{id}/revoke")]
+pub async fn revoke_app_token(
+    Linked { account, person }: Linked,
+    req: HttpRequest,
+    path: web::Path<GrantId>,
+    db: web::Data<Db>,
+) -> HttpResponse {
+    let id = path.into_inner();
+    match crate::records::app_tokens::revoke(&db, &person, id).await {
+        Ok(true) => {
+            let event = Event::new(Action::Revoke)
+                .by_account(&account, Some(&person))
+                .on(&person)
+                .detail(format!("app token {id}"));
+            audit::record_or_log(&db, event.request(request_id(&req).as_deref())).await;
+            redirect(&Notice::AppRevoked.location())
+        }
+        Ok(false) => redirect("/proxies"),
+        Err(e) => {
+            tracing::error!(error = %e, "revoking an app token failed");
+            redirect(&format!("/proxies?{}", Notice::Unavailable.query()))
+        }
+    }
+}
+
 /// "This was not me": recorded against an entry of the person's own history only.
 #[post("/access/{id}/report")]
 pub async fn report_access(

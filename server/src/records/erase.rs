@@ -23,6 +23,7 @@ pub const HEALTH_TABLES: &[(&str, &str)] = &[
     ("proxies", "grantor_id"),
     ("proxies", "grantee_id"),
     ("proxy_invitations", "grantor_id"),
+    ("app_tokens", "person_id"),
     ("import_batches", "owner_person"),
     ("people", "id"),
 ];

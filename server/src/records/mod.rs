@@ -2,6 +2,7 @@
 //! the person it is for and filters by it in SQL.
 
 pub mod access;
+pub mod app_tokens;
 pub mod audit_log;
 pub mod checkups;
 pub mod codes;

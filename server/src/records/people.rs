@@ -65,3 +65,12 @@ pub async fn person_header(
         as_proxy,
     }))
 }
+
+/// The name of insurer `number` (保険者番号), if it is known.
+pub async fn insurer_name(db: &Db, number: &str) -> Result<Option<String>, DbError> {
+    let row: Option<(String,)> = with_pool!(db, pool => sqlx::query_as("SELECT name FROM insurers WHERE number = $1")
+        .bind(number)
+        .fetch_optional(pool)
+        .await?);
+    Ok(row.map(|(n,)| n))
+}

@@ -63,6 +63,25 @@ impl AccountPages for SqlAccount {
         })
     }
 
+    fn app_tokens(
+        &self,
+        person: String,
+    ) -> BoxFuture<'_, Result<Vec<app::account::AppTokenView>, AppError>> {
+        Box::pin(async move {
+            let tokens =
+                crate::records::app_tokens::issued(&self.db, &person, self.clock.today()).await?;
+            Ok(tokens
+                .into_iter()
+                .map(|t| app::account::AppTokenView {
+                    id: t.id,
+                    app_name: t.app_name,
+                    kinds: t.kinds.iter().collect(),
+                    valid_until: t.valid_until,
+                })
+                .collect())
+        })
+    }
+
     fn history(&self, person: String) -> BoxFuture<'_, Result<Vec<AccessView>, AppError>> {
         Box::pin(async move {
             let rows = audit::history(&self.db, &person, 500).await?;

@@ -291,6 +291,11 @@ fn person_b_gets_nothing_of_person_a_on_any_route() {
         "/api/v1/openapi.json",
         "/api/v1/me/deduction/2025.xlsx?household=1",
         "/api/v1/me/deduction/2025.csv",
+        "/api/v1/me/fhir/Patient",
+        "/api/v1/me/fhir/MedicationDispense",
+        "/api/v1/me/fhir/Observation",
+        "/api/v1/me/fhir/ExplanationOfBenefit",
+        "/api/v1/me/fhir/$everything",
     ] {
         routes.push((path.to_owned(), "GET".to_owned()));
     }
@@ -320,6 +325,7 @@ fn person_b_gets_nothing_of_person_a_on_any_route() {
     for path in [
         "/proxies/1/revoke".to_owned(),
         "/proxies/invitations/1/cancel".to_owned(),
+        "/proxies/apps/1/revoke".to_owned(),
         format!("/access/{a_entry}/report"),
     ] {
         let r = app.post_form(&path, &[], Some(&b_cookie));

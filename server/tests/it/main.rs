@@ -10,6 +10,7 @@ mod api_checkups;
 mod api_drugs;
 mod api_edge;
 mod api_expenses;
+mod api_fhir;
 mod api_import;
 mod architecture;
 mod backup;
