@@ -21,6 +21,9 @@ cargo test --workspace --locked
 cargo build -p server --bin karte --locked
 # The API against its own OpenAPI document (schemathesis, 25 examples per operation, ~15 s).
 bash scripts/contract.sh
+# Three servers on one PostgreSQL behind nginx: a session across all, SIGTERM of one and a
+# rolling restart under load, zero failed requests (docs/operations.md, ~30 s).
+python3 ops/multi-server --bin "${CARGO_TARGET_DIR:-$root/target}/debug/karte"
 # Real fuzzing, 5 s per target (KARTE_FUZZ_SECONDS; 0 skips it). The instrumented build sits
 # in KARTE_FUZZ_TARGET_DIR, outside the clone: about 25 minutes cold on two shared cores, 3–7
 # after a change to the server crate (docs/reliability.md, "Fuzzing").
