@@ -9,6 +9,7 @@ use crate::settings::Settings;
 use crate::startup::Application;
 use crate::{demo, records};
 use clap::{Args, Parser, Subcommand};
+use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -201,7 +202,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     let at = listener.local_addr()?;
                     let metrics = app.metrics_server(listener)?;
                     tracing::info!(port = at.port(), "metrics");
-                    println!("metrics on http://{at}/metrics");
+                    // Best effort: a caller that read only the `listening on` line may have
+                    // closed the pipe, and `println!` would then panic.
+                    let _ = writeln!(std::io::stdout(), "metrics on http://{at}/metrics");
                     let handle = metrics.handle();
                     // The metrics listener lives as long as the application: it stops once
                     // the last request in flight has been answered.
