@@ -24,6 +24,9 @@ bash scripts/contract.sh
 # FHIR: every demo person's resources parsed as FHIR 4.0.1 (PyPI fhir.resources 6.1.0),
 # profiles, identifier and code systems, and a token's scope (~10 s).
 bash scripts/fhir.sh
+# Three servers on one PostgreSQL behind nginx: a session across all, SIGTERM of one and a
+# rolling restart under load, zero failed requests (docs/operations.md, ~30 s).
+python3 ops/multi-server --bin "${CARGO_TARGET_DIR:-$root/target}/debug/karte"
 # Real fuzzing, 5 s per target (KARTE_FUZZ_SECONDS; 0 skips it). The instrumented build sits
 # in KARTE_FUZZ_TARGET_DIR, outside the clone: about 25 minutes cold on two shared cores, 3–7
 # after a change to the server crate (docs/reliability.md, "Fuzzing").

@@ -18,6 +18,7 @@ pub mod fuzzing;
 pub mod hash;
 pub mod health;
 pub mod import;
+pub mod monitoring;
 pub mod origin;
 pub mod pdf;
 pub mod rate_limit;

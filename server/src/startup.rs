@@ -28,6 +28,39 @@ pub struct Application {
     port: u16,
     server: Server,
     db: Db,
+    pools: Arc<PoolSet>,
+    timeouts: Timeouts,
+}
+
+/// The pools of the HTTP workers (one each on PostgreSQL), for the metrics.
+#[derive(Default)]
+struct PoolSet(std::sync::Mutex<Vec<Db>>);
+
+impl PoolSet {
+    fn add(&self, db: &Db) {
+        if let Ok(mut pools) = self.0.lock() {
+            // SQLite's one pool is shared by every worker: count it once.
+            let sqlite = |d: &Db| matches!(d, Db::Sqlite(_));
+            if !(sqlite(db) && pools.iter().any(sqlite)) {
+                pools.push(db.clone());
+            }
+        }
+    }
+
+    /// Connections in use, idle, and the most the pools may open, over every open pool.
+    fn totals(&self) -> (u64, u64, u64) {
+        let Ok(mut pools) = self.0.lock() else {
+            return (0, 0, 0);
+        };
+        pools.retain(|p| !p.is_closed());
+        pools.iter().map(Db::pool_stats).fold((0, 0, 0), |acc, s| {
+            (
+                acc.0 + u64::from(s.open.saturating_sub(s.idle)),
+                acc.1 + u64::from(s.idle),
+                acc.2 + u64::from(s.max),
+            )
+        })
+    }
 }
 
 impl Application {
@@ -61,10 +94,45 @@ impl Application {
             timeouts: Timeouts::from_settings(&settings.auth),
             dev_login,
         };
+        let pools = Arc::new(PoolSet::default());
+        let timeouts = auth.timeouts;
         let standby = Reads::standby(&db, settings.database_read_url.as_ref().map(|u| u.expose()))
             .map_err(anyhow::Error::msg)?;
-        let server = run(listener, db.clone(), standby, settings, auth, origin)?;
-        Ok(Self { port, server, db })
+        let server = run(listener, db.clone(), standby, settings, auth, origin, pools.clone())?;
+        Ok(Self {
+            port,
+            server,
+            db,
+            pools,
+            timeouts,
+        })
+    }
+
+    /// Serves `GET /metrics` (Prometheus text format) on `listener` — its own address, never
+    /// the public one: the public server has no such route. One worker, no signal handling of
+    /// its own: stop it with its handle once the application has stopped. Needs
+    /// [`crate::monitoring::install`] first (otherwise it answers an empty page).
+    pub fn metrics_server(&self, listener: TcpListener) -> std::io::Result<Server> {
+        let state = aw::Data::new(MetricsState {
+            db: self.db.clone(),
+            pools: self.pools.clone(),
+            timeouts: self.timeouts,
+        });
+        let server = HttpServer::new(move || {
+            // Its own small pool, on this worker's runtime (see `Db::for_this_runtime`):
+            // the session count must not take a connection from the request workers.
+            let db = aw::Data::new(MetricsDb(state.db.for_this_runtime(usize::MAX)));
+            App::new()
+                .app_data(state.clone())
+                .app_data(db)
+                .route("/metrics", aw::get().to(metrics))
+        })
+        .workers(1)
+        .disable_signals()
+        .shutdown_timeout(1)
+        .listen(listener)?
+        .run();
+        Ok(server)
     }
 
     pub fn port(&self) -> u16 {
@@ -84,6 +152,36 @@ impl Application {
     }
 }
 
+struct MetricsState {
+    db: Db,
+    pools: Arc<PoolSet>,
+    timeouts: Timeouts,
+}
+
+struct MetricsDb(Db);
+
+/// `GET /metrics`: the gauges read now (pools; sessions from the database), then every metric
+/// in the Prometheus text format.
+async fn metrics(
+    state: aw::Data<MetricsState>,
+    db: aw::Data<MetricsDb>,
+) -> actix_web::HttpResponse {
+    let Some(handle) = crate::monitoring::handle() else {
+        return actix_web::HttpResponse::NotFound().finish();
+    };
+    let (in_use, idle, max) = state.pools.totals();
+    crate::monitoring::pool_gauges(in_use, idle, max);
+    match auth::session::count_active(&db.0, state.timeouts, chrono::Utc::now()).await {
+        Ok(n) => crate::monitoring::sessions_active(n),
+        // The gauge keeps its last value; the scrape still answers.
+        Err(e) => tracing::warn!(error = %e, "session count for the metrics failed"),
+    }
+    handle.run_upkeep();
+    actix_web::HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(handle.render())
+}
+
 fn run(
     listener: TcpListener,
     db: Db,
@@ -91,6 +189,7 @@ fn run(
     settings: &Settings,
     auth: AuthState,
     origin: PublicOrigin,
+    pools: Arc<PoolSet>,
 ) -> std::io::Result<Server> {
     let options = LeptosOptions::builder()
         .output_name("karte")
@@ -128,10 +227,14 @@ fn run(
         (settings.clock(), auth.dev_login, auth.timeouts);
     let server = HttpServer::new(move || {
         let db = db.for_this_runtime(http_workers);
+        pools.add(&db);
         let reads = match &standby {
             Some(standby) => Reads(standby.for_this_runtime(http_workers)),
             None => Reads::primary(&db),
         };
+        if standby.is_some() {
+            pools.add(&reads);
+        }
         let services = services_over(
             &db,
             &reads,

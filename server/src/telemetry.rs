@@ -11,16 +11,29 @@ use std::time::Instant;
 use tracing::Instrument;
 use tracing_subscriber::EnvFilter;
 
-/// Installs the global subscriber, writing to stderr.
+/// Installs the global subscriber, writing to stderr. Besides the log lines it feeds the
+/// pool's connection-wait events to the metrics (`monitoring::AcquireWaitLayer`), whatever
+/// the log filter says: each layer has its own filter.
 pub fn init(settings: &Settings) {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    use tracing_subscriber::Layer as _;
     let filter = EnvFilter::try_new(&settings.log).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let result = match settings.log_format {
-        LogFormat::Json => builder.json().try_init(),
-        LogFormat::Text => builder.try_init(),
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let log = match settings.log_format {
+        LogFormat::Json => fmt.json().with_filter(filter).boxed(),
+        LogFormat::Text => fmt.with_filter(filter).boxed(),
     };
+    let acquire_wait = crate::monitoring::AcquireWaitLayer.with_filter(
+        tracing_subscriber::filter::Targets::new().with_target(
+            crate::monitoring::SQLX_ACQUIRE_TARGET,
+            tracing::Level::TRACE,
+        ),
+    );
+    let result = tracing_subscriber::registry()
+        .with(log)
+        .with(acquire_wait)
+        .try_init();
     // A second init (tests) keeps the first subscriber.
     drop(result);
 }
@@ -56,6 +69,7 @@ pub async fn request_span(
         status = tracing::field::Empty,
     );
     let started = Instant::now();
+    let method = crate::monitoring::method_label(req.method());
     actix_web::HttpMessage::extensions_mut(&req).insert(RequestId(request_id.clone()));
     let mut res = next.call(req).instrument(span.clone()).await?;
     let route = res
@@ -65,8 +79,10 @@ pub async fn request_span(
     let status = res.status().as_u16();
     span.record("route", route.as_str());
     span.record("status", status);
-    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let elapsed = started.elapsed();
+    let elapsed_ms = elapsed.as_secs_f64() * 1000.0;
     span.in_scope(|| tracing::info!(elapsed_ms, "request finished"));
+    crate::monitoring::http_request(method, route, status, elapsed);
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         res.headers_mut().insert(REQUEST_ID, v);
     }

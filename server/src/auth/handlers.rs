@@ -26,6 +26,7 @@ pub struct AuthState {
 }
 
 fn signin_error(notice: Notice) -> HttpResponse {
+    crate::monitoring::sign_in_failure(notice.code());
     redirect(&notice.location())
 }
 

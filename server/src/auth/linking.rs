@@ -100,6 +100,7 @@ async fn record_failure(
     addr: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
+    crate::monitoring::link_failure();
     with_pool!(db, pool => {
         sqlx::query("DELETE FROM link_failures WHERE at < $1")
             .bind(now - FAILURE_WINDOW - FAILURE_WINDOW)

@@ -157,6 +157,19 @@ pub async fn delete(db: &Db, id_hash: &str) -> Result<(), DbError> {
     Ok(())
 }
 
+/// Sessions alive at `now` (neither idle too long nor past their end), in the whole
+/// database: what `karte_sessions_active` shows.
+pub async fn count_active(db: &Db, t: Timeouts, now: DateTime<Utc>) -> Result<u64, DbError> {
+    let n: i64 = with_pool!(db, pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sessions WHERE expires_at > $1 AND last_seen_at > $2",
+    )
+    .bind(now)
+    .bind(now - t.idle)
+    .fetch_one(pool)
+    .await?);
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
 /// Ends every session of an account ("sign out everywhere").
 pub async fn delete_all(db: &Db, account_id: &AccountId) -> Result<u64, DbError> {
     let n = with_pool!(db, pool => sqlx::query("DELETE FROM sessions WHERE account_id = $1")

@@ -9,6 +9,7 @@ use crate::settings::Settings;
 use crate::startup::Application;
 use crate::{demo, records};
 use clap::{Args, Parser, Subcommand};
+use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -125,6 +126,56 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "KARTE_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
+    /// Address of the Prometheus scrape endpoint `GET /metrics` (its own listener, never the
+    /// public address), or `off`. Unset: 127.0.0.1:9464, skipped with a warning when that
+    /// port is taken (another local server); a set address that cannot be bound stops the start.
+    #[arg(long, env = "KARTE_METRICS_ADDR")]
+    pub metrics_addr: Option<MetricsAddr>,
+}
+
+/// Where `/metrics` is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricsAddr {
+    Off,
+    At(SocketAddr),
+}
+
+/// The metrics address when `KARTE_METRICS_ADDR` is unset: loopback only.
+pub const DEFAULT_METRICS_ADDR: &str = "127.0.0.1:9464";
+
+impl std::str::FromStr for MetricsAddr {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.trim().eq_ignore_ascii_case("off") {
+            return Ok(Self::Off);
+        }
+        s.trim()
+            .parse()
+            .map(Self::At)
+            .map_err(|_| format!("KARTE_METRICS_ADDR: `{s}` is neither host:port nor `off`"))
+    }
+}
+
+/// Binds the metrics listener: `None` when off, or when the default port is taken.
+fn metrics_listener(addr: Option<MetricsAddr>) -> anyhow::Result<Option<std::net::TcpListener>> {
+    use anyhow::Context as _;
+    match addr {
+        Some(MetricsAddr::Off) => Ok(None),
+        Some(MetricsAddr::At(at)) => std::net::TcpListener::bind(at)
+            .map(Some)
+            .with_context(|| format!("KARTE_METRICS_ADDR {at}: cannot listen")),
+        None => match std::net::TcpListener::bind(DEFAULT_METRICS_ADDR) {
+            Ok(l) => Ok(Some(l)),
+            Err(e) => {
+                tracing::warn!(
+                    error = %e,
+                    addr = DEFAULT_METRICS_ADDR,
+                    "no /metrics: the default metrics port is taken (set KARTE_METRICS_ADDR)"
+                );
+                Ok(None)
+            }
+        },
+    }
 }
 
 /// Runs one command.
@@ -137,12 +188,37 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     match cli.command {
         Command::Serve(args) => {
+            let metrics = metrics_listener(args.metrics_addr)?;
+            if metrics.is_some() {
+                crate::monitoring::install()?;
+            }
             let app = Application::build(&settings, args.addr, args.demo).await?;
             tracing::info!(port = app.port(), backend = app.db().backend(), "listening");
-            // Scripts and tests read the actual address from this line.
+            // Scripts and tests read the actual address from this line: the first one.
             println!("listening on http://{}:{}", args.addr.ip(), app.port());
             let db = app.db().clone();
-            app.run_until_stopped().await?;
+            match metrics {
+                Some(listener) => {
+                    let at = listener.local_addr()?;
+                    let metrics = app.metrics_server(listener)?;
+                    tracing::info!(port = at.port(), "metrics");
+                    // Best effort: a caller that read only the `listening on` line may have
+                    // closed the pipe, and `println!` would then panic.
+                    let _ = writeln!(std::io::stdout(), "metrics on http://{at}/metrics");
+                    let handle = metrics.handle();
+                    // The metrics listener lives as long as the application: it stops once
+                    // the last request in flight has been answered.
+                    let served = async {
+                        let served = app.run_until_stopped().await;
+                        handle.stop(true).await;
+                        served
+                    };
+                    let (served, metrics) = tokio::join!(served, metrics);
+                    served?;
+                    metrics?;
+                }
+                None => app.run_until_stopped().await?,
+            }
             // In-flight requests have finished (or the shutdown timeout passed): close the
             // pool, so SQLite checkpoints its WAL and PostgreSQL sees clean disconnects.
             db.close().await;

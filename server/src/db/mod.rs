@@ -29,6 +29,9 @@ pub enum DbError {
 
 impl From<sqlx::Error> for DbError {
     fn from(e: sqlx::Error) -> Self {
+        if matches!(e, sqlx::Error::PoolTimedOut) {
+            crate::monitoring::pool_timeout();
+        }
         match e {
             sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
@@ -59,6 +62,11 @@ fn is_transient(code: &str) -> bool {
     code.starts_with("08") || code.starts_with("53") || code.starts_with("57P") || code == "57014"
 }
 
+/// Every connection acquire is reported as a TRACE event with the time it waited; the
+/// metrics layer (`telemetry::init`) turns it into the pool-wait histogram. TRACE so that no
+/// ordinary log filter prints it.
+const ACQUIRE_TIME_LEVEL: log::LevelFilter = log::LevelFilter::Trace;
+
 /// Where the database is and how many connections to hold: all storage needs to know.
 #[derive(Clone)]
 pub struct DbOptions {
@@ -68,6 +76,14 @@ pub struct DbOptions {
     pub max_connections: u32,
     /// How long a request waits for a connection.
     pub timeout: Duration,
+}
+
+/// A pool's connection counts, for the metrics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStats {
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
 }
 
 /// Whether a database URL names PostgreSQL.
@@ -106,6 +122,7 @@ impl Db {
                 let pool = PgPoolOptions::new()
                     .max_connections(options.max_connections)
                     .acquire_timeout(timeout)
+                    .acquire_time_level(ACQUIRE_TIME_LEVEL)
                     .connect_lazy_with(opts);
                 Ok(Db::Postgres(pool))
             }
@@ -136,6 +153,7 @@ impl Db {
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(options.timeout)
+            .acquire_time_level(ACQUIRE_TIME_LEVEL)
             .connect_with(opts)
             .await?;
         Ok(Db::Sqlite(pool))
@@ -182,6 +200,19 @@ impl Db {
             }
             _ => self.clone(),
         }
+    }
+
+    /// The pool's open connections, how many of them are idle, and its largest size.
+    pub fn pool_stats(&self) -> PoolStats {
+        with_pool!(self, pool => PoolStats {
+            open: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            max: pool.options().get_max_connections(),
+        })
+    }
+
+    pub fn is_closed(&self) -> bool {
+        with_pool!(self, pool => pool.is_closed())
     }
 
     pub fn backend(&self) -> &'static str {

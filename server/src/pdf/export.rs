@@ -244,7 +244,10 @@ async fn off_executor(
     tokio::task::spawn_blocking(move || {
         // Held until the render ends, even when the request that asked has gone.
         let _permit = permit;
-        job()
+        let started = std::time::Instant::now();
+        let rendered = job();
+        crate::monitoring::pdf_render(rendered.is_ok(), started.elapsed());
+        rendered
     })
     .await
     .map_err(|e| {

@@ -106,10 +106,25 @@ pub async fn store_batch_owned(
     source: &str,
     owner: Option<BatchOwner<'_>>,
 ) -> Result<ImportOutcome, StoreError> {
-    let outcome = match db {
-        Db::Sqlite(pool) => sqlite::store(pool, batch, source, owner).await?,
-        Db::Postgres(pool) => postgres::store(pool, batch, source, owner).await?,
+    let stored = match db {
+        Db::Sqlite(pool) => sqlite::store(pool, batch, source, owner).await,
+        Db::Postgres(pool) => postgres::store(pool, batch, source, owner).await,
     };
+    use crate::monitoring::{import_batch, ImportResult};
+    let outcome = match stored {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            import_batch(source, ImportResult::Failed);
+            return Err(e);
+        }
+    };
+    import_batch(
+        source,
+        match &outcome {
+            ImportOutcome::Imported { lines, .. } => ImportResult::Imported { lines: *lines },
+            ImportOutcome::AlreadyImported => ImportResult::Duplicate,
+        },
+    );
     if let ImportOutcome::Imported { lines, people } = &outcome {
         tracing::info!(lines, people = people.len(), "batch imported");
     } else {

@@ -32,6 +32,7 @@ mod import_limits;
 mod import_store;
 mod leave;
 mod linking;
+mod metrics;
 mod notices;
 mod openapi;
 mod own_entries;

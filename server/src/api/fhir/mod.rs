@@ -636,7 +636,7 @@ async fn dispense_entries(
         },
     )?;
     let (person, _, lines) =
-        crate::service::viewed_drug_lines(db, &c.principal, period, today, c.log_view()).await?;
+        crate::service::viewed_drug_lines(db, db, &c.principal, period, today, c.log_view()).await?;
     let detail = AuditDetail::new(RecordKind::Drugs);
     let detail = match period.days {
         Some(d) => detail.period(d.from(), d.to()),
@@ -678,7 +678,7 @@ async fn observation_entries(
 ) -> Result<(Vec<Entry>, [Entry; 3]), FhirError> {
     c.may(AccessKind::Checkups)?;
     let (person, _, view) =
-        crate::service::checkups::viewed_checkups(db, &c.principal, today, c.log_view()).await?;
+        crate::service::checkups::viewed_checkups(db, db, &c.principal, today, c.log_view()).await?;
     c.log_app(db, AuditDetail::new(RecordKind::Checkups)).await;
     let people = person_entries(db, &person).await?;
     Ok((resources::observations(&view, &people[0], category), people))
@@ -740,7 +740,7 @@ async fn benefit_entries(
             other => other.into(),
         })?;
     let viewed =
-        crate::service::viewed_expenses(db, &c.principal, months, today, false, c.log_view())
+        crate::service::viewed_expenses(db, db, &c.principal, months, today, false, c.log_view())
             .await?;
     c.log_app(
         db,
