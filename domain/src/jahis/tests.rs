@@ -194,7 +194,7 @@ fn split_parts_join_back_in_any_order() {
     let mut shuffled = parts.clone();
     shuffled.reverse();
     assert_eq!(join_parts(&shuffled).unwrap(), text);
-    assert_eq!(join_parts(&[text.clone()]).unwrap(), text);
+    assert_eq!(join_parts(std::slice::from_ref(&text)).unwrap(), text);
     assert_eq!(
         join_parts(&parts[1..]).unwrap_err(),
         SplitError::Missing(1, parts.len() as u16)

@@ -7,6 +7,7 @@ pub mod drugs;
 pub mod edge;
 pub mod expenses;
 pub mod import;
+pub mod jahis;
 pub mod openapi;
 pub mod own;
 pub mod pdf;
