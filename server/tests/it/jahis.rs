@@ -168,7 +168,58 @@ fn paste_store_mark_retire(backend: Backend) {
     assert_eq!(marked, 5, "{api}");
     let pdf = app.pdf("/api/v1/me/drugs/pdf?from=2026-10&to=2026-10", &me);
     assert_eq!(pdf.status, 200);
-    assert!(crate::pdf::read_pdf(&pdf.body).has("お薬手帳（薬局発行）"));
+    let read = crate::pdf::read_pdf(&pdf.body);
+    assert!(read.has("お薬手帳（薬局発行）"), "{}", read.text);
+    // The period's lines as お薬手帳 QR codes after the tables (drawn as filled rectangles).
+    assert!(
+        read.has("お薬手帳QRコード（JAHIS形式、この期間）"),
+        "{}",
+        read.text
+    );
+
+    // Out → in: the period's JAHIS file reads back to the same lines.
+    let file = TestApp::agent()
+        .get(&app.url("/api/v1/me/drugs/jahis?from=2026-10&to=2026-10"))
+        .set("Cookie", &me)
+        .call()
+        .unwrap();
+    assert_eq!(file.header("cache-control"), Some("no-store"));
+    assert!(file
+        .header("content-disposition")
+        .unwrap_or_default()
+        .contains("okusuri-techo-"));
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file.into_reader(), &mut bytes).unwrap();
+    let back = server::service::import::parse_bytes(None, "out.txt", &bytes, None).unwrap();
+    let mut names: Vec<_> = back.people[0]
+        .drugs
+        .iter()
+        .map(|d| d.display_name())
+        .collect();
+    let mut shown: Vec<_> = api["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            serde_json::from_value::<domain::drugs::DrugLine>(l.clone())
+                .unwrap()
+                .display_name()
+        })
+        .collect();
+    names.sort();
+    shown.sort();
+    assert_eq!(names, shown, "the file holds the period's lines");
+    assert_eq!(
+        back.people[0].person.birth_date,
+        chrono::NaiveDate::parse_from_str(&birth_of(&app, "demo-takahashi"), "%Y%m%d").ok()
+    );
+    let qr = TestApp::agent()
+        .get(&app.url("/api/v1/me/drugs/jahis/qr?from=2026-10&to=2026-10"))
+        .set("Cookie", &me)
+        .call()
+        .unwrap();
+    assert_eq!(qr.content_type(), "image/svg+xml");
+    assert!(qr.into_string().unwrap().starts_with("<svg"));
 
     // The same text again (and in CP932 bytes as a file would be): nothing new.
     let tok = token(&paste(&app, &me, &text));
