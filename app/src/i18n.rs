@@ -106,6 +106,16 @@ messages! {
     NavExport => "書き出し", "Export";
     NavImport => "取り込み", "Import";
     SelfImportedMark => "ご自身で取り込み", "Imported by you";
+    PharmacyNotebookMark => "お薬手帳（薬局発行）", "Medication notebook (from the pharmacy)";
+    NotebookSection => "お薬手帳（JAHIS形式）", "Medication notebook (JAHIS)";
+    NotebookFile => "この期間をお薬手帳ファイルで保存", "Save this period as a notebook file";
+    NotebookCurrentFile => "いま飲んでいる薬を保存", "Save current medicines";
+    NotebookQr => "QRコードで見せる", "Show as QR codes";
+    NotebookQrHint => "薬局やお薬手帳アプリで読み取れます。長いときは複数のコードに分かれます。番号順に読み取ってください。", "Pharmacies and notebook apps can read them. Long data is split over several codes; scan them in order.";
+    NotebookQrAlt => "この期間のお薬のQRコード（JAHIS形式）", "QR codes of this period's medicines (JAHIS)";
+    NotebookQrCurrent => "いま飲んでいる薬のQRコード", "QR codes of current medicines";
+    NotebookQrPdf => "お薬手帳QRコード（JAHIS形式、この期間）", "Medication-notebook QR codes (JAHIS, this period)";
+    NotebookQrPdfCurrent => "お薬手帳QRコード（JAHIS形式、いま飲んでいる薬）", "Medication-notebook QR codes (JAHIS, current medicines)";
     LangSwitch => "English", "日本語";
     LangSwitchLabel => "English（表示言語を英語に切り替える）", "日本語 (switch the display language to Japanese)";
     PersonSwitcherLabel => "表示中の人", "Showing records of";
@@ -537,11 +547,15 @@ pub mod byo {
 
     messages! {
         Title => "ファイルの取り込み", "Import your files";
-        Intro => "マイナポータルからダウンロードした医療費通知情報（CSV）、特定健診の結果（XML, hc08形式）、KarteのJSONファイルを取り込めます。まず内容を確認し、「保存する」を押すまで何も保存されません。", "Bring in the medical-cost notices (CSV) you downloaded from マイナポータル, checkup results (XML, hc08) or a Karte JSON file. You see what it holds first; nothing is stored until you press “Store”.";
+        Intro => "マイナポータルからダウンロードした医療費通知情報（CSV）、特定健診の結果（XML, hc08形式）、薬局のお薬手帳データ（JAHIS形式）、KarteのJSONファイルを取り込めます。まず内容を確認し、「保存する」を押すまで何も保存されません。", "Bring in the medical-cost notices (CSV) you downloaded from マイナポータル, checkup results (XML, hc08), a pharmacy's medication-notebook data (JAHIS) or a Karte JSON file. You see what it holds first; nothing is stored until you press “Store”.";
         ForWhom => "取り込み先", "Records of";
         ProxyNote => "代理人として取り込みます。許可された種類の記録だけを取り込めます。", "You import as a proxy: only the kinds of records you have been granted.";
         NotAllowed => "この人の記録を取り込む許可はありません。", "You may not import records for this person.";
-        FileLabel => "ファイル（CSV・XML・JSON、16MBまで）", "File (CSV, XML or JSON, up to 16 MB)";
+        FileLabel => "ファイル（CSV・XML・JSON・お薬手帳TXT、16MBまで）", "File (CSV, XML, JSON or notebook TXT, up to 16 MB)";
+        NotebookHeading => "お薬手帳のデータを貼り付ける", "Paste medication-notebook data";
+        QrLabel => "お薬の説明書のQRコードの写真（PNG・JPEG、分かれたコードは1枚に並べて）", "A photo of the QR code(s) on the drug information sheet (PNG or JPEG; split codes side by side in one picture)";
+        NotebookLabel => "薬局のお薬手帳データ（JAHIS形式、「JAHISTC」で始まるテキスト）", "A pharmacy's medication-notebook data (JAHIS text starting with “JAHISTC”)";
+        NotebookHint => "お薬の説明書のQRコードを読み取ったテキストや、お薬手帳アプリから書き出したテキストです。保険者のデータが届くと、そちらに置き換わります。", "The text of the QR code on the pharmacy's drug information sheet, or a notebook app's export. When your insurer's data for that pharmacy and month arrives, it takes over.";
         Check => "内容を確認する", "Check the file";
         PreviewHeading => "取り込む内容の確認（まだ保存されていません）", "What the file holds (not stored yet)";
         ColKind => "記録", "Records";
@@ -557,7 +571,7 @@ pub mod byo {
         Store => "保存する", "Store";
         Discard => "取り消す", "Cancel";
         ProblemHeading => "このファイルは取り込めません（何も保存されていません）", "This file cannot be imported (nothing was stored)";
-        ProblemFormat => "マイナポータルの医療費通知情報（CSV）、特定健診のXML（hc08形式）、KarteのJSONファイルのいずれでもありません。", "It is none of: a マイナポータル medical-cost notice CSV, a checkup XML (hc08) or a Karte JSON file.";
+        ProblemFormat => "マイナポータルの医療費通知情報（CSV）、特定健診のXML（hc08形式）、お薬手帳データ（JAHIS形式）、KarteのJSONファイルのいずれでもありません。", "It is none of: a マイナポータル medical-cost notice CSV, a checkup XML (hc08), medication-notebook data (JAHIS) or a Karte JSON file.";
         ProblemTooLarge => "ファイルが大きすぎます（16MBまで）。期間を分けてダウンロードしてください。", "The file is too large (16 MB at most). Download shorter periods.";
         ProblemInvalid => "ファイルの中に読めない箇所があります：", "Part of the file cannot be read:";
         ProblemEmpty => "ファイルに記録がありません。", "The file holds no records.";

@@ -141,10 +141,20 @@ pub struct ClaimSource {
 /// insurer's feed may not use it, so the lines are told apart on every page, PDF and API.
 pub const SELF_IMPORTED_PREFIX: &str = "self-";
 
+/// The start of the claim id of lines a person brought in from a pharmacy's JAHIS お薬手帳
+/// text or QR code (「お薬手帳（薬局発行）」): self-imported lines that the insurer's claim for
+/// the same pharmacy and month retires (`visibility::retire_notebook_lines`).
+pub const PHARMACY_NOTEBOOK_PREFIX: &str = "self-jahis-";
+
 impl ClaimSource {
     /// Whether the person brought this line in themselves (「ご自身で取り込み」).
     pub fn self_imported(&self) -> bool {
         self.claim_id.as_str().starts_with(SELF_IMPORTED_PREFIX)
+    }
+
+    /// Whether the line was brought in from a pharmacy's お薬手帳 (JAHIS) data.
+    pub fn from_pharmacy_notebook(&self) -> bool {
+        self.claim_id.as_str().starts_with(PHARMACY_NOTEBOOK_PREFIX)
     }
 
     /// Lines that replace each other share this key: the same receipt, i.e. same person,

@@ -13,6 +13,7 @@ pub mod deduction;
 pub mod drugs;
 pub mod expenses;
 pub mod insurance;
+pub mod jahis;
 pub mod money;
 #[cfg(feature = "openapi")]
 pub mod openapi;

@@ -36,7 +36,9 @@ impl Scope {
         } else if path == "/api/v1/import" {
             Some(Self::Import)
         } else if path.starts_with("/api/v1/me/")
-            && (path.ends_with("/pdf") || path.starts_with("/api/v1/me/deduction/"))
+            && (path.ends_with("/pdf")
+                || path.starts_with("/api/v1/me/deduction/")
+                || path.starts_with("/api/v1/me/drugs/jahis"))
         {
             Some(Self::Export)
         } else {

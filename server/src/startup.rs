@@ -302,6 +302,12 @@ fn run(
             .service(crate::forms::leave::delete_account)
             .service(crate::forms::leave::archive)
             .service(crate::forms::import::preview)
+            .service(
+                aw::resource("/import/preview-text")
+                    .app_data(crate::forms::import::text_form_config())
+                    .route(aw::post().to(crate::forms::import::preview_text)),
+            )
+            .service(crate::forms::import::preview_qr)
             .service(crate::forms::import::store_upload)
             .service(crate::forms::import::discard_upload)
             .service(crate::forms::import::remove_batch)
@@ -311,6 +317,8 @@ fn run(
                     .app_data(api::query_config())
                     .service(api::import::import)
                     .service(api::drugs::my_drugs)
+                    .service(api::jahis::notebook_file)
+                    .service(api::jahis::notebook_qr)
                     .service(api::own::my_own_entries)
                     .service(api::checkups::my_checkups)
                     .service(api::expenses::my_expenses)

@@ -156,6 +156,12 @@ fn DrugsBody(
     };
     let own = page.own.clone();
     let as_proxy = page.person.as_proxy;
+    let period_from = page
+        .days
+        .map_or_else(|| page.months.from().to_string(), |d| d.from().to_string());
+    let period_to = page
+        .days
+        .map_or_else(|| page.months.to().to_string(), |d| d.to().to_string());
     view! {
         <PersonCard person=page.person.clone() today=page.today/>
         <OwnAllergies own=own.clone() as_proxy/>
@@ -186,6 +192,37 @@ fn DrugsBody(
             })}
         </section>
         <OwnMedicinesAndMemos own/>
+        <NotebookCard from=period_from to=period_to/>
+    }
+}
+
+/// お薬手帳 (JAHIS): the period's lines and the medicines current today as a file and as QR
+/// codes (the image loads only when opened), and a pharmacy's data brought in as text or as a
+/// photo of its QR code.
+#[component]
+fn NotebookCard(from: String, to: String) -> impl IntoView {
+    let lang = use_lang();
+    let period = format!("from={from}&to={to}");
+    let file = format!("/api/v1/me/drugs/jahis?{period}");
+    let current = format!("/api/v1/me/drugs/jahis?{period}&current=true");
+    let qr = format!("/api/v1/me/drugs/jahis/qr?{period}");
+    let qr_current = format!("/api/v1/me/drugs/jahis/qr?{period}&current=true");
+    view! {
+        <section class="card" aria-labelledby="notebook-heading" data-testid="notebook">
+            <h2 id="notebook-heading">{lang.t(Msg::NotebookSection)}</h2>
+            <p class="page-actions">
+                <a class="button" href=file download="" data-testid="jahis-file">{lang.t(Msg::NotebookFile)}</a>" "
+                <a class="button" href=current download="" data-testid="jahis-current">{lang.t(Msg::NotebookCurrentFile)}</a>
+            </p>
+            <details data-testid="jahis-qr">
+                <summary>{lang.t(Msg::NotebookQr)}</summary>
+                <p class="muted">{lang.t(Msg::NotebookQrHint)}</p>
+                <img src=qr loading="lazy" alt=lang.t(Msg::NotebookQrAlt) class="qr" data-testid="jahis-qr-period"/>
+                <p><a href=qr_current target="_blank" rel="noopener">{lang.t(Msg::NotebookQrCurrent)}</a></p>
+            </details>
+            <crate::pages::import::NotebookForm/>
+            <crate::pages::import::QrImageForm/>
+        </section>
     }
 }
 
@@ -429,7 +466,11 @@ fn drug_row(h: &mut Html, l: &DrugLine, shown: bool, lang: Lang) {
         h.text(&lang.parenthesized(i));
         h.raw("</span>");
     }
-    if l.claim.self_imported() {
+    if l.claim.from_pharmacy_notebook() {
+        h.raw(" <span class=\"self-mark\" data-testid=\"pharmacy-notebook\">");
+        h.text(lang.t(Msg::PharmacyNotebookMark));
+        h.raw("</span>");
+    } else if l.claim.self_imported() {
         h.raw(" <span class=\"self-mark\" data-testid=\"self-imported\">");
         h.text(lang.t(Msg::SelfImportedMark));
         h.raw("</span>");

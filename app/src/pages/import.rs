@@ -19,8 +19,37 @@ fn format_label(format: &str) -> &'static str {
     match format {
         "mynaportal-csv" => "マイナポータル CSV",
         "cda" => "hc08 CDA XML",
+        "jahis" => "JAHIS お薬手帳",
         "json" => "Karte JSON",
         _ => "—",
+    }
+}
+
+/// Paste a pharmacy's お薬手帳 (JAHIS) text: checked like a file, on this page and the drugs page.
+#[component]
+pub fn NotebookForm() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <form method="post" action="/import/preview-text" class="stack" data-testid="notebook-form">
+            <h3>{lang.b(B::NotebookHeading)}</h3>
+            <label for="notebook-text">{lang.b(B::NotebookLabel)}</label>
+            <textarea id="notebook-text" name="text" rows="6" required aria-describedby="notebook-hint"></textarea>
+            <p id="notebook-hint" class="muted">{lang.b(B::NotebookHint)}</p>
+            <button type="submit" class="button">{lang.b(B::Check)}</button>
+        </form>
+    }
+}
+
+/// A photo or screenshot of a pharmacy's お薬手帳 QR code(s), read on the server.
+#[component]
+pub fn QrImageForm() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <form method="post" action="/import/preview-qr" enctype="multipart/form-data" class="stack" data-testid="qr-form">
+            <label for="qr-image">{lang.b(B::QrLabel)}</label>
+            <input id="qr-image" type="file" name="file" required accept="image/png,image/jpeg" capture="environment"/>
+            <button type="submit" class="button">{lang.b(B::Check)}</button>
+        </form>
     }
 }
 
@@ -82,9 +111,11 @@ fn import_body(lang: Lang, page: ImportPage) -> impl IntoView {
             <form method="post" action="/import/preview" enctype="multipart/form-data" class="stack" data-testid="import-form">
                 <label for="import-file">{lang.b(B::FileLabel)}</label>
                 <input id="import-file" type="file" name="file" required
-                    accept=".csv,.xml,.json,text/csv,application/xml,text/xml,application/json"/>
+                    accept=".csv,.xml,.json,.txt,text/csv,application/xml,text/xml,application/json,text/plain"/>
                 <button type="submit" class="button">{lang.b(B::Check)}</button>
             </form>
+            <NotebookForm/>
+            <QrImageForm/>
         }
         .into_any()
     };

@@ -1,20 +1,24 @@
-use super::{current_lines, is_visible, within_retention};
+use super::{current_lines, is_visible, retire_notebook_lines, within_retention};
 use crate::claim::ClaimedLine;
 use chrono::NaiveDate;
 
 /// What the drug and expense lists show on `today`: published lines only, later claims
-/// replacing earlier ones (decided among published lines), inside the 3-year window.
+/// replacing earlier ones (decided among published lines), inside the 3-year window; lines
+/// brought in from a pharmacy's お薬手帳 retire once the claim for that pharmacy and month is
+/// published.
 pub fn main_view<L: ClaimedLine + Clone>(lines: &[L], today: NaiveDate) -> Vec<L> {
     let published: Vec<L> = lines
         .iter()
         .filter(|l| is_visible(*l, today))
         .cloned()
         .collect();
-    current_lines(&published)
-        .into_iter()
-        .filter(|l| within_retention(l.claim().service_month, today))
-        .cloned()
-        .collect()
+    retire_notebook_lines(
+        current_lines(&published)
+            .into_iter()
+            .filter(|l| within_retention(l.claim().service_month, today))
+            .cloned()
+            .collect(),
+    )
 }
 
 /// [`main_view`] taking the lines by value: the same rule without cloning every line (the
@@ -34,11 +38,13 @@ pub fn into_main_view<L: ClaimedLine>(lines: Vec<L>, today: NaiveDate) -> Vec<L>
             })
             .collect()
     };
-    published
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(l, k)| k.then_some(l))
-        .collect()
+    retire_notebook_lines(
+        published
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(l, k)| k.then_some(l))
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -17,4 +17,4 @@ pub use publication::{
     expense_visible_from, is_visible,
 };
 pub use retention::{retention_window, within_retention, within_retention_span, RETENTION_MONTHS};
-pub use supersession::{current_lines, is_superseded};
+pub use supersession::{current_lines, is_superseded, retire_notebook_lines};

@@ -31,6 +31,30 @@ pub fn current_lines<L: ClaimedLine>(lines: &[L]) -> Vec<&L> {
         .collect()
 }
 
+/// Drops the lines a person brought in from a pharmacy's お薬手帳 (JAHIS) once a claim from
+/// the insurer covers the same pharmacy and month (same person, institution and service
+/// month): the claim lines take over and the hand-brought ones are never shown twice. Pure;
+/// input order is kept. Apply it to visible lines, so an unpublished claim retires nothing.
+pub fn retire_notebook_lines<L: ClaimedLine>(lines: Vec<L>) -> Vec<L> {
+    if !lines.iter().any(|l| l.claim().from_pharmacy_notebook()) {
+        return lines;
+    }
+    let claimed: std::collections::HashSet<_> = lines
+        .iter()
+        .map(ClaimedLine::claim)
+        .filter(|c| !c.self_imported())
+        .map(|c| (c.person.clone(), c.institution.clone(), c.service_month))
+        .collect();
+    lines
+        .into_iter()
+        .filter(|l| {
+            let c = l.claim();
+            !(c.from_pharmacy_notebook()
+                && claimed.contains(&(c.person.clone(), c.institution.clone(), c.service_month)))
+        })
+        .collect()
+}
+
 /// Whether `line` is replaced by a later claim among `others` (which may include itself).
 pub fn is_superseded<L: ClaimedLine>(line: &L, others: &[L]) -> bool {
     let claim = line.claim();
@@ -42,6 +66,45 @@ pub fn is_superseded<L: ClaimedLine>(line: &L, others: &[L]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_claim_retires_the_notebook_lines_of_its_pharmacy_and_month() {
+        let notebook = line("self-jahis-1", "1341234567", 4, 10, "notebook");
+        let other_month = line("self-jahis-2", "1341234567", 5, 10, "notebook, May");
+        let other_pharmacy = line(
+            "self-jahis-3",
+            "1349999999",
+            4,
+            10,
+            "notebook, other pharmacy",
+        );
+        let own_file = line("self-0001", "1341234567", 4, 10, "マイナポータル upload");
+        let lines = vec![
+            notebook.clone(),
+            other_month.clone(),
+            other_pharmacy.clone(),
+            own_file.clone(),
+        ];
+        // Before the claim: everything shown.
+        assert_eq!(retire_notebook_lines(lines.clone()).len(), 4);
+        // Another self-imported file does not retire a notebook line.
+        let claim = line("rcpt-9", "1341234567", 4, 20, "claim");
+        let mut with_claim = lines;
+        with_claim.push(claim);
+        let kept: Vec<_> = retire_notebook_lines(with_claim)
+            .into_iter()
+            .map(|l| l.label)
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                "notebook, May",
+                "notebook, other pharmacy",
+                "マイナポータル upload",
+                "claim"
+            ]
+        );
+    }
     use crate::claim::{ClaimId, InstitutionId};
     use crate::people::PersonId;
     use crate::period::YearMonth;

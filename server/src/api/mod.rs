@@ -8,6 +8,7 @@ pub mod edge;
 pub mod expenses;
 pub mod fhir;
 pub mod import;
+pub mod jahis;
 pub mod openapi;
 pub mod own;
 pub mod pdf;

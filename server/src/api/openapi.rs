@@ -234,6 +234,8 @@ impl Modify for Frame {
 #[openapi(
     paths(
         super::drugs::my_drugs,
+        super::jahis::notebook_file,
+        super::jahis::notebook_qr,
         super::checkups::my_checkups,
         super::expenses::my_expenses,
         super::own::my_own_entries,

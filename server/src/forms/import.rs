@@ -144,53 +144,218 @@ pub async fn preview(
             if bytes.is_empty() {
                 return redirect("/import?error=nofile");
             }
-            let who = match crate::records::people::person_header(&db, &person, false).await {
-                Ok(Some(h)) => h,
-                Ok(None) => return redirect("/import"),
-                Err(e) => {
-                    tracing::error!(error = %e, "import: person unreadable");
-                    return redirect("/import?error=unavailable");
-                }
-            };
-            let target = Target {
-                person: person.clone(),
-                name: who.name,
-                birth_date: who.birth_date,
-            };
-            let file_name: String = file_name
-                .rsplit(['/', '\\'])
-                .next()
+            match checked(&db, &person, &allowed, file_name, bytes.to_vec()).await {
+                Ok(upload) => upload,
+                Err(response) => return response,
+            }
+        }
+    };
+    let token = pending.put(&account, upload);
+    redirect(&format!("/import?preview={token}"))
+}
+
+/// Parses `bytes` for the person on screen and checks the grants: the upload to hold.
+async fn checked(
+    db: &Db,
+    person: &PersonId,
+    allowed: &[domain::access::AccessKind],
+    file_name: String,
+    bytes: Vec<u8>,
+) -> Result<Upload, HttpResponse> {
+    let who = match crate::records::people::person_header(db, person, false).await {
+        Ok(Some(h)) => h,
+        Ok(None) => return Err(redirect("/import")),
+        Err(e) => {
+            tracing::error!(error = %e, "import: person unreadable");
+            return Err(redirect("/import?error=unavailable"));
+        }
+    };
+    let target = Target {
+        person: person.clone(),
+        name: who.name,
+        birth_date: who.birth_date,
+    };
+    let file_name: String = file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(120)
+        .collect();
+    let name = file_name.clone();
+    let parsed = web::block(move || prepare(&name, &bytes, &target)).await;
+    let result = match parsed {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "import: parsing failed");
+            return Err(redirect("/import?error=unavailable"));
+        }
+    };
+    let result = result.and_then(|prepared| {
+        let missing: Vec<_> = prepared
+            .kinds()
+            .into_iter()
+            .filter(|k| !allowed.contains(k))
+            .collect();
+        if missing.is_empty() {
+            Ok(prepared)
+        } else {
+            Err(Refusal::NoGrant(missing))
+        }
+    });
+    Ok(Upload {
+        person: person.clone(),
+        file_name,
+        result,
+    })
+}
+
+/// The form limit of `/import/preview-text`: the largest お薬手帳 text, with room for URL encoding.
+pub fn text_form_config() -> web::FormConfig {
+    web::FormConfig::default().limit(crate::import::jahis::MAX_BYTES * 3 + 1024)
+}
+
+#[derive(serde::Deserialize)]
+pub struct TextForm {
+    text: String,
+}
+
+/// Step 1 for pasted text (a pharmacy's お薬手帳 data read off its QR code, from the drugs page
+/// or `/import`): the same checks as a file, then the same preview. Registered with
+/// [`text_form_config`] (the default form limit is 16 KiB).
+pub async fn preview_text(
+    FormUser(p): FormUser,
+    form: web::Form<TextForm>,
+    db: web::Data<Db>,
+    clock: web::Data<Clock>,
+    pending: web::Data<PendingUploads>,
+) -> HttpResponse {
+    let Some((me, person, _)) = on_screen(&p) else {
+        return redirect("/import");
+    };
+    let account = p.account_id().as_str().to_owned();
+    let allowed = match allowed_kinds(&db, &me, person.as_str(), clock.today()).await {
+        Ok(k) => k,
+        Err(e) => {
+            tracing::error!(error = %e, "import: grants unreadable");
+            return redirect("/import?error=unavailable");
+        }
+    };
+    if allowed.is_empty() {
+        return redirect("/import");
+    }
+    let text = form.into_inner().text;
+    if text.trim().is_empty() {
+        return redirect("/import?error=nofile");
+    }
+    let upload = if text.len() > crate::import::jahis::MAX_BYTES {
+        Upload {
+            person: person.clone(),
+            file_name: String::new(),
+            result: Err(Refusal::TooLarge),
+        }
+    } else {
+        match checked(
+            &db,
+            &person,
+            &allowed,
+            "okusuri-techo.txt".into(),
+            text.into_bytes(),
+        )
+        .await
+        {
+            Ok(upload) => upload,
+            Err(response) => return response,
+        }
+    };
+    let token = pending.put(&account, upload);
+    redirect(&format!("/import?preview={token}"))
+}
+
+/// Step 1 for a photo of a pharmacy's お薬手帳 QR code(s): decoded on the server (split codes
+/// joined by their 分割制御 record), then the same checks and preview as a file. An image
+/// without a readable code is refused like a bad file, naming why.
+#[post("/import/preview-qr")]
+pub async fn preview_qr(
+    FormUser(p): FormUser,
+    req: HttpRequest,
+    payload: web::Payload,
+    db: web::Data<Db>,
+    clock: web::Data<Clock>,
+    pending: web::Data<PendingUploads>,
+) -> HttpResponse {
+    let Some((me, person, _)) = on_screen(&p) else {
+        return redirect("/import");
+    };
+    let account = p.account_id().as_str().to_owned();
+    let allowed = match allowed_kinds(&db, &me, person.as_str(), clock.today()).await {
+        Ok(k) => k,
+        Err(e) => {
+            tracing::error!(error = %e, "import: grants unreadable");
+            return redirect("/import?error=unavailable");
+        }
+    };
+    if allowed.is_empty() {
+        return redirect("/import");
+    }
+    let cap = crate::import::qr_image::MAX_IMAGE_BYTES + ENVELOPE;
+    let too_large = || Upload {
+        person: person.clone(),
+        file_name: String::new(),
+        result: Err(Refusal::TooLarge),
+    };
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let body = if announced.is_some_and(|n| n > cap as u64) {
+        None
+    } else {
+        match payload.to_bytes_limited(cap).await {
+            Ok(Ok(b)) => Some(b),
+            Ok(Err(_)) => return redirect("/import?error=nofile"),
+            Err(_) => None,
+        }
+    };
+    let upload = match body {
+        None => too_large(),
+        Some(body) => {
+            let content_type = req
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
                 .unwrap_or("")
-                .chars()
-                .filter(|c| !c.is_control())
-                .take(120)
-                .collect();
-            let bytes = bytes.to_vec();
-            let name = file_name.clone();
-            let parsed = web::block(move || prepare(&name, &bytes, &target)).await;
-            let result = match parsed {
-                Ok(r) => r,
+                .to_owned();
+            let Some((file_name, bytes)) = multipart_file(&content_type, &body) else {
+                return redirect("/import?error=nofile");
+            };
+            if bytes.is_empty() {
+                return redirect("/import?error=nofile");
+            }
+            let image = bytes.to_vec();
+            let decoded = web::block(move || crate::import::qr_image::decode_image(&image)).await;
+            match decoded {
                 Err(e) => {
-                    tracing::error!(error = %e, "import: parsing failed");
+                    tracing::error!(error = %e, "import: qr decoding failed");
                     return redirect("/import?error=unavailable");
                 }
-            };
-            let result = result.and_then(|prepared| {
-                let missing: Vec<_> = prepared
-                    .kinds()
-                    .into_iter()
-                    .filter(|k| !allowed.contains(k))
-                    .collect();
-                if missing.is_empty() {
-                    Ok(prepared)
-                } else {
-                    Err(Refusal::NoGrant(missing))
+                Ok(Err(why)) => Upload {
+                    person: person.clone(),
+                    file_name: file_name
+                        .chars()
+                        .filter(|c| !c.is_control())
+                        .take(120)
+                        .collect(),
+                    result: Err(Refusal::Invalid(why.to_string())),
+                },
+                Ok(Ok(text)) => {
+                    match checked(&db, &person, &allowed, file_name, text.into_bytes()).await {
+                        Ok(upload) => upload,
+                        Err(response) => return response,
+                    }
                 }
-            });
-            Upload {
-                person: person.clone(),
-                file_name,
-                result,
             }
         }
     };

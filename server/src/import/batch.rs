@@ -55,6 +55,8 @@ pub enum ImportFormat {
     MynaportalCsv,
     /// レセプト電算処理システム receipt file (医科 / 調剤 "UKE").
     Uke,
+    /// JAHIS 電子版お薬手帳 text (a pharmacy's QR code; people bring it in themselves).
+    Jahis,
 }
 
 impl ImportFormat {
@@ -64,6 +66,7 @@ impl ImportFormat {
             ImportFormat::Cda => "cda",
             ImportFormat::MynaportalCsv => "mynaportal-csv",
             ImportFormat::Uke => "uke",
+            ImportFormat::Jahis => "jahis",
         }
     }
 }

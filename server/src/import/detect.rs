@@ -4,7 +4,7 @@
 use super::batch::{ImportBatch, ImportError, ImportFormat};
 use super::options::ParseOptions;
 use super::text::{decode_text, utf8_without_bom};
-use super::{cda, json, mynaportal_csv, uke};
+use super::{cda, jahis, json, mynaportal_csv, uke};
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
@@ -26,6 +26,9 @@ pub fn detect(_file_name: &str, bytes: &[u8]) -> Option<ImportFormat> {
     }
     if trimmed.starts_with('<') {
         return is_hc08(bytes).then_some(ImportFormat::Cda);
+    }
+    if jahis::looks_like_jahis(head) {
+        return Some(ImportFormat::Jahis);
     }
     if uke::looks_like_uke(head) {
         return Some(ImportFormat::Uke);
@@ -78,6 +81,7 @@ impl ImportFormat {
             ImportFormat::Cda => cda::MAX_BYTES,
             ImportFormat::MynaportalCsv => mynaportal_csv::MAX_BYTES,
             ImportFormat::Uke => uke::MAX_BYTES,
+            ImportFormat::Jahis => jahis::MAX_BYTES,
         }
     }
 }
@@ -94,7 +98,7 @@ pub fn parse_any(
             file_name,
             None,
             "(format)",
-            "not a Karte JSON batch, hc08 checkup XML, マイナポータル 医療費通知情報 CSV or UKE receipt file (IR/YK header); pass --format json|cda|mynaportal-csv|uke if it is one of them",
+            "not a Karte JSON batch, hc08 checkup XML, マイナポータル 医療費通知情報 CSV or UKE receipt file (IR/YK header) or JAHIS お薬手帳 text (JAHISTC…); pass --format json|cda|mynaportal-csv|uke|jahis if it is one of them",
         )
     })?;
     match format {
@@ -102,6 +106,7 @@ pub fn parse_any(
         ImportFormat::Cda => cda::parse(file_name, bytes, opts),
         ImportFormat::MynaportalCsv => mynaportal_csv::parse(file_name, bytes, opts),
         ImportFormat::Uke => uke::parse(file_name, bytes, opts),
+        ImportFormat::Jahis => jahis::parse(file_name, bytes, opts),
     }
 }
 

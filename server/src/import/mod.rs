@@ -4,9 +4,11 @@
 pub mod batch;
 pub mod cda;
 pub mod detect;
+pub mod jahis;
 pub mod json;
 pub mod mynaportal_csv;
 pub mod options;
+pub mod qr_image;
 mod text;
 pub mod uke;
 

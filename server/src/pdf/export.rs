@@ -182,16 +182,40 @@ pub async fn export_pdf(db: &Db, req: ExportRequest<'_>) -> Result<Export, AppEr
         created: chrono::Utc::now(),
     };
     let file_name = file_name(kind, months, today);
+    // The お薬手帳 QR codes of the drugs PDF carry the patient record (sex is not on the header).
+    let patient = match kind {
+        ExportKind::Drugs => {
+            people::patient_of(db, person)
+                .await?
+                .map(|(name, birth_date, female)| domain::jahis::Patient {
+                    name,
+                    sex: if female == Some(true) {
+                        domain::jahis::Sex::Female
+                    } else {
+                        domain::jahis::Sex::Male
+                    },
+                    birth_date,
+                    kana: None,
+                })
+        }
+        _ => None,
+    };
     let rendered = off_executor(move || {
         let font = font()?;
         let doc = match kind {
-            ExportKind::Drugs => reports::drugs_document_with(
-                &ctx,
-                months,
-                data.drugs.as_deref().unwrap_or_default(),
-                data.drugs_as_of,
-                &data.own.unwrap_or_default(),
-            ),
+            ExportKind::Drugs => {
+                let lines = data.drugs.as_deref().unwrap_or_default();
+                let mut doc = reports::drugs_document_with(
+                    &ctx,
+                    months,
+                    lines,
+                    data.drugs_as_of,
+                    &data.own.unwrap_or_default(),
+                );
+                doc.blocks
+                    .extend(reports::notebook_blocks(lang, patient, lines, today));
+                doc
+            }
             ExportKind::Checkups => {
                 reports::checkups_document(&ctx, &data.checkups.unwrap_or_default())
             }

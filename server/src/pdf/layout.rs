@@ -41,6 +41,16 @@ pub enum Block {
     /// A paragraph, wrapped to the page width.
     Text(String),
     Table(Table),
+    /// QR codes, side by side and wrapped, each with a caption under it.
+    Qr(Vec<QrImage>),
+}
+
+/// One QR code: its modules (dark or light, row by row) and a caption (「1/3」).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QrImage {
+    pub width: usize,
+    pub dark: Vec<bool>,
+    pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -477,6 +487,64 @@ fn place_table(pager: &mut Pager<'_>, table: &Table) {
     pager.y -= 8.0;
 }
 
+/// One QR module, in points: a version-10 code (57 modules) is 28 mm wide, easy for a phone.
+const QR_MODULE: f32 = 1.4;
+/// The quiet zone around each code, in modules.
+const QR_QUIET: usize = 4;
+
+/// QR codes in rows across the page; each dark run of a module row is one filled rectangle.
+fn place_qr(pager: &mut Pager<'_>, codes: &[QrImage]) {
+    let side = |c: &QrImage| (c.width + 2 * QR_QUIET) as f32 * QR_MODULE;
+    let label_h = TEXT_SIZE * LEADING;
+    let mut x = MARGIN_X;
+    let mut row_h: f32 = 0.0;
+    for code in codes {
+        let s = side(code);
+        if x > MARGIN_X && x + s > MARGIN_X + CONTENT_W {
+            pager.y -= row_h;
+            x = MARGIN_X;
+            row_h = 0.0;
+        }
+        if pager.room() < s + label_h {
+            pager.new_page();
+            x = MARGIN_X;
+            row_h = 0.0;
+        }
+        let top = pager.y;
+        for y in 0..code.width {
+            let mut run: Option<usize> = None;
+            for xm in 0..=code.width {
+                let dark = xm < code.width && code.dark[y * code.width + xm];
+                match (dark, run) {
+                    (true, None) => run = Some(xm),
+                    (false, Some(start)) => {
+                        let item = Item::Fill {
+                            x: x + (start + QR_QUIET) as f32 * QR_MODULE,
+                            y: top - (y + QR_QUIET + 1) as f32 * QR_MODULE,
+                            w: (xm - start) as f32 * QR_MODULE,
+                            h: QR_MODULE,
+                            grey: 0.0,
+                        };
+                        pager.page().push(item);
+                        run = None;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let label = pager.text_at(
+            x + QR_QUIET as f32 * QR_MODULE,
+            top - s,
+            TEXT_SIZE,
+            code.label.clone(),
+        );
+        pager.page().push(label);
+        x += s + 6.0;
+        row_h = row_h.max(s + label_h);
+    }
+    pager.y -= row_h + 4.0;
+}
+
 /// Lays the document out into pages of drawn items.
 fn paginate(doc: &Document, font: &Font) -> Vec<Vec<Item>> {
     let (header, content_top) = header_items(doc, font);
@@ -520,6 +588,7 @@ fn paginate(doc: &Document, font: &Font) -> Vec<Vec<Item>> {
                 pager.y -= 4.0;
             }
             Block::Table(table) => place_table(&mut pager, table),
+            Block::Qr(codes) => place_qr(&mut pager, codes),
         }
     }
     let n = pager.pages.len();

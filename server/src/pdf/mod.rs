@@ -47,6 +47,7 @@
 pub mod export;
 pub mod font;
 pub mod layout;
+pub mod qr;
 pub mod reports;
 pub mod wrap;
 mod writer;

@@ -74,3 +74,13 @@ pub async fn insurer_name(db: &Db, number: &str) -> Result<Option<String>, DbErr
         .await?);
     Ok(row.map(|(n,)| n))
 }
+
+/// Name, birth date and sex (`Some(true)`: female) of one person, for the お薬手帳 file.
+pub async fn patient_of(
+    db: &Db,
+    person: &PersonId,
+) -> Result<Option<(String, chrono::NaiveDate, Option<bool>)>, DbError> {
+    const SQL: &str = "SELECT name, birth_date, sex FROM people WHERE id = $1";
+    let row: Option<(String, chrono::NaiveDate, Option<String>)> = with_pool!(db, pool => sqlx::query_as(SQL).bind(person.as_str()).fetch_optional(pool).await?);
+    Ok(row.map(|(name, birth, sex)| (name, birth, sex.map(|s| s == "female"))))
+}

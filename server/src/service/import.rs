@@ -133,6 +133,15 @@ pub async fn store_parsed(
 /// (`domain::claim::SELF_IMPORTED_PREFIX`): its lines would be marked as the person's.
 fn refuse_reserved_claims(batch: &ImportBatch, file_name: &str) -> Result<(), ImportRunError> {
     let prefix = domain::claim::SELF_IMPORTED_PREFIX;
+    // A pharmacy's お薬手帳 is the person's own record, not a claim: only `/import` takes it.
+    if batch.format == crate::import::ImportFormat::Jahis {
+        return Err(ImportRunError::Invalid(ImportError::new(
+            file_name,
+            None,
+            "(format)",
+            "JAHIS お薬手帳 text is a person's own record, not an insurer's claim: bring it in on the drugs page or /import",
+        )));
+    }
     for (i, p) in batch.people.iter().enumerate() {
         let claims = p
             .drugs

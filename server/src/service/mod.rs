@@ -13,6 +13,7 @@ pub mod expenses;
 pub mod export;
 pub mod home;
 pub mod import;
+pub mod notebook;
 pub mod own;
 pub mod people;
 pub mod self_import;

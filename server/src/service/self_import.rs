@@ -158,11 +158,18 @@ pub fn prepare(file_name: &str, bytes: &[u8], target: &Target) -> Result<Prepare
     records.person.insurer_name = None;
     records.person.insured_since = None;
     records.assign_person(&target.person);
+    // A pharmacy's お薬手帳 keeps its own prefix so its lines are marked as such and retire
+    // when the insurer's claim arrives (`domain::visibility::retire_notebook_lines`).
+    let prefix = if format == ImportFormat::Jahis {
+        domain::claim::PHARMACY_NOTEBOOK_PREFIX
+    } else {
+        SELF_PREFIX
+    };
     for d in &mut records.drugs {
-        d.claim.claim_id = self_claim_id(&d.claim.claim_id);
+        d.claim.claim_id = self_claim_id(prefix, &d.claim.claim_id);
     }
     for e in &mut records.expenses {
-        e.claim.claim_id = self_claim_id(&e.claim.claim_id);
+        e.claim.claim_id = self_claim_id(SELF_PREFIX, &e.claim.claim_id);
     }
     let mut key = target.person.as_str().as_bytes().to_vec();
     key.push(0);
@@ -177,9 +184,9 @@ pub fn prepare(file_name: &str, bytes: &[u8], target: &Target) -> Result<Prepare
 
 /// The claim id a person's line is stored under: [`SELF_PREFIX`] and a hash of the file's id
 /// (lines of one claim stay one claim; ids stay within 64 characters).
-fn self_claim_id(id: &ClaimId) -> ClaimId {
+fn self_claim_id(prefix: &str, id: &ClaimId) -> ClaimId {
     let h = crate::hash::fnv1a64(id.as_str().as_bytes());
-    ClaimId::parse(&format!("{SELF_PREFIX}{h:016x}")).expect("prefix and hex are a valid claim id")
+    ClaimId::parse(&format!("{prefix}{h:016x}")).expect("prefix and hex are a valid claim id")
 }
 
 /// How many lines of each kind are new and how many are already stored.

@@ -30,6 +30,7 @@ mod hostile;
 mod http;
 mod import_limits;
 mod import_store;
+mod jahis;
 mod leave;
 mod linking;
 mod metrics;

@@ -368,6 +368,7 @@ mod tests {
                         out.push_str(&r.cells.join("|"));
                     }
                 }
+                Block::Qr(_) => {}
             }
             out.push('\n');
         }

@@ -51,7 +51,9 @@ pub fn drug_blocks(lang: Lang, lines: &[DrugLine]) -> Vec<Block> {
         if let Some(i) = &l.ingredient {
             name.push_str(&lang.parenthesized(i));
         }
-        if l.claim.self_imported() {
+        if l.claim.from_pharmacy_notebook() {
+            name.push_str(&lang.parenthesized(lang.t(Msg::PharmacyNotebookMark)));
+        } else if l.claim.self_imported() {
             name.push_str(&lang.parenthesized(lang.t(Msg::SelfImportedMark)));
         }
         let usage_text = [
@@ -234,4 +236,62 @@ pub fn drugs_document_with(
             .chain(own_blocks(lang, own))
             .collect(),
     )
+}
+
+/// The most QR codes the drugs PDF carries; a longer period gets the current medicines' codes.
+pub const MAX_PDF_CODES: usize = 40;
+
+/// The period's lines as お薬手帳 (JAHIS) QR codes, numbered, after the tables; when they would
+/// take more than [`MAX_PDF_CODES`] codes, the medicines current on `today` instead.
+pub fn notebook_blocks(
+    lang: Lang,
+    patient: Option<domain::jahis::Patient>,
+    lines: &[DrugLine],
+    today: NaiveDate,
+) -> Vec<Block> {
+    use domain::jahis::QR_PART_BYTES;
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    let id_base = today
+        .format("%Y%m%d")
+        .to_string()
+        .parse::<u64>()
+        .unwrap_or(0)
+        * 1_000_000;
+    let parts_of = |chosen: Vec<&DrugLine>| {
+        let text = domain::jahis::write(&domain::jahis::from_drug_lines(patient.clone(), &chosen));
+        let id = id_base + crate::hash::fnv1a64(text.as_bytes()) % 1_000_000;
+        domain::jahis::split_text(&text, QR_PART_BYTES, id)
+    };
+    let mut parts = parts_of(lines.iter().collect());
+    let mut heading = lang.t(Msg::NotebookQrPdf).to_owned();
+    if parts.len() > MAX_PDF_CODES {
+        parts = parts_of(domain::jahis::current_medicines(lines, today));
+        heading = lang.t(Msg::NotebookQrPdfCurrent).to_owned();
+    }
+    let n = parts.len();
+    let codes: Vec<crate::pdf::layout::QrImage> = parts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            crate::pdf::qr::modules(p).map(|m| crate::pdf::layout::QrImage {
+                width: m.width,
+                dark: m.dark,
+                label: if n > 1 {
+                    format!("{}/{n}", i + 1)
+                } else {
+                    String::new()
+                },
+            })
+        })
+        .collect();
+    if codes.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        Block::Heading(heading),
+        Block::Text(lang.t(Msg::NotebookQrHint).to_owned()),
+        Block::Qr(codes),
+    ]
 }

@@ -12,7 +12,9 @@ mod expenses;
 pub use checkups::{checkup_blocks, checkups_document};
 pub use combined::combined_document;
 pub use deduction::{deduction_blocks, deduction_document, DeductionData};
-pub use drugs::{allergy_blocks, drug_blocks, drugs_document, drugs_document_with, own_blocks};
+pub use drugs::{
+    allergy_blocks, drug_blocks, drugs_document, drugs_document_with, notebook_blocks, own_blocks,
+};
 pub use expenses::{expense_blocks, expenses_document};
 
 use super::layout::{Block, Document};
