@@ -98,7 +98,15 @@ impl Application {
         let timeouts = auth.timeouts;
         let standby = Reads::standby(&db, settings.database_read_url.as_ref().map(|u| u.expose()))
             .map_err(anyhow::Error::msg)?;
-        let server = run(listener, db.clone(), standby, settings, auth, origin, pools.clone())?;
+        let server = run(
+            listener,
+            db.clone(),
+            standby,
+            settings,
+            auth,
+            origin,
+            pools.clone(),
+        )?;
         Ok(Self {
             port,
             server,

@@ -37,7 +37,8 @@ pub async fn notebook_export(
     request_id: Option<&str>,
 ) -> Result<NotebookExport, AppError> {
     let on = on_screen(db, principal, AccessKind::Drugs, req.today).await?;
-    let (person, _, lines) = viewed_drug_lines(db, principal, req.period, req.today, None).await?;
+    let (person, _, lines) =
+        viewed_drug_lines(db, db, principal, req.period, req.today, None).await?;
     let chosen: Vec<_> = if req.current_only {
         jahis::current_medicines(&lines, req.today)
     } else {

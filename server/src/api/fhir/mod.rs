@@ -636,7 +636,8 @@ async fn dispense_entries(
         },
     )?;
     let (person, _, lines) =
-        crate::service::viewed_drug_lines(db, db, &c.principal, period, today, c.log_view()).await?;
+        crate::service::viewed_drug_lines(db, db, &c.principal, period, today, c.log_view())
+            .await?;
     let detail = AuditDetail::new(RecordKind::Drugs);
     let detail = match period.days {
         Some(d) => detail.period(d.from(), d.to()),
@@ -678,7 +679,8 @@ async fn observation_entries(
 ) -> Result<(Vec<Entry>, [Entry; 3]), FhirError> {
     c.may(AccessKind::Checkups)?;
     let (person, _, view) =
-        crate::service::checkups::viewed_checkups(db, db, &c.principal, today, c.log_view()).await?;
+        crate::service::checkups::viewed_checkups(db, db, &c.principal, today, c.log_view())
+            .await?;
     c.log_app(db, AuditDetail::new(RecordKind::Checkups)).await;
     let people = person_entries(db, &person).await?;
     Ok((resources::observations(&view, &people[0], category), people))
