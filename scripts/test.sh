@@ -27,6 +27,9 @@ bash scripts/fhir.sh
 # Three servers on one PostgreSQL behind nginx: a session across all, SIGTERM of one and a
 # rolling restart under load, zero failed requests (docs/operations.md, ~30 s).
 python3 ops/multi-server --bin "${CARGO_TARGET_DIR:-$root/target}/debug/karte"
+# A synchronous hot standby: reads on it, the access log on the primary, the primary killed
+# under imports, promote, recovery timed, nothing acknowledged lost (docs/operations.md, ~16 s).
+python3 ops/standby-drill --bin "${CARGO_TARGET_DIR:-$root/target}/debug/karte"
 # Real fuzzing, 5 s per target (KARTE_FUZZ_SECONDS; 0 skips it). The instrumented build sits
 # in KARTE_FUZZ_TARGET_DIR, outside the clone: about 25 minutes cold on two shared cores, 3–7
 # after a change to the server crate (docs/reliability.md, "Fuzzing").
