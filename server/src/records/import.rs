@@ -15,8 +15,10 @@ use crate::records::codes::to_code;
 use chrono::NaiveDate;
 use domain::drugs::DrugLine;
 use domain::expenses::ExpenseLine;
+use domain::checkups::Checkup;
 use domain::insurance::CardIdentity;
 use domain::people::PersonId;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bind-parameter limits.
 const CHUNK: usize = 400;
@@ -79,6 +81,69 @@ fn earliest_date(records: &PersonRecords) -> Option<NaiveDate> {
     let expenses = records.expenses.iter().map(|e| e.service_month.first_day());
     let checkups = records.checkups.iter().map(|c| c.performed_on);
     drugs.chain(expenses).chain(checkups).min()
+}
+
+/// A card as people are matched by it: insurer, number, branch (empty when none) and birth date.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct CardKey {
+    insurer: String,
+    number: String,
+    branch: String,
+    birth: Option<NaiveDate>,
+}
+
+impl CardKey {
+    fn of(identity: &PersonIdentity) -> Option<Self> {
+        let card = identity.card.as_ref()?;
+        Some(Self {
+            insurer: card.insurer().as_str().to_owned(),
+            number: card.number().as_str().to_owned(),
+            branch: card.branch().map(|b| b.as_str()).unwrap_or("").to_owned(),
+            birth: identity.birth_date,
+        })
+    }
+
+    /// The card without the birth date: family members on one card without 枝番 share it.
+    fn card(&self) -> (&str, &str, &str) {
+        (&self.insurer, &self.number, &self.branch)
+    }
+}
+
+/// The id each of a batch's people would get if this import creates them, for the people whose
+/// storing cannot depend on the rest of the batch or on stored rows other than their own id:
+/// a birth date (a new person needs one), no stored person holding their card, and neither
+/// their id nor their card shared with anyone else in the batch (then the order of storing
+/// matters: the one-by-one path handles it). The caller still drops the ids already stored.
+fn fresh_candidates(all: &[PersonRecords], stored_cards: &HashSet<CardKey>) -> Vec<Option<PersonId>> {
+    let keys: Vec<Option<CardKey>> = all.iter().map(|r| CardKey::of(&r.person)).collect();
+    let mut cards: HashMap<(&str, &str, &str), usize> = HashMap::new();
+    for key in keys.iter().flatten() {
+        *cards.entry(key.card()).or_default() += 1;
+    }
+    let candidates: Vec<Option<PersonId>> = all
+        .iter()
+        .zip(&keys)
+        .map(|(r, key)| {
+            r.person.birth_date?;
+            if let Some(key) = key {
+                if cards[&key.card()] > 1 || stored_cards.contains(key) {
+                    return None;
+                }
+            }
+            match &r.person.id {
+                Some(id) => Some(id.clone()),
+                None => derived_person_id(&r.person),
+            }
+        })
+        .collect();
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    for id in candidates.iter().flatten() {
+        *ids.entry(id.as_str()).or_default() += 1;
+    }
+    candidates
+        .iter()
+        .map(|c| c.as_ref().filter(|id| ids[id.as_str()] == 1).cloned())
+        .collect()
 }
 
 /// Who brought a batch in themselves (`/import`): whose records it holds and which account
@@ -180,12 +245,20 @@ macro_rules! backend {
                     .await?;
                 }
                 let lines = batch.line_count();
-                let mut people = Vec::with_capacity(batch.people.len());
                 let batch_id = batch.batch_id.as_str().to_owned();
-                for records in &mut batch.people {
-                    let (id, created) = resolve_person(&mut tx, records).await?;
-                    records.assign_person(&id);
-                    store_records(&mut tx, &batch_id, &id, records, created).await?;
+                let fresh = fresh_people(&mut tx, &batch.people).await?;
+                store_fresh(&mut tx, &batch_id, &mut batch.people, &fresh).await?;
+                let mut people = Vec::with_capacity(batch.people.len());
+                for (records, fresh) in batch.people.iter_mut().zip(fresh) {
+                    let id = match fresh {
+                        Some(id) => id,
+                        None => {
+                            let (id, created) = resolve_person(&mut tx, records).await?;
+                            records.assign_person(&id);
+                            store_records(&mut tx, &batch_id, &id, records, created).await?;
+                            id
+                        }
+                    };
                     people.push(id);
                 }
                 // Readers' caches of these people's lines are stale from this commit on. (One
@@ -203,6 +276,134 @@ macro_rules! backend {
                 }
                 tx.commit().await?;
                 Ok(ImportOutcome::Imported { lines, people })
+            }
+
+            /// The stored people a batch's cards match (`resolve_person`'s rule: insurer, number,
+            /// branch and birth date; the newest insurance row wins), in one query per insurer
+            /// and [`CHUNK`] card numbers instead of one per person.
+            async fn stored_cards(tx: &mut Tx<'_>, all: &[PersonRecords]) -> Result<HashSet<CardKey>, StoreError> {
+                let mut numbers: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+                for r in all {
+                    if let Some(card) = &r.person.card {
+                        numbers.entry(card.insurer().as_str()).or_default().insert(card.number().as_str());
+                    }
+                }
+                let mut found = HashSet::new();
+                for (insurer, numbers) in numbers {
+                    let numbers: Vec<&str> = numbers.into_iter().collect();
+                    for chunk in numbers.chunks(CHUNK) {
+                        let mut q = QueryBuilder::<$DB>::new(
+                            "SELECT i.number, COALESCE(i.branch, ''), p.birth_date FROM insurances i
+                             JOIN people p ON p.id = i.person_id WHERE i.insurer_number = ",
+                        );
+                        q.push_bind(insurer).push(" AND i.number IN (");
+                        let mut sep = q.separated(", ");
+                        for n in chunk {
+                            sep.push_bind(*n);
+                        }
+                        q.push(")");
+                        let rows: Vec<(String, String, NaiveDate)> = q.build_query_as().fetch_all(&mut **tx).await?;
+                        found.extend(rows.into_iter().map(|(number, branch, birth)| CardKey {
+                            insurer: insurer.to_owned(),
+                            number,
+                            branch,
+                            birth: Some(birth),
+                        }));
+                    }
+                }
+                Ok(found)
+            }
+
+            /// Which of `ids` are stored people.
+            async fn stored_people(tx: &mut Tx<'_>, ids: &[&str]) -> Result<HashSet<String>, StoreError> {
+                let mut found = HashSet::new();
+                for chunk in ids.chunks(CHUNK) {
+                    let mut q = QueryBuilder::<$DB>::new("SELECT id FROM people WHERE id IN (");
+                    let mut sep = q.separated(", ");
+                    for id in chunk {
+                        sep.push_bind(*id);
+                    }
+                    q.push(")");
+                    let rows: Vec<(String,)> = q.build_query_as().fetch_all(&mut **tx).await?;
+                    found.extend(rows.into_iter().map(|(id,)| id));
+                }
+                Ok(found)
+            }
+
+            /// For each of the batch's people, their id when this import creates them and nothing
+            /// else can make them differ from one by one storing (see [`fresh_candidates`]).
+            async fn fresh_people(tx: &mut Tx<'_>, all: &[PersonRecords]) -> Result<Vec<Option<PersonId>>, StoreError> {
+                let cards = stored_cards(tx, all).await?;
+                let candidates = fresh_candidates(all, &cards);
+                let ids: Vec<&str> = candidates.iter().flatten().map(|id| id.as_str()).collect();
+                let stored = stored_people(tx, &ids).await?;
+                Ok(candidates.into_iter().map(|c| c.filter(|id| !stored.contains(id.as_str()))).collect())
+            }
+
+            /// The people of `fresh` (and their first insurance, lines and checkups) in a few
+            /// multi-row statements for all of them: a receipt file names thousands of people
+            /// with a handful of lines each, where a round trip per person and table dominates.
+            async fn store_fresh(tx: &mut Tx<'_>, batch_id: &str, all: &mut [PersonRecords], fresh: &[Option<PersonId>]) -> Result<(), StoreError> {
+                let mut new: Vec<&PersonRecords> = Vec::new();
+                for (records, id) in all.iter_mut().zip(fresh) {
+                    if let Some(id) = id {
+                        records.assign_person(id);
+                        new.push(records);
+                    }
+                }
+                for chunk in new.chunks(CHUNK) {
+                    let mut q = QueryBuilder::<$DB>::new("INSERT INTO people (id, name, name_kana, sex, birth_date) ");
+                    q.push_values(chunk, |mut b, r| {
+                        let p = &r.person;
+                        b.push_bind(p.id.as_ref().map(|id| id.as_str()))
+                            .push_bind(p.name.as_str())
+                            .push_bind(p.name_kana.as_deref())
+                            .push_bind(p.sex.map(|s| to_code(&s)))
+                            .push_bind(p.birth_date);
+                    });
+                    q.build().execute(&mut **tx).await?;
+                }
+                let insured: Vec<(&PersonRecords, &CardIdentity, NaiveDate)> = new
+                    .iter()
+                    .filter_map(|r| {
+                        let card = r.person.card.as_ref()?;
+                        let since = r.person.insured_since.or_else(|| earliest_date(r)).or(r.person.birth_date)?;
+                        Some((*r, card, since))
+                    })
+                    .collect();
+                for chunk in insured.chunks(CHUNK) {
+                    let mut q = QueryBuilder::<$DB>::new(
+                        "INSERT INTO insurances (person_id, insurer_number, insurer_name, symbol, number, branch, valid_from) ",
+                    );
+                    q.push_values(chunk, |mut b, (r, card, since)| {
+                        b.push_bind(r.person.id.as_ref().map(|id| id.as_str()))
+                            .push_bind(card.insurer().as_str())
+                            .push_bind(r.person.insurer_name.as_deref().unwrap_or(""))
+                            .push_bind(card.symbol().map(|s| s.as_str()))
+                            .push_bind(card.number().as_str())
+                            .push_bind(card.branch().map(|b| b.as_str()))
+                            .push_bind(*since);
+                    });
+                    q.build().execute(&mut **tx).await?;
+                }
+                let drugs: Vec<(&PersonId, &DrugLine)> = new
+                    .iter()
+                    .filter_map(|r| r.person.id.as_ref().map(|id| (id, *r)))
+                    .flat_map(|(id, r)| r.drugs.iter().map(move |d| (id, d)))
+                    .collect();
+                super::$bulk::drug_lines(tx, batch_id, &drugs).await?;
+                let expenses: Vec<(&PersonId, &ExpenseLine)> = new
+                    .iter()
+                    .filter_map(|r| r.person.id.as_ref().map(|id| (id, *r)))
+                    .flat_map(|(id, r)| r.expenses.iter().map(move |e| (id, e)))
+                    .collect();
+                super::$bulk::expense_lines(tx, batch_id, &expenses).await?;
+                for r in &new {
+                    if let Some(id) = &r.person.id {
+                        store_checkups(tx, batch_id, id, &r.checkups, true).await?;
+                    }
+                }
+                Ok(())
             }
 
             /// The person the records belong to, and whether this import created them (then
@@ -379,19 +580,28 @@ macro_rules! backend {
                 if !new_person {
                     delete_claims(tx, "drug_lines", person, records.drugs.iter().map(|d| d.claim.claim_id.as_str()).collect()).await?;
                 }
-                super::$bulk::drug_lines(tx, batch_id, person, &records.drugs).await?;
+                let drugs: Vec<(&PersonId, &DrugLine)> = records.drugs.iter().map(|d| (person, d)).collect();
+                super::$bulk::drug_lines(tx, batch_id, &drugs).await?;
                 if !new_person {
                     delete_claims(tx, "expense_lines", person, records.expenses.iter().map(|e| e.claim.claim_id.as_str()).collect()).await?;
                 }
-                super::$bulk::expense_lines(tx, batch_id, person, &records.expenses).await?;
-                for c in &records.checkups {
+                let expenses: Vec<(&PersonId, &ExpenseLine)> = records.expenses.iter().map(|e| (person, e)).collect();
+                super::$bulk::expense_lines(tx, batch_id, &expenses).await?;
+                store_checkups(tx, batch_id, person, &records.checkups, new_person).await
+            }
+
+            /// A person's checkups; one for the same date and kind replaces the stored one.
+            async fn store_checkups(tx: &mut Tx<'_>, batch_id: &str, person: &PersonId, checkups: &[Checkup], new_person: bool) -> Result<(), StoreError> {
+                for c in checkups {
                     let kind = to_code(&c.kind);
-                    sqlx::query("DELETE FROM checkups WHERE person_id = $1 AND performed_on = $2 AND kind = $3")
-                        .bind(person.as_str())
-                        .bind(c.performed_on)
-                        .bind(&kind)
-                        .execute(&mut **tx)
-                        .await?;
+                    if !new_person {
+                        sqlx::query("DELETE FROM checkups WHERE person_id = $1 AND performed_on = $2 AND kind = $3")
+                            .bind(person.as_str())
+                            .bind(c.performed_on)
+                            .bind(&kind)
+                            .execute(&mut **tx)
+                            .await?;
+                    }
                     let (checkup_id,): (i64,) = sqlx::query_as(
                         "INSERT INTO checkups (person_id, batch_id, performed_on, kind, institution_name, insurer_number)
                          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -445,13 +655,12 @@ mod sqlite_bulk {
     pub async fn drug_lines(
         tx: &mut Transaction<'_, Sqlite>,
         batch_id: &str,
-        person: &PersonId,
-        drugs: &[DrugLine],
+        drugs: &[(&PersonId, &DrugLine)],
     ) -> Result<(), StoreError> {
         for chunk in drugs.chunks(CHUNK) {
             let mut q =
                 QueryBuilder::<Sqlite>::new(format!("INSERT INTO drug_lines ({DRUG_COLUMNS}) "));
-            q.push_values(chunk, |mut b, d| {
+            q.push_values(chunk, |mut b, (person, d)| {
                 b.push_bind(person.as_str())
                     .push_bind(batch_id)
                     .push_bind(d.claim.claim_id.as_str())
@@ -490,14 +699,13 @@ mod sqlite_bulk {
     pub async fn expense_lines(
         tx: &mut Transaction<'_, Sqlite>,
         batch_id: &str,
-        person: &PersonId,
-        expenses: &[ExpenseLine],
+        expenses: &[(&PersonId, &ExpenseLine)],
     ) -> Result<(), StoreError> {
         for chunk in expenses.chunks(CHUNK) {
             let mut q = QueryBuilder::<Sqlite>::new(format!(
                 "INSERT INTO expense_lines ({EXPENSE_COLUMNS}) "
             ));
-            q.push_values(chunk, |mut b, e| {
+            q.push_values(chunk, |mut b, (person, e)| {
                 b.push_bind(person.as_str())
                     .push_bind(batch_id)
                     .push_bind(e.claim.claim_id.as_str())
@@ -524,8 +732,9 @@ mod sqlite_bulk {
 }
 
 /// Drug and expense lines on PostgreSQL: one `COPY … FROM STDIN` (text format) per table and
-/// person, inside the batch's transaction — several times faster than multi-row INSERTs, and
-/// still all or nothing (a failed COPY fails the transaction).
+/// call — for a batch's new people, one for all of them — inside the batch's transaction: several
+/// times faster than multi-row INSERTs, and still all or nothing (a failed COPY fails the
+/// transaction).
 mod postgres_bulk {
     use super::*;
     use sqlx::{Postgres, Transaction};
@@ -643,11 +852,10 @@ mod postgres_bulk {
     pub async fn drug_lines(
         tx: &mut Transaction<'_, Postgres>,
         batch_id: &str,
-        person: &PersonId,
-        drugs: &[DrugLine],
+        drugs: &[(&PersonId, &DrugLine)],
     ) -> Result<(), StoreError> {
         let statement = format!("COPY drug_lines ({DRUG_COLUMNS}) FROM STDIN");
-        copy(tx, &statement, drugs, |r, d| {
+        copy(tx, &statement, drugs, |r, (person, d)| {
             r.text(person.as_str())
                 .text(batch_id)
                 .text(d.claim.claim_id.as_str())
@@ -684,11 +892,10 @@ mod postgres_bulk {
     pub async fn expense_lines(
         tx: &mut Transaction<'_, Postgres>,
         batch_id: &str,
-        person: &PersonId,
-        expenses: &[ExpenseLine],
+        expenses: &[(&PersonId, &ExpenseLine)],
     ) -> Result<(), StoreError> {
         let statement = format!("COPY expense_lines ({EXPENSE_COLUMNS}) FROM STDIN");
-        copy(tx, &statement, expenses, |r, e| {
+        copy(tx, &statement, expenses, |r, (person, e)| {
             r.text(person.as_str())
                 .text(batch_id)
                 .text(e.claim.claim_id.as_str())

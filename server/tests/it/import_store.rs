@@ -310,6 +310,57 @@ async fn a_cached_read_sees_the_next_import(db: &Db) {
     assert_eq!(again, shown);
 }
 
+/// `(person, drug lines, expense lines, checkups, insurance rows)` for every stored person.
+async fn per_person(db: &Db) -> Vec<(String, i64, i64, i64, i64)> {
+    let sql = "SELECT p.id,
+        (SELECT COUNT(*) FROM drug_lines l WHERE l.person_id = p.id),
+        (SELECT COUNT(*) FROM expense_lines e WHERE e.person_id = p.id),
+        (SELECT COUNT(*) FROM checkups c WHERE c.person_id = p.id),
+        (SELECT COUNT(*) FROM insurances i WHERE i.person_id = p.id)
+        FROM people p ORDER BY p.id";
+    server::with_pool!(db, pool => sqlx::query_as(sql).fetch_all(pool).await.unwrap())
+}
+
+/// A batch naming many people stores the new ones together (a few statements for all of them)
+/// and the rest one by one; the outcome is what one-by-one storing in file order gives: a card
+/// already stored, a card twice in the batch, and a person id given once with a card and then
+/// only the card all land on one person each, and new people get their lines and card.
+async fn many_people_in_one_batch_match_as_one_by_one(db: &Db) {
+    store_batch(db, batch("b-many-0", None, "400", 5), "test").await.unwrap();
+    let known = people::list_people(db).await.unwrap()[0].id.clone();
+    let part = |number: &str, person: Option<&str>, n: usize| {
+        batch("b-part", person, number, n).people.remove(0)
+    };
+    let mut b = batch("b-many-1", None, "401", 7);
+    b.people.insert(0, part("400", None, 3)); // stored card: the known person
+    b.people.push(part("402", None, 4)); // the same card twice: one person,
+    b.people.push(part("402", None, 4)); // the second re-sends the same claims
+    b.people.push(part("403", Some("test-bulk-x"), 6)); // an id with a card,
+    b.people.push(part("403", None, 2)); // then the card alone: the same person
+    let ImportOutcome::Imported { people: ids, lines } = store_batch(db, b, "test").await.unwrap()
+    else {
+        panic!("not imported")
+    };
+    assert_eq!(lines, 3 + 7 + 4 + 4 + 6 + 2 + 6 * 7);
+    let id = |i: usize| ids[i].as_str().to_owned();
+    assert_eq!(id(0), known.as_str(), "a stored card is the stored person");
+    assert_eq!(id(2), id(3), "one card twice in a batch is one person");
+    assert_eq!(id(4), "test-bulk-x");
+    assert_eq!(id(5), "test-bulk-x", "a card given with an id earlier in the batch is that person");
+    assert_ne!(id(1), id(0));
+    assert!(id(1).starts_with("p-") && id(2).starts_with("p-"));
+    let rows = per_person(db).await;
+    let row = |who: &str| rows.iter().find(|r| r.0 == who).cloned().unwrap();
+    // The known person: 5 lines of the first batch; the 3 of this one share claim ids with
+    // them (rx-<month>-<n>), so the claims re-sent replace theirs.
+    assert_eq!(row(&id(0)), (id(0), 5, 6, 1, 1));
+    assert_eq!(row(&id(1)), (id(1), 7, 6, 1, 1), "a new person: lines, notices, checkup, card");
+    assert_eq!(row(&id(2)), (id(2), 4, 6, 1, 1));
+    // test-bulk-x: 6 lines, then 2 that re-send two of those claims (rx-2024-01-0, rx-2024-02-1).
+    assert_eq!(row("test-bulk-x"), ("test-bulk-x".to_owned(), 2 + 4, 6, 1, 1));
+    assert_eq!(rows.len(), 4);
+}
+
 crate::both_backends!(
     a_cached_read_sees_the_next_import,
     savings_are_hidden_under_late_stage_insurance,
@@ -317,6 +368,7 @@ crate::both_backends!(
     a_failing_batch_leaves_nothing_behind,
     lines_read_back_exactly,
     people_are_matched_by_card_and_birth_date,
+    many_people_in_one_batch_match_as_one_by_one,
     a_later_claim_supersedes_when_published,
     queries_are_scoped_to_the_person,
 );
