@@ -131,13 +131,22 @@ pub async fn record(db: &Db, event: Event, at: DateTime<Utc>) -> Result<(), DbEr
 /// commit, which was one sync per page view. Whoever holds the database's turn writes every
 /// entry waiting at that moment in one transaction; the others find theirs already written.
 pub async fn record_or_log(db: &Db, event: Event) {
+    record_all_or_log(db, vec![event]).await
+}
+
+/// [`record_or_log`] for several events at once (an import's entry for each person it
+/// changed): queued together, written in the same commit, returns once all are written.
+pub async fn record_all_or_log(db: &Db, events: Vec<Event>) {
+    if events.is_empty() {
+        return;
+    }
     let group = group_of(db);
     let seq = {
         let mut q = group.queue.lock().unwrap_or_else(|e| e.into_inner());
-        let seq = q.next;
-        q.next += 1;
-        q.pending.push((event, Utc::now()));
-        seq
+        let now = Utc::now();
+        q.next += events.len() as u64;
+        q.pending.extend(events.into_iter().map(|e| (e, now)));
+        q.next - 1
     };
     let turn = Arc::clone(&group.turn).lock_owned().await;
     if group.settled(seq) {
@@ -210,8 +219,22 @@ async fn write_batch(db: &Db, batch: Vec<(Event, DateTime<Utc>)>) {
         let together: Result<(), DbError> = async {
             with_pool!(db, pool => {
                 let mut tx = pool.begin().await?;
-                for (event, at) in &batch {
-                    insert!(event, *at).execute(&mut *tx).await?;
+                // Multi-row INSERTs: an import names thousands of people at once.
+                for chunk in batch.chunks(400) {
+                    let mut q = sqlx::QueryBuilder::new(
+                        "INSERT INTO audit_log (at, action, actor_person, actor_account, actor_client, subject_person, detail, request_id) ",
+                    );
+                    q.push_values(chunk, |mut b, (event, at)| {
+                        b.push_bind(*at)
+                            .push_bind(event.action.map(Action::as_str).unwrap_or("unknown"))
+                            .push_bind(event.actor_person.as_deref())
+                            .push_bind(event.actor_account.as_deref())
+                            .push_bind(event.actor_client.as_deref())
+                            .push_bind(event.subject_person.as_deref())
+                            .push_bind(event.detail.as_str())
+                            .push_bind(event.request_id.as_deref());
+                    });
+                    q.build().execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
             });

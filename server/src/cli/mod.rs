@@ -310,11 +310,7 @@ async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
             ImportOutcome::Imported { lines, people } => {
                 println!(
                     "{name}: imported {lines} records for {} ({}, batch {})",
-                    people
-                        .iter()
-                        .map(|p| p.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    people_named(&people),
                     report.format.as_str(),
                     report.batch_id
                 );
@@ -376,6 +372,23 @@ async fn export_deduction(settings: &Settings, args: DeductionArgs) -> anyhow::R
     crate::audit::record_or_log(&db, event).await;
     println!("{}: {detail}", args.output.display());
     Ok(())
+}
+
+/// The people an import changed, for its one-line summary: their ids when a few, else how many
+/// (a receipt file names tens of thousands).
+fn people_named(people: &[domain::people::PersonId]) -> String {
+    const LISTED: usize = 10;
+    let mut seen = std::collections::HashSet::new();
+    let ids: Vec<&str> = people
+        .iter()
+        .map(|p| p.as_str())
+        .filter(|p| seen.insert(*p))
+        .collect();
+    if ids.len() <= LISTED {
+        ids.join(", ")
+    } else {
+        format!("{} people", ids.len())
+    }
 }
 
 #[cfg(test)]

@@ -184,19 +184,24 @@ pub async fn store_and_audit(
     refuse_reserved_claims(&batch, file_name)?;
     let report = store_parsed(db, batch, file_name, by.source).await?;
     if let ImportOutcome::Imported { people, lines } = &report.outcome {
-        for person in people {
-            let detail = format!(
-                "{} batch {} ({lines} records)",
-                report.format.as_str(),
-                report.batch_id
-            );
-            let event = Event::new(Action::Import)
-                .by_client(by.client)
-                .on(person.as_str())
-                .detail(detail)
-                .request(by.request_id);
-            audit::record_or_log(db, event).await;
-        }
+        let detail = format!(
+            "{} batch {} ({lines} records)",
+            report.format.as_str(),
+            report.batch_id
+        );
+        let mut seen = std::collections::HashSet::new();
+        let events = people
+            .iter()
+            .filter(|p| seen.insert(p.as_str()))
+            .map(|person| {
+                Event::new(Action::Import)
+                    .by_client(by.client)
+                    .on(person.as_str())
+                    .detail(detail.clone())
+                    .request(by.request_id)
+            })
+            .collect();
+        audit::record_all_or_log(db, events).await;
     }
     Ok(report)
 }
