@@ -3,7 +3,7 @@
 	// document and then for an idle moment before it even fetches the bundle, and walks every
 	// element of the body). This one runs as an async module: the bundle is fetched and
 	// compiled while the page is still being parsed, each island hydrates as soon as it has
-	// been parsed in full, and the islands parsed later hydrate on DOMContentLoaded. Islands
+	// been parsed in full (looked for between the parser's tasks, and on DOMContentLoaded). Islands
 	// must therefore not assume the rest of the document exists when they hydrate.
 	const childrenCallbacks = [];
 	const started = new WeakSet();
@@ -45,8 +45,10 @@
 		return false;
 	}
 
+	const islands = document.getElementsByTagName('leptos-island');
+
 	async function hydrateParsed(mod) {
-		for (const el of document.querySelectorAll('leptos-island')) {
+		for (const el of Array.from(islands)) {
 			if (started.has(el) || el.parentElement.closest('leptos-island') || !parsed(el)) continue;
 			started.add(el);
 			await traverse(el, mod);
@@ -59,6 +61,13 @@
 		mod.hydrate();
 		await hydrateParsed(mod);
 		if (document.readyState === 'loading') {
+			// The bundle may be ready before the parser reaches an island: look again between
+			// the parser's tasks until the document is complete.
+			const poll = () => {
+				if (document.readyState !== 'loading') return;
+				hydrateParsed(mod).then(() => setTimeout(poll, 16));
+			};
+			setTimeout(poll, 16);
 			document.addEventListener('DOMContentLoaded', () => hydrateParsed(mod), { once: true });
 		} else {
 			await hydrateParsed(mod);
