@@ -40,6 +40,19 @@ pub fn DrugFilter(
                 shown.set(dom::apply(&usage, &q));
             }
         });
+        // The island hydrates as soon as it is parsed (app/src/islands.js), before the rows
+        // below it: rows parsed after a change still show the server's filter, so once the
+        // whole page is in, a changed filter is applied again (to every row, and the count).
+        let initial = (usage.get_untracked(), q.get_untracked());
+        dom::when_parsed(move || {
+            let (Some(now_usage), Some(now_q)) = (usage.try_get_untracked(), q.try_get_untracked())
+            else {
+                return;
+            };
+            if (&now_usage, &now_q) != (&initial.0, &initial.1) {
+                shown.set(dom::apply(&now_usage, &now_q));
+            }
+        });
     }
     let options = USAGES
         .iter()
@@ -150,6 +163,17 @@ mod dom {
             }
         }
         shown
+    }
+
+    /// Runs `f` once the document is parsed in full (DOMContentLoaded); not at all when it
+    /// already is (then no row was parsed after the island hydrated).
+    pub fn when_parsed(f: impl FnOnce() + 'static) {
+        let doc = document();
+        if doc.ready_state() != "loading" {
+            return;
+        }
+        let f = wasm_bindgen::closure::Closure::once_into_js(f);
+        let _ = doc.add_event_listener_with_callback("DOMContentLoaded", f.unchecked_ref());
     }
 
     /// Puts the filter into the address bar (replacing the entry, so Back leaves the page).
