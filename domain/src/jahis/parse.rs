@@ -222,6 +222,15 @@ pub fn parse_text(text: &str) -> Result<Notebook, JahisError> {
             record,
             fields: parts.collect(),
         };
+        // A control character (the EOF byte 0x1A before the end, NUL, ESC …) belongs in no
+        // field and cannot be written back (found by the `jahis` fuzz target); a tab can.
+        if let Some(c) = raw.chars().find(|c| c.is_control() && *c != '\t') {
+            return Err(line.err(
+                0,
+                "(line)",
+                format!("control character U+{:04X} inside the line", u32::from(c)),
+            ));
+        }
         let no: u16 = record
             .parse()
             .ok()

@@ -396,3 +396,16 @@ proptest! {
         let _ = parse(&text);
     }
 }
+
+#[test]
+fn control_characters_inside_a_line_are_refused() {
+    // Found by the `jahis` fuzz target: an EOF byte inside a drug name was read, and written
+    // back as a space (fuzz/regressions/jahis/).
+    let text = TWO_PHARMACIES.replacen("オキシコドン", "オキシ\u{1a}コドン", 1);
+    let e = parse_text(&text).unwrap_err();
+    assert_eq!(e.field, "(line)");
+    assert!(e.problem.contains("U+001A"), "{e}");
+    assert!(parse_text(&TWO_PHARMACIES.replacen("オキシコドン", "オキシ\u{0}コドン", 1)).is_err());
+    // The EOF byte at the end of the text is still taken.
+    assert!(parse_text(&format!("{TWO_PHARMACIES}\u{1a}")).is_ok());
+}
