@@ -444,10 +444,20 @@ fn read_record(
                     ))
                 }
             };
+            let dose = need(3, "用量")?;
+            let unit = need(4, "単位名")?;
+            // A unit starting with a digit would run into the dose (「1」「4」 reads as 「14」),
+            // and the export could not write the unit back (found by the `jahis` fuzz target).
+            if let Some(u) = unit
+                .as_deref()
+                .filter(|u| u.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+            {
+                return Err(line.err(4, "単位名", format!("{u:?} is not a unit")));
+            }
             let drug = Drug {
                 name: line.req(2, "薬品名称")?,
-                dose: need(3, "用量")?,
-                unit: need(4, "単位名")?,
+                dose,
+                unit,
                 code,
                 notes: Vec::new(),
                 cautions: Vec::new(),
