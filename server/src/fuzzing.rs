@@ -7,7 +7,7 @@
 
 use crate::deduction::xlsx;
 use crate::forms::deduction::{parse_edit, Edit};
-use crate::import::{self, ImportBatch, ImportError, ParseOptions};
+use crate::import::{self, ImportBatch, ImportError, ImportFormat, ParseOptions};
 use crate::pdf::wrap::wrap;
 use chrono::{Datelike, NaiveDate};
 use domain::deduction::form::{FormRow, AMOUNT_MAX, INCOME_MAX};
@@ -34,6 +34,11 @@ pub const TARGETS: &[Target] = &[
     ("search_fold", search_folding),
     ("pdf_wrap", pdf_wrap),
     ("xlsx_cells", xlsx_cells),
+    ("uke", uke),
+    ("jahis", jahis),
+    ("qr_image", qr_image),
+    ("fhir_query", fhir_query),
+    ("drug_master", drug_master),
 ];
 
 /// Splits the input into text fields at the byte 0x1F (unit separator); each field is read as
@@ -351,5 +356,224 @@ pub fn xlsx_cells(data: &[u8]) {
                 );
             }
         }
+    }
+}
+
+/// A レセプト電算 UKE receipt file (医科 or 調剤; CP932, or UTF-8 when re-saved).
+pub fn uke(data: &[u8]) {
+    let result = import::uke::parse("fuzz", data, &options(data));
+    if let Ok(batch) = &result {
+        assert_eq!(batch.format, ImportFormat::Uke);
+    }
+    check_import(result);
+}
+
+/// A JAHIS お薬手帳 text, CP932 or UTF-8: the import (`import::jahis`), the domain's reader
+/// (`jahis::parse`, `text::decode`) and its round trips — what is read is written back the same
+/// (`write` → `parse_text`), Karte's export of the drug lines it makes reads back with as many
+/// lines (`from_drug_lines` → `write` → `parse`, in CP932 as it is printed), and the export cut
+/// into QR codes (`split_text`) joins back (`join_parts`) into the same notebook. Then the QR
+/// payload path: the input cut at 0x1F is the payloads of several codes (each decoded, joined,
+/// imported, as a photo's codes are).
+pub fn jahis(data: &[u8]) {
+    let opts = options(data);
+    check_import(import::jahis::parse("fuzz", data, &opts));
+    if let Ok(text) = domain::jahis::decode(data) {
+        assert_eq!(
+            domain::jahis::parse(data).map_err(|e| e.to_string()),
+            domain::jahis::parse_text(&text).map_err(|e| e.to_string()),
+            "parse = decode + parse_text"
+        );
+    }
+    if let Ok(book) = domain::jahis::parse(data) {
+        let written = domain::jahis::write(&book);
+        assert_eq!(
+            domain::jahis::parse_text(&written).as_ref(),
+            Ok(&book),
+            "what is read is written back the same:\n{written}"
+        );
+        let owner = PersonId::parse("p-fuzz").expect("valid person id");
+        let lines = domain::jahis::to_drug_lines(&book, &owner);
+        let refs: Vec<&domain::drugs::DrugLine> = lines.iter().collect();
+        let export =
+            domain::jahis::write(&domain::jahis::from_drug_lines(book.patient.clone(), &refs));
+        let printed = domain::jahis::encode_cp932(&export);
+        let again = domain::jahis::parse(&printed)
+            .unwrap_or_else(|e| panic!("the export reads back: {e}\n{export}"));
+        assert_eq!(
+            domain::jahis::to_drug_lines(&again, &owner).len(),
+            lines.len(),
+            "the export keeps every drug line:\n{export}"
+        );
+        let parts = domain::jahis::split_text(&export, domain::jahis::QR_PART_BYTES, 1);
+        let joined = domain::jahis::join_parts(&parts)
+            .unwrap_or_else(|e| panic!("the QR parts join back: {e}\n{export}"));
+        assert_eq!(
+            domain::jahis::parse_text(&joined).as_ref(),
+            domain::jahis::parse_text(&export).as_ref(),
+            "the QR parts read as the whole"
+        );
+    }
+    let payloads: Vec<&[u8]> = data.split(|b| *b == 0x1F).collect();
+    if payloads.len() > 1 {
+        let texts: Result<Vec<String>, _> =
+            payloads.iter().map(|p| domain::jahis::decode(p)).collect();
+        if let Ok(Ok(text)) = texts.map(|t| domain::jahis::join_parts(&t)) {
+            assert!(text.trim_start().starts_with("JAHISTC"), "{text:?}");
+            check_import(import::parse_any(None, "fuzz", text.as_bytes(), &opts));
+        }
+    }
+}
+
+/// The QR photo decoder (`import::qr_image::decode_image`, PNG or JPEG): a picture whose PNG
+/// header claims more than `MAX_PIXELS` is refused from the header (libFuzzer's memory limit
+/// catches any allocation of its size); what is read is JAHIS text and imports like one.
+pub fn qr_image(data: &[u8]) {
+    use crate::import::qr_image::{decode_image, QrImageError, MAX_PIXELS};
+    let result = decode_image(data);
+    if data.starts_with(b"\x89PNG\r\n\x1a\n") && data.get(12..16) == Some(b"IHDR") {
+        let be = |at: usize| {
+            let mut b = [0u8; 4];
+            b.copy_from_slice(&data[at..at + 4]);
+            u32::from_be_bytes(b) as usize
+        };
+        if data.len() >= 24 && be(16).saturating_mul(be(20)) > MAX_PIXELS {
+            assert!(
+                matches!(
+                    result,
+                    Err(QrImageError::TooManyPixels | QrImageError::Broken(_))
+                ),
+                "a PNG of {} × {} pixels was decoded: {result:?}",
+                be(16),
+                be(20)
+            );
+        }
+    }
+    match result {
+        Ok(text) => {
+            assert!(text.trim_start().starts_with("JAHISTC"), "{text:?}");
+            check_import(import::parse_any(
+                None,
+                "fuzz",
+                text.as_bytes(),
+                &options(data),
+            ));
+        }
+        Err(e) => assert!(!e.to_string().is_empty()),
+    }
+}
+
+/// The FHIR searches' parameters (`api::fhir`: unknown names, `date=ge…/le…`, `category`),
+/// not HTTP. The first byte picks the search (Patient, MedicationDispense, Observation,
+/// ExplanationOfBenefit, $everything), the rest is the query string. A refusal is a 400 naming
+/// the parameter; what is taken resolves to a period of 1…36 months or a refusal the handlers
+/// turn into a 400 naming `date`.
+pub fn fhir_query(data: &[u8]) {
+    use crate::api::fhir::{benefit_months, category, date_range, params, FhirError};
+    let Some((op, rest)) = data.split_first() else {
+        return;
+    };
+    let query = String::from_utf8_lossy(rest);
+    let known: &[&'static str] = match op % 5 {
+        1 | 3 => &["date"],
+        2 => &["category"],
+        _ => &[],
+    };
+    let refused = |e: FhirError, param: &str| {
+        assert_eq!(e.status(), actix_web::http::StatusCode::BAD_REQUEST);
+        assert_eq!(e.param(), Some(param), "{}", e.message());
+        assert!(!e.message().is_empty());
+    };
+    let taken = match params(&query, known) {
+        Ok(taken) => taken,
+        Err(e) => {
+            assert!(
+                url::form_urlencoded::parse(query.as_bytes())
+                    .any(|(k, _)| !known.contains(&k.as_ref())),
+                "refused although every name is known: {query:?}"
+            );
+            return refused(e, "query");
+        }
+    };
+    assert!(taken.iter().all(|(k, _)| known.contains(k)));
+    let today = NaiveDate::from_ymd_opt(2026, 12, 5).expect("a day");
+    match op % 5 {
+        2 => match category(taken) {
+            Ok(Some(c)) => assert!(crate::api::fhir::resources::CATEGORIES.contains(&c.as_str())),
+            Ok(None) => {}
+            Err(e) => refused(e, "category"),
+        },
+        1 | 3 => {
+            let dates: Vec<String> = taken.into_iter().map(|(_, v)| v).collect();
+            let q = match date_range(&dates) {
+                Ok(q) => q,
+                Err(e) => return refused(e, "date"),
+            };
+            if op % 5 == 1 {
+                if let Ok(p) = q.resolve(today, Preset::AllThreeYears) {
+                    assert!(!p.months.is_empty() && p.months.len() <= 36, "{p:?}");
+                    if let Some(days) = p.days {
+                        assert!(days.from() <= days.to(), "{p:?}");
+                    }
+                }
+            } else if let Ok(months) = benefit_months(q).months(today, Preset::AllThreeYears) {
+                assert!(months.from() <= months.to() && months.len() <= 36);
+            }
+        }
+        _ => assert!(taken.is_empty()),
+    }
+}
+
+/// The operator's 医薬品マスター file (`KARTE_DRUG_MASTER`; CP932 or UTF-8, quoted or not):
+/// every drug kept has a 9-digit code and a name; the same text in CP932, or with every field
+/// quoted, reads the same.
+pub fn drug_master(data: &[u8]) {
+    use crate::import::uke::master::DrugMaster;
+    let result = DrugMaster::parse(data);
+    if let Ok(master) = &result {
+        assert!(!master.is_empty());
+        let rows = data.split(|b| *b == b'\n').count();
+        assert!(master.len() <= rows);
+        for (code, drug) in master.iter() {
+            assert!(code.len() == 9 && code.bytes().all(|b| b.is_ascii_digit()));
+            assert!(!drug.name.is_empty() && drug.name.trim() == drug.name);
+            if let Some(i) = &drug.ingredient {
+                assert!(!i.is_empty() && !i.starts_with("【般】"), "{i:?}");
+            }
+            assert_eq!(master.get(code), Some(drug));
+        }
+    }
+    let Ok(text) = std::str::from_utf8(data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data)) else {
+        return;
+    };
+    let (cp932, _, unmappable) = encoding_rs::SHIFT_JIS.encode(text);
+    let decodes_back = encoding_rs::SHIFT_JIS.decode_without_bom_handling(&cp932).0 == text;
+    if !unmappable && decodes_back && std::str::from_utf8(&cp932).is_err() {
+        assert_eq!(
+            DrugMaster::parse(&cp932),
+            result,
+            "CP932 reads as UTF-8 does"
+        );
+    }
+    if !text.contains('"') {
+        let quoted: Vec<String> = text
+            .lines()
+            .map(|line| {
+                let line = line.trim_end_matches('\r');
+                if line.trim().is_empty() || line.starts_with('#') {
+                    line.to_owned()
+                } else {
+                    line.split(',')
+                        .map(|f| format!("\"{f}\""))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                }
+            })
+            .collect();
+        assert_eq!(
+            DrugMaster::parse(quoted.join("\n").as_bytes()),
+            result,
+            "quoted fields read as unquoted ones"
+        );
     }
 }

@@ -309,8 +309,9 @@ pub fn from_drug_lines(patient: Option<Patient>, lines: &[&DrugLine]) -> Noteboo
             }
         })
         .collect();
-    // 出力区分 1 needs every institution's 医療機関コード; lines whose institution Karte knows
-    // only by another id (hand-entered, or the demo's) go out as 2 (患者等から医療機関・薬局へ),
+    // 出力区分 1 needs every institution's 医療機関コード and every drug's 用量 and 単位名; lines
+    // whose institution Karte knows only by another id (hand-entered, or the demo's), or whose
+    // dose is not a number and a unit (「適量」, or none), go out as 2 (患者等から医療機関・薬局へ),
     // which is what a person handing their history to a pharmacy is anyway.
     let coded = dispensings.iter().all(|d: &Dispensing| {
         d.institution
@@ -319,6 +320,11 @@ pub fn from_drug_lines(patient: Option<Patient>, lines: &[&DrugLine]) -> Noteboo
             && d.prescriber
                 .as_ref()
                 .is_none_or(|p| p.receipt_code().is_some())
+            && d.groups
+                .iter()
+                .flat_map(|g| &g.rps)
+                .flat_map(|rp| &rp.drugs)
+                .all(|drug| drug.dose.is_some() && drug.unit.is_some())
     });
     Notebook {
         version: 8,
@@ -411,6 +417,35 @@ mod tests {
             back[0].claim.claim_id, back[1].claim.claim_id,
             "one claim per pharmacy and month"
         );
+    }
+
+    /// Found by the `jahis` fuzz target: a dose that is not a number and a unit (「適量」, 「ﾈ0g」)
+    /// or no dose at all cannot fill 出力区分 1's required 用量 and 単位名, so the notebook goes
+    /// out as 2 and still reads back.
+    #[test]
+    fn a_dose_without_number_and_unit_goes_out_as_output_2_and_reads_back() {
+        let owner = PersonId::parse("demo-sato").unwrap();
+        for dose in [Some("適量"), Some("ﾈ0g"), None] {
+            let mut a = line_fixture(d(2025, 4, 10), "白色ワセリン", None);
+            a.receipt_code = Some(ReceiptDrugCode::parse("620008284").unwrap());
+            a.claim.institution = InstitutionId::parse("1341234567").unwrap();
+            a.prescriber = InstitutionId::parse("1317654321").unwrap();
+            a.daily_dose = dose.map(str::to_owned);
+            a.single_dose = None;
+            let book = from_drug_lines(None, &[&a]);
+            assert_eq!(book.output, Output::ToProvider, "{dose:?}");
+            let text = super::super::write(&book);
+            let back = super::super::parse_text(&text)
+                .unwrap_or_else(|e| panic!("{dose:?} does not read back: {e}"));
+            let lines = to_drug_lines(&back, &owner);
+            assert_eq!(lines.len(), 1);
+            assert_eq!(lines[0].daily_dose.as_deref(), dose);
+        }
+        let mut coded = line_fixture(d(2025, 4, 10), "アムロジピン錠５ｍｇ", None);
+        coded.claim.institution = InstitutionId::parse("1341234567").unwrap();
+        coded.prescriber = InstitutionId::parse("1317654321").unwrap();
+        coded.single_dose = None;
+        assert_eq!(from_drug_lines(None, &[&coded]).output, Output::ToPatient);
     }
 
     #[test]

@@ -222,6 +222,15 @@ pub fn parse_text(text: &str) -> Result<Notebook, JahisError> {
             record,
             fields: parts.collect(),
         };
+        // A control character (the EOF byte 0x1A before the end, NUL, ESC …) belongs in no
+        // field and cannot be written back (found by the `jahis` fuzz target); a tab can.
+        if let Some(c) = raw.chars().find(|c| c.is_control() && *c != '\t') {
+            return Err(line.err(
+                0,
+                "(line)",
+                format!("control character U+{:04X} inside the line", u32::from(c)),
+            ));
+        }
         let no: u16 = record
             .parse()
             .ok()
@@ -435,10 +444,20 @@ fn read_record(
                     ))
                 }
             };
+            let dose = need(3, "用量")?;
+            let unit = need(4, "単位名")?;
+            // A unit starting with a digit would run into the dose (「1」「4」 reads as 「14」),
+            // and the export could not write the unit back (found by the `jahis` fuzz target).
+            if let Some(u) = unit
+                .as_deref()
+                .filter(|u| u.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+            {
+                return Err(line.err(4, "単位名", format!("{u:?} is not a unit")));
+            }
             let drug = Drug {
                 name: line.req(2, "薬品名称")?,
-                dose: need(3, "用量")?,
-                unit: need(4, "単位名")?,
+                dose,
+                unit,
                 code,
                 notes: Vec::new(),
                 cautions: Vec::new(),

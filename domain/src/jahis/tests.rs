@@ -396,3 +396,25 @@ proptest! {
         let _ = parse(&text);
     }
 }
+
+#[test]
+fn control_characters_inside_a_line_are_refused() {
+    // Found by the `jahis` fuzz target: an EOF byte inside a drug name was read, and written
+    // back as a space (fuzz/regressions/jahis/).
+    let text = TWO_PHARMACIES.replacen("オキシコドン", "オキシ\u{1a}コドン", 1);
+    let e = parse_text(&text).unwrap_err();
+    assert_eq!(e.field, "(line)");
+    assert!(e.problem.contains("U+001A"), "{e}");
+    assert!(parse_text(&TWO_PHARMACIES.replacen("オキシコドン", "オキシ\u{0}コドン", 1)).is_err());
+    // The EOF byte at the end of the text is still taken.
+    assert!(parse_text(&format!("{TWO_PHARMACIES}\u{1a}")).is_ok());
+}
+
+#[test]
+fn a_unit_starting_with_a_digit_is_refused() {
+    // Found by the `jahis` fuzz target: 「1」「4」 became the dose 「14」, and the export wrote
+    // the 201 without its 単位名 (fuzz/regressions/jahis/digit-unit-*).
+    let e = refused("JAHISTC08,1\n5,20250401,1\n201,1,薬,1,4,1,,1\n");
+    assert_eq!(e.field, "4 単位名");
+    assert!(parse_text("JAHISTC08,1\r\n5,20250401,1\r\n201,1,薬,1,錠,1,,1\r\n").is_ok());
+}

@@ -273,4 +273,16 @@ mod tests {
             QrImageError::Broken(_)
         ));
     }
+
+    #[test]
+    fn a_bomb_is_refused_from_its_header() {
+        // 68 bytes claiming 100,000 × 100,000 pixels, 17 bytes claiming 65,535 × 65,535: the
+        // fuzz seeds (fuzz/corpus/qr_image/) built for it, refused before any pixel is decoded.
+        for bomb in [
+            &include_bytes!("../../../fuzz/corpus/qr_image/seed-bomb-header.png")[..],
+            &include_bytes!("../../../fuzz/corpus/qr_image/seed-bomb-header.jpg")[..],
+        ] {
+            assert_eq!(decode_image(bomb).unwrap_err(), QrImageError::TooManyPixels);
+        }
+    }
 }

@@ -86,6 +86,23 @@ impl FhirError {
     }
 }
 
+impl FhirError {
+    /// The HTTP status of the refusal.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The parameter a 400 names.
+    pub fn param(&self) -> Option<&'static str> {
+        self.param
+    }
+
+    /// What is wrong, as the OperationOutcome says it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
 impl fmt::Display for FhirError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.status.as_u16(), self.code)
@@ -287,12 +304,12 @@ fn too_many(wait: std::time::Duration) -> FhirError {
 
 /// The query's parameters, each checked against the names the operation takes (anything else
 /// is a 400 naming it).
-fn params(
-    req: &HttpRequest,
+pub fn params(
+    query: &str,
     known: &[&'static str],
 ) -> Result<Vec<(&'static str, String)>, FhirError> {
     let mut out = Vec::new();
-    for (k, v) in url::form_urlencoded::parse(req.query_string().as_bytes()) {
+    for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
         match known.iter().find(|n| **n == k) {
             Some(name) => out.push((*name, v.into_owned())),
             None => {
@@ -316,7 +333,7 @@ fn params(
 /// `date=ge…` / `date=le…` (also gt, lt, eq or no prefix) with a day `YYYY-MM-DD` or a month
 /// `YYYY-MM`, into the pages' period (from, to); the pages' rules then apply (at most 36
 /// months, from not after to; default three years up to this month).
-fn date_range(values: &[String]) -> Result<domain::query::PeriodQuery, FhirError> {
+pub fn date_range(values: &[String]) -> Result<domain::query::PeriodQuery, FhirError> {
     let mut from: Option<String> = None;
     let mut to: Option<String> = None;
     let bad = || {
@@ -364,6 +381,43 @@ fn date_range(values: &[String]) -> Result<domain::query::PeriodQuery, FhirError
         }
     }
     Ok(domain::query::PeriodQuery::range(from, to))
+}
+
+/// The Observation search's `category` (at most once; a code of JP_SimpleObservationCategory_CS,
+/// optionally `system|code`).
+pub fn category(params: Vec<(&'static str, String)>) -> Result<Option<String>, FhirError> {
+    let mut category = None;
+    for (_, v) in params {
+        // A token search may name its system: `system|code`.
+        let code = match v.split_once('|') {
+            Some((system, code)) if system == resources::OBS_CATEGORY => code.to_owned(),
+            Some(_) => {
+                return Err(FhirError::bad_param(
+                    "category",
+                    "category: the system must be JP_SimpleObservationCategory_CS",
+                ))
+            }
+            None => v,
+        };
+        if category.is_some() || !resources::CATEGORIES.contains(&code.as_str()) {
+            return Err(FhirError::bad_param(
+                "category",
+                format!(
+                    "category: one of {} (given once)",
+                    resources::CATEGORIES.join(", ")
+                ),
+            ));
+        }
+        category = Some(code);
+    }
+    Ok(category)
+}
+
+/// The ExplanationOfBenefit search's months: a day bound narrows to its month (notices are by
+/// 診療年月).
+pub fn benefit_months(days: domain::query::PeriodQuery) -> domain::query::PeriodQuery {
+    let month = |d: Option<String>| d.map(|d| d[..7].to_owned());
+    domain::query::PeriodQuery::range(month(days.from), month(days.to))
 }
 
 fn now_text() -> String {
@@ -610,7 +664,7 @@ pub async fn search_patient(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, FhirError> {
     let c = caller(&req, &db, &clock).await?;
-    params(&req, &[])?;
+    params(req.query_string(), &[])?;
     let person = patient_person(&db, &c, clock.today()).await?;
     let [patient, insurer, coverage] = person_entries(&db, &person).await?;
     Ok(fhir_ok(&resources::bundle(
@@ -657,7 +711,7 @@ pub async fn search_medication_dispense(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, FhirError> {
     let c = caller(&req, &db, &clock).await?;
-    let p = params(&req, &["date"])?;
+    let p = params(req.query_string(), &["date"])?;
     let dates: Vec<String> = p.into_iter().map(|(_, v)| v).collect();
     let query = date_range(&dates)?;
     let (found, mut orgs, [patient, _, _]) =
@@ -694,31 +748,7 @@ pub async fn search_observation(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, FhirError> {
     let c = caller(&req, &db, &clock).await?;
-    let p = params(&req, &["category"])?;
-    let mut category = None;
-    for (_, v) in p {
-        // A token search may name its system: `system|code`.
-        let code = match v.split_once('|') {
-            Some((system, code)) if system == resources::OBS_CATEGORY => code.to_owned(),
-            Some(_) => {
-                return Err(FhirError::bad_param(
-                    "category",
-                    "category: the system must be JP_SimpleObservationCategory_CS",
-                ))
-            }
-            None => v,
-        };
-        if category.is_some() || !resources::CATEGORIES.contains(&code.as_str()) {
-            return Err(FhirError::bad_param(
-                "category",
-                format!(
-                    "category: one of {} (given once)",
-                    resources::CATEGORIES.join(", ")
-                ),
-            ));
-        }
-        category = Some(code);
-    }
+    let category = category(params(req.query_string(), &["category"])?)?;
     let (found, [patient, _, _]) =
         observation_entries(&db, &c, category.as_deref(), clock.today()).await?;
     Ok(fhir_ok(&resources::bundle(
@@ -762,12 +792,9 @@ pub async fn search_explanation_of_benefit(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, FhirError> {
     let c = caller(&req, &db, &clock).await?;
-    let p = params(&req, &["date"])?;
+    let p = params(req.query_string(), &["date"])?;
     let dates: Vec<String> = p.into_iter().map(|(_, v)| v).collect();
-    // Months only: a day narrows to its month (notices are by 診療年月).
-    let days = date_range(&dates)?;
-    let month = |d: Option<String>| d.map(|d| d[..7].to_owned());
-    let query = domain::query::PeriodQuery::range(month(days.from), month(days.to));
+    let query = benefit_months(date_range(&dates)?);
     let (found, mut orgs, [patient, insurer, coverage]) =
         benefit_entries(&db, &c, &query, clock.today()).await?;
     let mut included = vec![patient, insurer, coverage];
@@ -789,7 +816,7 @@ pub async fn everything(
     clock: web::Data<Clock>,
 ) -> Result<HttpResponse, FhirError> {
     let c = caller(&req, &db, &clock).await?;
-    params(&req, &[])?;
+    params(req.query_string(), &[])?;
     let today = clock.today();
     let person = patient_person(&db, &c, today).await?;
     let [patient, insurer, coverage] = person_entries(&db, &person).await?;

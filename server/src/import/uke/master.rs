@@ -164,6 +164,11 @@ impl DrugMaster {
         self.drugs.get(code)
     }
 
+    /// Every drug with its code, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &MasterDrug)> {
+        self.drugs.iter().map(|(code, drug)| (code.as_str(), drug))
+    }
+
     pub fn len(&self) -> usize {
         self.drugs.len()
     }
