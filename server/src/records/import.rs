@@ -13,9 +13,9 @@ use crate::db::{Db, DbError};
 use crate::import::{ImportBatch, PersonIdentity, PersonRecords};
 use crate::records::codes::to_code;
 use chrono::NaiveDate;
+use domain::checkups::Checkup;
 use domain::drugs::DrugLine;
 use domain::expenses::ExpenseLine;
-use domain::checkups::Checkup;
 use domain::insurance::CardIdentity;
 use domain::people::PersonId;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -114,7 +114,10 @@ impl CardKey {
 /// a birth date (a new person needs one), no stored person holding their card, and neither
 /// their id nor their card shared with anyone else in the batch (then the order of storing
 /// matters: the one-by-one path handles it). The caller still drops the ids already stored.
-fn fresh_candidates(all: &[PersonRecords], stored_cards: &HashSet<CardKey>) -> Vec<Option<PersonId>> {
+fn fresh_candidates(
+    all: &[PersonRecords],
+    stored_cards: &HashSet<CardKey>,
+) -> Vec<Option<PersonId>> {
     let keys: Vec<Option<CardKey>> = all.iter().map(|r| CardKey::of(&r.person)).collect();
     let mut cards: HashMap<(&str, &str, &str), usize> = HashMap::new();
     for key in keys.iter().flatten() {

@@ -326,7 +326,9 @@ async fn per_person(db: &Db) -> Vec<(String, i64, i64, i64, i64)> {
 /// already stored, a card twice in the batch, and a person id given once with a card and then
 /// only the card all land on one person each, and new people get their lines and card.
 async fn many_people_in_one_batch_match_as_one_by_one(db: &Db) {
-    store_batch(db, batch("b-many-0", None, "400", 5), "test").await.unwrap();
+    store_batch(db, batch("b-many-0", None, "400", 5), "test")
+        .await
+        .unwrap();
     let known = people::list_people(db).await.unwrap()[0].id.clone();
     let part = |number: &str, person: Option<&str>, n: usize| {
         batch("b-part", person, number, n).people.remove(0)
@@ -346,7 +348,11 @@ async fn many_people_in_one_batch_match_as_one_by_one(db: &Db) {
     assert_eq!(id(0), known.as_str(), "a stored card is the stored person");
     assert_eq!(id(2), id(3), "one card twice in a batch is one person");
     assert_eq!(id(4), "test-bulk-x");
-    assert_eq!(id(5), "test-bulk-x", "a card given with an id earlier in the batch is that person");
+    assert_eq!(
+        id(5),
+        "test-bulk-x",
+        "a card given with an id earlier in the batch is that person"
+    );
     assert_ne!(id(1), id(0));
     assert!(id(1).starts_with("p-") && id(2).starts_with("p-"));
     let rows = per_person(db).await;
@@ -354,10 +360,17 @@ async fn many_people_in_one_batch_match_as_one_by_one(db: &Db) {
     // The known person: 5 lines of the first batch; the 3 of this one share claim ids with
     // them (rx-<month>-<n>), so the claims re-sent replace theirs.
     assert_eq!(row(&id(0)), (id(0), 5, 6, 1, 1));
-    assert_eq!(row(&id(1)), (id(1), 7, 6, 1, 1), "a new person: lines, notices, checkup, card");
+    assert_eq!(
+        row(&id(1)),
+        (id(1), 7, 6, 1, 1),
+        "a new person: lines, notices, checkup, card"
+    );
     assert_eq!(row(&id(2)), (id(2), 4, 6, 1, 1));
     // test-bulk-x: 6 lines, then 2 that re-send two of those claims (rx-2024-01-0, rx-2024-02-1).
-    assert_eq!(row("test-bulk-x"), ("test-bulk-x".to_owned(), 2 + 4, 6, 1, 1));
+    assert_eq!(
+        row("test-bulk-x"),
+        ("test-bulk-x".to_owned(), 2 + 4, 6, 1, 1)
+    );
     assert_eq!(rows.len(), 4);
 }
 
