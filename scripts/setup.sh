@@ -46,16 +46,31 @@ fi
 # Python tools, pinned, in a venv under the user cache (kept between runs like ~/.cargo/bin):
 # schemathesis (the API contract check, scripts/contract.sh) and squawk-cli (the PostgreSQL
 # migration linter; its wheel carries the binary, nothing is downloaded at install).
+# The interpreter: not CPython 3.11.7 or 3.12.1, whose ast.parse can raise "SystemError: AST
+# constructor recursion depth mismatch" inside hypothesis (schemathesis' engine) — a CPython
+# regression fixed in 3.11.8 and 3.12.2 that failed a contract run here (2026-12-05). The first
+# other python3 on the machine (Debian's /usr/bin/python3 on a fresh one) is used.
+py_bin=
+for cand in python3 /usr/bin/python3 python3.13 python3.12 python3.11; do
+  v=$("$cand" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null) || continue
+  case "$v" in 3.11.7 | 3.12.1) continue ;; esac
+  py_bin=$cand
+  break
+done
+if [ -z "$py_bin" ]; then
+  py_bin=python3
+  v=$(python3 -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
+fi
 py=${KARTE_PY:-${XDG_CACHE_HOME:-$HOME/.cache}/karte/py}
-py_want="schemathesis==4.32.5 squawk-cli==2.70.0"
+py_want="schemathesis==4.32.5 squawk-cli==2.70.0 (python $v)"
 if [ "$(cat "$py/.karte-pins" 2>/dev/null)" != "$py_want" ]; then
   echo "setup: installing $py_want into $py"
-  if ! python3 -m venv --help >/dev/null 2>&1; then
+  if ! "$py_bin" -c 'import ensurepip, venv' >/dev/null 2>&1; then
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
   fi
-  python3 -m venv "$py"
-  "$py/bin/python" -m pip install -q --disable-pip-version-check $py_want
+  "$py_bin" -m venv --clear "$py"
+  "$py/bin/python" -m pip install -q --disable-pip-version-check ${py_want% (*}
   echo "$py_want" > "$py/.karte-pins"
 fi
 
