@@ -334,7 +334,7 @@ crate::both_backends!(fn cli_imports_receipt_files as uke_cli_imports_receipt_fi
 
 /// HTML with the per-response parts (CSP nonces) blanked.
 fn without_nonces(html: &str) -> String {
-    // Leptos writes the per-response nonce in `nonce="…"` and in the preload links'
+    // And without the session timer's deadline. Leptos writes the per-response nonce in `nonce="…"` and in the preload links'
     // `crossorigin="…"`; both differ between any two responses.
     let mut text = html.to_owned();
     for attr in ["nonce=\"", "crossorigin=\""] {
@@ -349,7 +349,17 @@ fn without_nonces(html: &str) -> String {
         out.push_str(rest);
         text = out;
     }
-    text
+    // The session timer's deadline is the request's second plus the idle time: two requests
+    // a second apart differ by one.
+    let marker = "idle_deadline&quot;:";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find(marker) {
+        out.push_str(&rest[..i + marker.len()]);
+        rest = rest[i + marker.len()..].trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The 調剤 receipts as a UKE file and the same data as a Karte JSON batch
