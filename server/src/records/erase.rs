@@ -43,6 +43,7 @@ pub async fn erase_account(
     account: &str,
     person: Option<&str>,
 ) -> Result<Erased, DbError> {
+    let postgres = matches!(db, Db::Postgres(_));
     with_pool!(db, pool => {
         let mut tx = pool.begin().await?;
         let mut erased = Erased::default();
@@ -57,6 +58,15 @@ pub async fn erase_account(
             if linked.is_none() {
                 tx.rollback().await?;
                 return Err(DbError::Query(sqlx::Error::RowNotFound));
+            }
+            if postgres {
+                // An import in flight holds the person FOR KEY SHARE until it commits (its
+                // lines have no per-line foreign key): wait for it, so its lines are deleted
+                // below; a later one finds the person gone and stores nothing.
+                sqlx::query("SELECT id FROM people WHERE id = $1 FOR UPDATE")
+                    .bind(person)
+                    .execute(&mut *tx)
+                    .await?;
             }
             for (field, table) in [
                 (&mut erased.drug_lines, "drug_lines"),

@@ -48,6 +48,8 @@ pub enum StoreError {
     NoIdentity,
     #[error("person {0} is not registered and the file lacks their birth date; import their insurer data first")]
     IncompletePerson(String),
+    #[error("a person this file names was removed (their account closed) while it was being stored; nothing was imported: send the file again")]
+    PersonRemoved,
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -210,15 +212,41 @@ macro_rules! backend {
 
             type Tx<'c> = Transaction<'c, $DB>;
 
+            /// Runs one multi-row statement per [`CHUNK`] of `rows`, in order, building each next
+            /// statement's arguments while the database runs the one before (the database works
+            /// on its own thread or server: the two overlap instead of taking turns).
+            pub(super) async fn overlapped<'a, T>(
+                tx: &mut Tx<'_>,
+                rows: &'a [T],
+                build: impl Fn(&'a [T]) -> QueryBuilder<'a, $DB>,
+            ) -> Result<(), StoreError> {
+                use std::future::Future;
+                use std::task::Poll;
+                let mut chunks = rows.chunks(CHUNK);
+                let Some(first) = chunks.next() else { return Ok(()) };
+                let mut current = build(first);
+                for chunk in chunks {
+                    let next = {
+                        let mut run = std::pin::pin!(current.build().execute(&mut **tx));
+                        // The first poll hands the statement over; the next is built meanwhile.
+                        let early = std::future::poll_fn(|cx| Poll::Ready(run.as_mut().poll(cx))).await;
+                        let next = build(chunk);
+                        match early {
+                            Poll::Ready(done) => done?,
+                            Poll::Pending => run.await?,
+                        };
+                        next
+                    };
+                    current = next;
+                }
+                current.build().execute(&mut **tx).await?;
+                Ok(())
+            }
+
             pub async fn store(pool: &$Pool, batch: ImportBatch, source: &str, owner: Option<BatchOwner<'_>>) -> Result<ImportOutcome, StoreError> {
                 let mut conn = pool.acquire().await?;
                 super::$bulk::before_batch(&mut conn).await?;
-                let stored = store_on(&mut conn, batch, source, owner).await;
-                // The connection goes back to the pool as it came, whatever happened.
-                let reset = super::$bulk::after_batch(&mut conn).await;
-                let outcome = stored?;
-                reset?;
-                Ok(outcome)
+                store_on(&mut conn, batch, source, owner).await
             }
 
             async fn store_on(conn: &mut sqlx::pool::PoolConnection<$DB>, mut batch: ImportBatch, source: &str, owner: Option<BatchOwner<'_>>) -> Result<ImportOutcome, StoreError> {
@@ -281,14 +309,16 @@ macro_rules! backend {
                 let mut touched: Vec<&PersonId> = people.iter().collect();
                 touched.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
                 touched.dedup_by(|a, b| a.as_str() == b.as_str());
-                for chunk in touched.chunks(CHUNK) {
+                super::$bulk::people_present(&mut tx, &touched).await?;
+                overlapped(&mut tx, &touched, |chunk| {
                     let mut q = QueryBuilder::<$DB>::new("INSERT INTO record_versions (person_id, token) ");
                     q.push_values(chunk, |mut b, id| {
                         b.push_bind(id.as_str()).push_bind(crate::records::line_cache::new_token());
                     });
                     q.push(" ON CONFLICT (person_id) DO UPDATE SET token = excluded.token");
-                    q.build().execute(&mut *tx).await?;
-                }
+                    q
+                })
+                .await?;
                 tx.commit().await?;
                 Ok(ImportOutcome::Imported { lines, people })
             }
@@ -366,7 +396,7 @@ macro_rules! backend {
                         new.push(records);
                     }
                 }
-                for chunk in new.chunks(CHUNK) {
+                overlapped(tx, &new, |chunk| {
                     let mut q = QueryBuilder::<$DB>::new("INSERT INTO people (id, name, name_kana, sex, birth_date) ");
                     q.push_values(chunk, |mut b, r| {
                         let p = &r.person;
@@ -376,8 +406,9 @@ macro_rules! backend {
                             .push_bind(p.sex.map(|s| to_code(&s)))
                             .push_bind(p.birth_date);
                     });
-                    q.build().execute(&mut **tx).await?;
-                }
+                    q
+                })
+                .await?;
                 let insured: Vec<(&PersonRecords, &CardIdentity, NaiveDate)> = new
                     .iter()
                     .filter_map(|r| {
@@ -386,7 +417,7 @@ macro_rules! backend {
                         Some((*r, card, since))
                     })
                     .collect();
-                for chunk in insured.chunks(CHUNK) {
+                overlapped(tx, &insured, |chunk| {
                     let mut q = QueryBuilder::<$DB>::new(
                         "INSERT INTO insurances (person_id, insurer_number, insurer_name, symbol, number, branch, valid_from) ",
                     );
@@ -399,8 +430,9 @@ macro_rules! backend {
                             .push_bind(card.branch().map(|b| b.as_str()))
                             .push_bind(*since);
                     });
-                    q.build().execute(&mut **tx).await?;
-                }
+                    q
+                })
+                .await?;
                 let drugs: Vec<(&PersonId, &DrugLine)> = new
                     .iter()
                     .filter_map(|r| r.person.id.as_ref().map(|id| (id, *r)))
@@ -610,6 +642,17 @@ macro_rules! backend {
                 for c in checkups {
                     let kind = to_code(&c.kind);
                     if !new_person {
+                        // Results first, not left to ON DELETE CASCADE: SQLite imports run with
+                        // foreign keys off (sqlite_bulk::before_batch).
+                        sqlx::query(
+                            "DELETE FROM checkup_results WHERE person_id = $1 AND checkup_id IN
+                               (SELECT id FROM checkups WHERE person_id = $1 AND performed_on = $2 AND kind = $3)",
+                        )
+                        .bind(person.as_str())
+                        .bind(c.performed_on)
+                        .bind(&kind)
+                        .execute(&mut **tx)
+                        .await?;
                         sqlx::query("DELETE FROM checkups WHERE person_id = $1 AND performed_on = $2 AND kind = $3")
                             .bind(person.as_str())
                             .bind(c.performed_on)
@@ -658,21 +701,51 @@ mod sqlite_bulk {
 
     /// SQLite's page cache for one batch's transaction (KiB). With the default 2 MB a receipt file's
     /// 100,000 lines and their indexes spill pages to the WAL and read them back through the
-    /// kernel mid-transaction (a third of the storing thread in a profile); reset after.
+    /// kernel mid-transaction (a third of the storing thread in a profile).
     const BATCH_CACHE_KIB: i64 = 65_536;
-    const DEFAULT_CACHE_KIB: i64 = 2_000;
 
-    pub async fn before_batch(conn: &mut sqlx::SqliteConnection) -> Result<(), StoreError> {
+    /// Sets the connection up for one batch: a large page cache, and foreign keys off. The
+    /// import writes only rows whose parents it has just inserted or found in the same
+    /// transaction (the batch, the people), and deletes children before parents, so the
+    /// per-row parent lookups (two index searches for every line) check nothing the code
+    /// does not already guarantee; `import_store::import_leaves_no_dangling_keys` runs
+    /// `PRAGMA foreign_key_check` after imports of every kind. The connection is closed
+    /// instead of going back to the pool (also when the import is dropped half-way, e.g. by a
+    /// client hanging up), so no other query ever runs with these settings.
+    pub async fn before_batch(
+        conn: &mut sqlx::pool::PoolConnection<Sqlite>,
+    ) -> Result<(), StoreError> {
+        conn.close_on_drop();
         sqlx::query(&format!("PRAGMA cache_size = -{BATCH_CACHE_KIB}"))
-            .execute(conn)
+            .execute(&mut **conn)
+            .await?;
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut **conn)
             .await?;
         Ok(())
     }
 
-    pub async fn after_batch(conn: &mut sqlx::SqliteConnection) -> Result<(), StoreError> {
-        sqlx::query(&format!("PRAGMA cache_size = -{DEFAULT_CACHE_KIB}"))
-            .execute(conn)
-            .await?;
+    /// Every person whose lines the batch wrote is stored (the check the foreign keys, off for
+    /// the batch, would have made per line; SQLite has one writer, so nobody can remove them
+    /// before the commit).
+    pub async fn people_present(
+        tx: &mut Transaction<'_, Sqlite>,
+        ids: &[&PersonId],
+    ) -> Result<(), StoreError> {
+        let mut found = 0;
+        for chunk in ids.chunks(CHUNK) {
+            let mut q = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM people WHERE id IN (");
+            let mut sep = q.separated(", ");
+            for id in chunk {
+                sep.push_bind(id.as_str());
+            }
+            q.push(")");
+            let (n,): (i64,) = q.build_query_as().fetch_one(&mut **tx).await?;
+            found += n;
+        }
+        if found != ids.len() as i64 {
+            return Err(StoreError::PersonRemoved);
+        }
         Ok(())
     }
 
@@ -687,12 +760,12 @@ mod sqlite_bulk {
         }
     }
 
-    pub async fn drug_lines(
+    pub async fn drug_lines<'a>(
         tx: &mut Transaction<'_, Sqlite>,
-        batch_id: &str,
-        drugs: &[(&PersonId, &DrugLine)],
+        batch_id: &'a str,
+        drugs: &'a [(&'a PersonId, &'a DrugLine)],
     ) -> Result<(), StoreError> {
-        for chunk in drugs.chunks(CHUNK) {
+        super::sqlite::overlapped(tx, drugs, |chunk| {
             let mut q =
                 QueryBuilder::<Sqlite>::new(format!("INSERT INTO drug_lines ({DRUG_COLUMNS}) "));
             q.push_values(chunk, |mut b, (person, d)| {
@@ -726,17 +799,17 @@ mod sqlite_bulk {
                     .push_bind(to_code(&d.claim.receipt.setting))
                     .push_bind(d.claim.receipt.prescriber.as_ref().map(|p| p.as_str()));
             });
-            q.build().execute(&mut **tx).await?;
-        }
-        Ok(())
+            q
+        })
+        .await
     }
 
-    pub async fn expense_lines(
+    pub async fn expense_lines<'a>(
         tx: &mut Transaction<'_, Sqlite>,
-        batch_id: &str,
-        expenses: &[(&PersonId, &ExpenseLine)],
+        batch_id: &'a str,
+        expenses: &'a [(&'a PersonId, &'a ExpenseLine)],
     ) -> Result<(), StoreError> {
-        for chunk in expenses.chunks(CHUNK) {
+        super::sqlite::overlapped(tx, expenses, |chunk| {
             let mut q = QueryBuilder::<Sqlite>::new(format!(
                 "INSERT INTO expense_lines ({EXPENSE_COLUMNS}) "
             ));
@@ -760,9 +833,9 @@ mod sqlite_bulk {
                     .push_bind(to_code(&e.claim.receipt.setting))
                     .push_bind(e.claim.receipt.prescriber.as_ref().map(|p| p.as_str()));
             });
-            q.build().execute(&mut **tx).await?;
-        }
-        Ok(())
+            q
+        })
+        .await
     }
 }
 
@@ -775,11 +848,30 @@ mod postgres_bulk {
     use sqlx::{Postgres, Transaction};
 
     /// Nothing to set per batch on PostgreSQL (its buffers are the server's).
-    pub async fn before_batch(_conn: &mut sqlx::PgConnection) -> Result<(), StoreError> {
+    pub async fn before_batch(
+        _conn: &mut sqlx::pool::PoolConnection<Postgres>,
+    ) -> Result<(), StoreError> {
         Ok(())
     }
 
-    pub async fn after_batch(_conn: &mut sqlx::PgConnection) -> Result<(), StoreError> {
+    /// Every person whose lines the batch wrote is stored, and stays so until the commit: their
+    /// rows locked FOR KEY SHARE, as the lines' foreign keys did once per line (migration
+    /// 20261207000100). Leaving locks the person FOR UPDATE first, so it waits for this batch
+    /// to commit, or this finds the person gone and the whole batch is refused.
+    pub async fn people_present(
+        tx: &mut Transaction<'_, Postgres>,
+        ids: &[&PersonId],
+    ) -> Result<(), StoreError> {
+        let ids: Vec<&str> = ids.iter().map(|id| id.as_str()).collect();
+        let (found,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM (SELECT id FROM people WHERE id = ANY($1) FOR KEY SHARE) locked",
+        )
+        .bind(&ids)
+        .fetch_one(&mut **tx)
+        .await?;
+        if found != ids.len() as i64 {
+            return Err(StoreError::PersonRemoved);
+        }
         Ok(())
     }
 

@@ -374,7 +374,144 @@ async fn many_people_in_one_batch_match_as_one_by_one(db: &Db) {
     assert_eq!(rows.len(), 4);
 }
 
+/// Imports of every kind — new people together, known people one by one, re-sent claims and a
+/// replaced checkup — leave no row pointing at a missing parent (SQLite stores batches with
+/// foreign keys off: the import guarantees them itself), and the connections other queries
+/// get still check foreign keys afterwards.
+async fn import_leaves_no_dangling_keys(db: &Db) {
+    let mut first = batch("b-keys-1", Some("test-keys"), "500", 30);
+    first
+        .people
+        .push(batch("b-part", None, "501", 4).people.remove(0));
+    store_batch(db, first, "test").await.unwrap();
+    // The same person again: claims re-sent (their lines replaced) and the same checkup (its
+    // results replaced), through the one-by-one path.
+    let again = batch("b-keys-2", Some("test-keys"), "500", 12);
+    store_batch(db, again, "test").await.unwrap();
+    assert_eq!(count(db, "checkups").await, 2);
+    assert_eq!(
+        count(db, "checkup_results").await,
+        6,
+        "the replaced checkup's results went with it"
+    );
+    let dangling = "SELECT
+        (SELECT COUNT(*) FROM drug_lines l WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.id = l.person_id))
+      + (SELECT COUNT(*) FROM drug_lines l WHERE NOT EXISTS (SELECT 1 FROM import_batches b WHERE b.id = l.batch_id))
+      + (SELECT COUNT(*) FROM expense_lines e WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.id = e.person_id))
+      + (SELECT COUNT(*) FROM expense_lines e WHERE NOT EXISTS (SELECT 1 FROM import_batches b WHERE b.id = e.batch_id))
+      + (SELECT COUNT(*) FROM checkups c WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.id = c.person_id))
+      + (SELECT COUNT(*) FROM checkup_results r WHERE NOT EXISTS (SELECT 1 FROM checkups c WHERE c.id = r.checkup_id))
+      + (SELECT COUNT(*) FROM insurances i WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.id = i.person_id))
+      + (SELECT COUNT(*) FROM record_versions v WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.id = v.person_id))";
+    let n: i64 =
+        server::with_pool!(db, pool => sqlx::query_scalar(dangling).fetch_one(pool).await.unwrap());
+    assert_eq!(n, 0, "rows pointing at a missing parent");
+    if let Db::Sqlite(pool) = db {
+        let problems: Vec<(String,)> =
+            sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                .fetch_all(pool)
+                .await
+                .unwrap();
+        assert_eq!(problems, vec![], "PRAGMA foreign_key_check");
+    }
+    // SQLite: every connection of the pool still refuses a line of a person nobody knows (the
+    // import's connection, with foreign keys off, was closed). PostgreSQL's lines have no
+    // per-line foreign key (migration 20261207000100): the import checks once per batch.
+    let Db::Sqlite(pool) = db else { return };
+    for _ in 0..4 {
+        let orphan = "INSERT INTO expense_lines (person_id, batch_id, claim_id, institution_id,
+            service_month, accepted_on, sequence, visible_from, category, days, institution_name,
+            total, insurer_paid, public_paid, patient_paid)
+            VALUES ('test-nobody', 'b-keys-1', 'c', '1310000001', '2025-01', '2025-02-10', 1,
+            '2025-02-10', '調剤', 1, 'x', 10, 7, 0, 3)";
+        let refused = sqlx::query(orphan).execute(pool).await;
+        assert!(refused.is_err(), "a line of an unknown person was stored");
+    }
+}
+
+/// PostgreSQL: a person removed (leaving) while a batch naming them is being stored. The batch
+/// waits for the removal to commit, finds the person gone and stores nothing — not lines
+/// without a person (they have no per-line foreign key).
+#[tokio::test]
+async fn a_person_removed_during_an_import_fails_it_whole() {
+    let tdb = crate::helpers::TestDb::new(crate::helpers::Backend::Postgres);
+    let db = tdb.open().await;
+    store_batch(&db, batch("b-race-0", Some("test-race"), "600", 3), "test")
+        .await
+        .unwrap();
+    let Db::Postgres(pool) = &db else {
+        unreachable!()
+    };
+    // Leaving, half-way: the person's row locked and their records deleted, not yet committed.
+    let mut leaving = pool.begin().await.unwrap();
+    sqlx::query("SELECT id FROM people WHERE id = 'test-race' FOR UPDATE")
+        .execute(&mut *leaving)
+        .await
+        .unwrap();
+    for table in [
+        "drug_lines",
+        "expense_lines",
+        "checkup_results",
+        "checkups",
+        "insurances",
+        "record_versions",
+        "people",
+    ] {
+        let column = if table == "people" { "id" } else { "person_id" };
+        sqlx::query(&format!("DELETE FROM {table} WHERE {column} = 'test-race'"))
+            .execute(&mut *leaving)
+            .await
+            .unwrap();
+    }
+    let import = {
+        let db = db.clone();
+        // Lines and notices only: a checkup keeps its own foreign key (which would refuse the
+        // batch too, with a database error).
+        let mut b = batch("b-race-1", Some("test-race"), "600", 9);
+        b.people[0].checkups.clear();
+        tokio::spawn(async move { store_batch(&db, b, "test").await })
+    };
+    // Until the import waits for a row the leaving transaction holds.
+    let mut waited = 0;
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        if waiting > 0 {
+            break;
+        }
+        waited += 1;
+        assert!(
+            waited < 600,
+            "the import never waited for the leaving transaction"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    leaving.commit().await.unwrap();
+    let outcome = import.await.unwrap();
+    assert!(
+        matches!(outcome, Err(StoreError::PersonRemoved)),
+        "{outcome:?}"
+    );
+    for table in [
+        "drug_lines",
+        "expense_lines",
+        "checkups",
+        "people",
+        "import_batches",
+    ] {
+        let n = count(&db, table).await;
+        let expected = if table == "import_batches" { 1 } else { 0 };
+        assert_eq!(n, expected, "{table} after the refused batch");
+    }
+    db.close().await;
+}
+
 crate::both_backends!(
+    import_leaves_no_dangling_keys,
     a_cached_read_sees_the_next_import,
     savings_are_hidden_under_late_stage_insurance,
     same_batch_twice_changes_nothing,
