@@ -309,7 +309,7 @@ macro_rules! backend {
                 let mut touched: Vec<&PersonId> = people.iter().collect();
                 touched.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
                 touched.dedup_by(|a, b| a.as_str() == b.as_str());
-                super::$bulk::people_present(&mut tx, &touched).await?;
+                people_present(&mut tx, &touched).await?;
                 overlapped(&mut tx, &touched, |chunk| {
                     let mut q = QueryBuilder::<$DB>::new("INSERT INTO record_versions (person_id, token) ");
                     q.push_values(chunk, |mut b, id| {
@@ -357,6 +357,26 @@ macro_rules! backend {
                     }
                 }
                 Ok(found)
+            }
+
+            /// Every person whose lines the batch wrote is stored, and stays so until the commit
+            /// (`KEEP_PEOPLE`): the check the lines' foreign keys, off for the batch, would have
+            /// made once per line.
+            async fn people_present(tx: &mut Tx<'_>, ids: &[&PersonId]) -> Result<(), StoreError> {
+                let mut found = 0;
+                for chunk in ids.chunks(CHUNK) {
+                    let mut q = QueryBuilder::<$DB>::new("SELECT id FROM people WHERE id IN (");
+                    let mut sep = q.separated(", ");
+                    for id in chunk {
+                        sep.push_bind(id.as_str());
+                    }
+                    q.push(")").push(super::$bulk::KEEP_PEOPLE);
+                    found += q.build().fetch_all(&mut **tx).await?.len();
+                }
+                if found != ids.len() {
+                    return Err(StoreError::PersonRemoved);
+                }
+                Ok(())
             }
 
             /// Which of `ids` are stored people.
@@ -725,29 +745,9 @@ mod sqlite_bulk {
         Ok(())
     }
 
-    /// Every person whose lines the batch wrote is stored (the check the foreign keys, off for
-    /// the batch, would have made per line; SQLite has one writer, so nobody can remove them
-    /// before the commit).
-    pub async fn people_present(
-        tx: &mut Transaction<'_, Sqlite>,
-        ids: &[&PersonId],
-    ) -> Result<(), StoreError> {
-        let mut found = 0;
-        for chunk in ids.chunks(CHUNK) {
-            let mut q = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM people WHERE id IN (");
-            let mut sep = q.separated(", ");
-            for id in chunk {
-                sep.push_bind(id.as_str());
-            }
-            q.push(")");
-            let (n,): (i64,) = q.build_query_as().fetch_one(&mut **tx).await?;
-            found += n;
-        }
-        if found != ids.len() as i64 {
-            return Err(StoreError::PersonRemoved);
-        }
-        Ok(())
-    }
+    /// How the batch keeps the people it checked: SQLite has one writer, so nobody can remove
+    /// them before the commit.
+    pub const KEEP_PEOPLE: &str = "";
 
     /// A date as sqlx stores it on SQLite (`%F`, i.e. `YYYY-MM-DD` for years 0–9999), written
     /// without chrono's format machinery (a tenth of the storing thread's time in a profile).
@@ -854,26 +854,11 @@ mod postgres_bulk {
         Ok(())
     }
 
-    /// Every person whose lines the batch wrote is stored, and stays so until the commit: their
-    /// rows locked FOR KEY SHARE, as the lines' foreign keys did once per line (migration
-    /// 20261207000100). Leaving locks the person FOR UPDATE first, so it waits for this batch
-    /// to commit, or this finds the person gone and the whole batch is refused.
-    pub async fn people_present(
-        tx: &mut Transaction<'_, Postgres>,
-        ids: &[&PersonId],
-    ) -> Result<(), StoreError> {
-        let ids: Vec<&str> = ids.iter().map(|id| id.as_str()).collect();
-        let (found,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM (SELECT id FROM people WHERE id = ANY($1) FOR KEY SHARE) locked",
-        )
-        .bind(&ids)
-        .fetch_one(&mut **tx)
-        .await?;
-        if found != ids.len() as i64 {
-            return Err(StoreError::PersonRemoved);
-        }
-        Ok(())
-    }
+    /// How the batch keeps the people it checked until the commit: their rows locked FOR KEY
+    /// SHARE, as the lines' foreign keys did once per line (migration 20261207000100).
+    /// Leaving locks the person FOR UPDATE first, so it waits for the batch to commit, or the
+    /// batch finds the person gone and is refused whole.
+    pub const KEEP_PEOPLE: &str = " FOR KEY SHARE";
 
     /// Rows in PostgreSQL's COPY text format: tab-separated, `\N` for NULL, backslash escapes.
     struct CopyRows {
