@@ -121,6 +121,11 @@ class Karte:
             raise RuntimeError(f"karte serve did not start: {line!r}")
         self.port = int(m.group(1))
         self.base = f"http://127.0.0.1:{self.port}"
+        # With KARTE_METRICS_ADDR set (e.g. 127.0.0.1:0) the next line names /metrics.
+        self.metrics_url = None
+        if e.get("KARTE_METRICS_ADDR", "off").lower() != "off":
+            m = re.search(r"metrics on (http://\S+)", self.proc.stdout.readline().decode())
+            self.metrics_url = m.group(1) if m else None
 
     def kill9(self):
         self.proc.send_signal(signal.SIGKILL)
