@@ -135,6 +135,7 @@ messages! {
     ErrorUnavailable => "ただいま情報を読み込めません。しばらくしてからもう一度お試しください。", "We cannot load your information right now. Please try again in a moment.";
     ErrorTooManyRequests => "短い時間に多くのリクエストがありました。しばらく待ってからもう一度お試しください。", "Too many requests in a short time. Please wait a little and try again.";
     ErrorExportsInFlight => "書き出しを同時にいくつも行うことはできません。前の書き出しが終わってからもう一度お試しください。", "Too many exports at once. Please wait for the ones already running to finish, then try again.";
+    ErrorBusy => "ただいま混み合っています。数秒後にもう一度お試しください。", "Karte is busy right now. Please try again in a few seconds.";
     ErrorTimedOut => "時間内にお答えできませんでした。しばらくしてからもう一度お試しください。", "This took too long to answer. Please try again in a moment.";
     ErrorGeneric => "問題が発生しました。もう一度お試しください。", "Something went wrong. Please try again.";
     ErrorBadInput => "入力内容を確認してください。", "Please check what you entered.";

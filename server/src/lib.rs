@@ -4,6 +4,7 @@
 //! `app::error::AppError` at the edge towards the browser. Internal detail goes to the
 //! log under the request id; a person gets a message they can act on.
 
+pub mod admission;
 pub mod api;
 pub mod audit;
 pub mod auth;

@@ -22,6 +22,7 @@ pub const DB_POOL_CONNECTIONS: &str = "karte_db_pool_connections";
 pub const DB_POOL_MAX: &str = "karte_db_pool_max_connections";
 pub const DB_ACQUIRE_WAIT: &str = "karte_db_pool_acquire_wait_seconds";
 pub const DB_POOL_TIMEOUTS: &str = "karte_db_pool_timeouts_total";
+pub const ADMISSION_REFUSED: &str = "karte_admission_refused_total";
 pub const IMPORT_BATCHES: &str = "karte_import_batches_total";
 pub const IMPORT_LINES: &str = "karte_import_lines_total";
 pub const PDF_RENDERS: &str = "karte_pdf_renders_total";
@@ -82,6 +83,10 @@ fn describe() {
     describe_counter!(
         DB_POOL_TIMEOUTS,
         "Requests that found no free database connection in time (answered 503)"
+    );
+    describe_counter!(
+        ADMISSION_REFUSED,
+        "Requests that found no turn to use the database in time (answered 503; see server::admission)"
     );
     describe_counter!(
         IMPORT_BATCHES,
@@ -183,6 +188,10 @@ pub fn link_failure() {
 
 pub fn pool_timeout() {
     counter!(DB_POOL_TIMEOUTS).increment(1);
+}
+
+pub fn admission_refused() {
+    counter!(ADMISSION_REFUSED).increment(1);
 }
 
 /// Connection counts of the server's pools, set just before a scrape is rendered.

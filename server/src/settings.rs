@@ -181,6 +181,16 @@ pub struct Settings {
     /// PDF documents rendered at once (the render pool); 0: one per CPU core.
     #[arg(long, global = true, env = "KARTE_RENDER_WORKERS", default_value_t = 0)]
     pub render_workers: u32,
+    /// Requests using the database at once, the others waiting their turn (up to
+    /// `KARTE_DB_TIMEOUT_SECS`, then 503 with `Retry-After`); 0: as many as the pool has
+    /// connections (`KARTE_DB_MAX_CONNECTIONS`). See `server::admission`.
+    #[arg(
+        long,
+        global = true,
+        env = "KARTE_REQUESTS_IN_FLIGHT",
+        default_value_t = 0
+    )]
+    pub requests_in_flight: u32,
     /// Machine clients allowed to POST /api/v1/import: `name=token` pairs separated by commas;
     /// tokens of at least 32 characters. Unset: the import API refuses everyone.
     #[arg(
@@ -436,6 +446,7 @@ impl Settings {
             shutdown_timeout_secs: 20,
             exports_in_flight: 2,
             render_workers: 0,
+            requests_in_flight: 0,
             import_clients: None,
             today: None,
             drug_master: None,

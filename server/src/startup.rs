@@ -221,6 +221,13 @@ fn run(
     let pending_data = aw::Data::from(pending_uploads.clone());
     let limiter = aw::Data::new(RateLimiter::new(settings.rate_limits));
     let export_slots = aw::Data::new(rate_limit::ExportSlots::new(settings.exports_in_flight));
+    let admission = aw::Data::new(crate::admission::Admission::new(
+        match settings.requests_in_flight {
+            0 => settings.db_max_connections,
+            n => n,
+        },
+        std::time::Duration::from_secs(settings.db_timeout_secs.max(1)),
+    ));
     let deadline = aw::Data::new(web::RequestDeadline(std::time::Duration::from_secs(
         settings.request_timeout_secs.max(1),
     )));
@@ -266,6 +273,8 @@ fn run(
             .wrap(Compress::default())
             .wrap(from_fn(rate_limit::limit))
             .wrap(from_fn(auth::principal::resolve))
+            // Outside the first database use (the session), inside the cheap refusals.
+            .wrap(from_fn(crate::admission::admit))
             .wrap(from_fn(web::unknown_server_fns))
             .wrap(from_fn(auth::dev::refuse_forwarded))
             .wrap(from_fn(auth::csrf::check))
@@ -284,6 +293,7 @@ fn run(
             .app_data(pending_data.clone())
             .app_data(limiter.clone())
             .app_data(export_slots.clone())
+            .app_data(admission.clone())
             .app_data(deadline.clone())
             .app_data(timeouts.clone())
             .app_data(link_policy.clone())
