@@ -11,7 +11,10 @@
 //! the wait is spent once, before any work.
 //!
 //! The turn ends when the response's head is ready: pages render whole before that
-//! (`SsrMode::Async`), and a slow reader of a long body must not hold a turn.
+//! (`SsrMode::Async`), and a slow reader of a long body must not hold a turn. Only reads
+//! (GET, HEAD) take turns: a request with a body reads it inside its handler, and a script
+//! sending twenty uploads a byte a second would otherwise hold every turn; writes are few and
+//! have limits of their own (uploads and exports in flight, rate limits).
 
 use crate::web::unavailable;
 use actix_web::body::{EitherBody, MessageBody};
@@ -44,11 +47,13 @@ impl Admission {
     }
 }
 
-/// What needs no turn: what never touches the database (the liveness probe, the bundle and the
-/// stylesheet), and the readiness probe, which has a pool wait of its own and must tell a
-/// busy server from a database that is away.
-fn needs_no_turn(path: &str) -> bool {
-    matches!(path, "/healthz" | "/readyz" | "/favicon.ico")
+/// What needs no turn: requests with a body (see the module's notes), what never touches the
+/// database (the liveness probe, the bundle and the stylesheet), and the readiness probe, which
+/// has a pool wait of its own and must tell a busy server from a database that is away.
+fn needs_no_turn(method: &actix_web::http::Method, path: &str) -> bool {
+    use actix_web::http::Method;
+    !(method == Method::GET || method == Method::HEAD)
+        || matches!(path, "/healthz" | "/readyz" | "/favicon.ico")
         || path.starts_with("/pkg/")
         || path.starts_with("/style/")
 }
@@ -61,7 +66,7 @@ pub async fn admit(
     let admission = req
         .app_data::<actix_web::web::Data<Admission>>()
         .map(|a| a.get_ref().clone());
-    let Some(admission) = admission.filter(|_| !needs_no_turn(req.path())) else {
+    let Some(admission) = admission.filter(|_| !needs_no_turn(req.method(), req.path())) else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
     let turn = tokio::time::timeout(admission.wait, admission.turns.acquire_owned()).await;
@@ -81,18 +86,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn probes_and_static_files_need_no_turn_everything_else_does() {
+    fn probes_static_files_and_requests_with_a_body_need_no_turn_reads_do() {
+        use actix_web::http::Method;
         for path in ["/healthz", "/readyz", "/pkg/karte.wasm", "/style/karte.css"] {
-            assert!(needs_no_turn(path), "{path}");
+            assert!(needs_no_turn(&Method::GET, path), "{path}");
         }
-        for path in [
-            "/",
-            "/drugs",
-            "/api/v1/me/drugs",
-            "/api/v1/import",
-            "/readyz/x",
-        ] {
-            assert!(!needs_no_turn(path), "{path}");
+        for path in ["/", "/drugs", "/api/v1/me/drugs", "/readyz/x"] {
+            assert!(!needs_no_turn(&Method::GET, path), "GET {path}");
+            assert!(!needs_no_turn(&Method::HEAD, path), "HEAD {path}");
+        }
+        for method in [Method::POST, Method::PUT, Method::DELETE, Method::PATCH] {
+            assert!(needs_no_turn(&method, "/api/v1/import"), "{method}");
         }
     }
 
@@ -117,6 +121,7 @@ mod tests {
                     }),
                 )
                 .route("/api/v1/quick", web::get().to(HttpResponse::Ok))
+                .route("/api/v1/write", web::post().to(HttpResponse::Ok))
                 .route("/healthz", web::get().to(HttpResponse::Ok)),
         )
         .await;
@@ -129,6 +134,12 @@ mod tests {
             let health =
                 test::call_service(&app, test::TestRequest::get().uri("/healthz").to_request())
                     .await;
+            let write = test::call_service(
+                &app,
+                test::TestRequest::post().uri("/api/v1/write").to_request(),
+            )
+            .await;
+            assert_eq!(write.status(), 200, "a request with a body takes no turn");
             let started = std::time::Instant::now();
             let busy = test::call_service(
                 &app,

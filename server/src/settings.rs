@@ -181,7 +181,7 @@ pub struct Settings {
     /// PDF documents rendered at once (the render pool); 0: one per CPU core.
     #[arg(long, global = true, env = "KARTE_RENDER_WORKERS", default_value_t = 0)]
     pub render_workers: u32,
-    /// Requests using the database at once, the others waiting their turn (up to
+    /// Reads (GET, HEAD) using the database at once, the others waiting their turn (up to
     /// `KARTE_DB_TIMEOUT_SECS`, then 503 with `Retry-After`); 0: as many as the pool has
     /// connections (`KARTE_DB_MAX_CONNECTIONS`). See `server::admission`.
     #[arg(
