@@ -52,10 +52,7 @@ impl Admission {
 /// has a pool wait of its own and must tell a busy server from a database that is away.
 fn needs_no_turn(method: &actix_web::http::Method, path: &str) -> bool {
     use actix_web::http::Method;
-    !(method == Method::GET || method == Method::HEAD)
-        || matches!(path, "/healthz" | "/readyz" | "/favicon.ico")
-        || path.starts_with("/pkg/")
-        || path.starts_with("/style/")
+    !(method == Method::GET || method == Method::HEAD) || crate::auth::principal::is_exempt(path)
 }
 
 /// Middleware: waits for a turn, then lets the request through.

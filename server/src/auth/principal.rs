@@ -104,8 +104,9 @@ pub async fn resolve(
     Ok(res.map_into_left_body())
 }
 
-/// Paths that answer the same signed in or not: the health checks and the static assets.
-fn is_exempt(path: &str) -> bool {
+/// Paths that answer the same signed in or not: the health checks and the static assets (nor
+/// do they take an admission turn, `crate::admission`).
+pub(crate) fn is_exempt(path: &str) -> bool {
     matches!(path, "/healthz" | "/readyz" | "/favicon.ico")
         || path.starts_with("/pkg/")
         || path.starts_with("/style/")
