@@ -23,6 +23,8 @@ pub const DB_POOL_MAX: &str = "karte_db_pool_max_connections";
 pub const DB_ACQUIRE_WAIT: &str = "karte_db_pool_acquire_wait_seconds";
 pub const DB_POOL_TIMEOUTS: &str = "karte_db_pool_timeouts_total";
 pub const ADMISSION_REFUSED: &str = "karte_admission_refused_total";
+pub const AUDIT_WAIT: &str = "karte_audit_log_wait_seconds";
+pub const AUDIT_BATCHES: &str = "karte_audit_log_batches_total";
 pub const IMPORT_BATCHES: &str = "karte_import_batches_total";
 pub const IMPORT_LINES: &str = "karte_import_lines_total";
 pub const PDF_RENDERS: &str = "karte_pdf_renders_total";
@@ -87,6 +89,15 @@ fn describe() {
     describe_counter!(
         ADMISSION_REFUSED,
         "Requests that found no turn to use the database in time (answered 503; see server::admission)"
+    );
+    describe_histogram!(
+        AUDIT_WAIT,
+        Unit::Seconds,
+        "Time a request waited for its access-log entries to be committed (the turn and the write)"
+    );
+    describe_counter!(
+        AUDIT_BATCHES,
+        "Access-log commits; each writes every entry waiting at that moment"
     );
     describe_counter!(
         IMPORT_BATCHES,
@@ -188,6 +199,15 @@ pub fn link_failure() {
 
 pub fn pool_timeout() {
     counter!(DB_POOL_TIMEOUTS).increment(1);
+}
+
+/// One request's wait for its access-log entries (see `audit::record_all_or_log`).
+pub fn audit_wait(elapsed: Duration) {
+    histogram!(AUDIT_WAIT).record(elapsed.as_secs_f64());
+}
+
+pub fn audit_batch() {
+    counter!(AUDIT_BATCHES).increment(1);
 }
 
 pub fn admission_refused() {
