@@ -140,6 +140,12 @@ pub async fn record_all_or_log(db: &Db, events: Vec<Event>) {
     if events.is_empty() {
         return;
     }
+    let started = std::time::Instant::now();
+    write_queued(db, events).await;
+    crate::monitoring::audit_wait(started.elapsed());
+}
+
+async fn write_queued(db: &Db, events: Vec<Event>) {
     let group = group_of(db);
     let seq = {
         let mut q = group.queue.lock().unwrap_or_else(|e| e.into_inner());
@@ -161,6 +167,7 @@ pub async fn record_all_or_log(db: &Db, events: Vec<Event>) {
             (std::mem::take(&mut q.pending), q.next)
         };
         write_batch(&db, batch).await;
+        crate::monitoring::audit_batch();
         group.queue.lock().unwrap_or_else(|e| e.into_inner()).done = upto;
         drop(turn);
     });
@@ -194,8 +201,16 @@ impl Group {
 
 static GROUPS: Mutex<Vec<Arc<Group>>> = Mutex::new(Vec::new());
 
+/// The group `db`'s entries are committed with. SQLite: one per database file — its pool is
+/// shared by every worker, and every commit syncs the disk, so the fewer commits the better.
+/// PostgreSQL: one per database and thread — each actix worker has a pool of its own
+/// (`Db::for_this_runtime`), and one turn for the whole server made every worker's requests
+/// wait for whichever worker's pool was slowest to give its writer a connection.
 fn group_of(db: &Db) -> Arc<Group> {
-    let key = crate::records::line_cache::db_key(db);
+    let mut key = crate::records::line_cache::db_key(db);
+    if matches!(db, Db::Postgres(_)) {
+        key.push_str(&format!("#{:?}", std::thread::current().id()));
+    }
     let mut groups = GROUPS.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(g) = groups.iter().find(|g| g.db == key) {
         return Arc::clone(g);
