@@ -24,7 +24,30 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
-/// The turns, shared by every HTTP worker.
+/// Turns per HTTP worker when `KARTE_REQUESTS_IN_FLIGHT` is 0, from the connections the
+/// worker's requests draw from (`pool_share`: its own PostgreSQL pool, or its share of the
+/// SQLite pool). A page renders its body and its footer at once (two queries in flight) and the
+/// worker's access-log writer needs one more; with at most `(pool_share - 1) / 2` requests a
+/// query never waits for a connection. The pool is then never the queue: sqlx's pool under
+/// contention (waiters woken in order, each acquire its own round) is what collapsed the
+/// PostgreSQL load drill with the CPU and the database idle (docs/reliability.md).
+pub fn turns_for(pool_share: u32) -> u32 {
+    (pool_share.saturating_sub(1) / 2).max(1)
+}
+
+/// Turns per HTTP worker: `configured` (the server's whole, 0 = derived) split across
+/// `workers`, or [`turns_for`] the worker's share of the pool.
+pub fn turns_per_worker(configured: u32, workers: usize, pool_share: u32) -> u32 {
+    let workers = u32::try_from(workers.max(1)).unwrap_or(u32::MAX);
+    match configured {
+        0 => turns_for(pool_share),
+        n => n.div_ceil(workers),
+    }
+}
+
+/// One HTTP worker's turns. Each worker has its own (its requests use its own connections,
+/// `Db::for_this_runtime`): turns shared by all workers let one worker take more requests
+/// than its pool serves while the other's connections sat idle.
 #[derive(Debug, Clone)]
 pub struct Admission {
     turns: Arc<Semaphore>,
@@ -81,6 +104,27 @@ pub async fn admit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn turns_leave_every_admitted_request_a_connection() {
+        // PostgreSQL, 20 connections over two workers: 10 each, 4 requests each
+        // (2 × 4 in flight + the log writer = 9 ≤ 10).
+        assert_eq!(turns_per_worker(0, 2, 10), 4);
+        for share in 2..64 {
+            let turns = turns_for(share);
+            assert!(turns >= 1);
+            assert!(
+                share < 3 || 2 * turns + 1 <= share,
+                "share {share}: {turns} turns"
+            );
+        }
+        // A pool of one or two still admits one request at a time.
+        assert_eq!(turns_for(1), 1);
+        assert_eq!(turns_for(0), 1);
+        // A configured figure is the server's: split across the workers, rounded up.
+        assert_eq!(turns_per_worker(9, 2, 10), 5);
+        assert_eq!(turns_per_worker(1, 4, 10), 1);
+    }
 
     #[test]
     fn probes_static_files_and_requests_with_a_body_need_no_turn_reads_do() {

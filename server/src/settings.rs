@@ -182,8 +182,9 @@ pub struct Settings {
     #[arg(long, global = true, env = "KARTE_RENDER_WORKERS", default_value_t = 0)]
     pub render_workers: u32,
     /// Reads (GET, HEAD) using the database at once, the others waiting their turn (up to
-    /// `KARTE_DB_TIMEOUT_SECS`, then 503 with `Retry-After`); 0: as many as the pool has
-    /// connections (`KARTE_DB_MAX_CONNECTIONS`). See `server::admission`.
+    /// `KARTE_DB_TIMEOUT_SECS`, then 503 with `Retry-After`); split across the HTTP workers.
+    /// 0: as many as never wait for a connection — per worker, (its connections − 1) / 2
+    /// (`KARTE_DB_MAX_CONNECTIONS` 20 on two workers: 8). See `server::admission`.
     #[arg(
         long,
         global = true,

@@ -221,13 +221,10 @@ fn run(
     let pending_data = aw::Data::from(pending_uploads.clone());
     let limiter = aw::Data::new(RateLimiter::new(settings.rate_limits));
     let export_slots = aw::Data::new(rate_limit::ExportSlots::new(settings.exports_in_flight));
-    let admission = aw::Data::new(crate::admission::Admission::new(
-        match settings.requests_in_flight {
-            0 => settings.db_max_connections,
-            n => n,
-        },
+    let (in_flight, admission_wait) = (
+        settings.requests_in_flight,
         std::time::Duration::from_secs(settings.db_timeout_secs.max(1)),
-    ));
+    );
     let deadline = aw::Data::new(web::RequestDeadline(std::time::Duration::from_secs(
         settings.request_timeout_secs.max(1),
     )));
@@ -243,6 +240,15 @@ fn run(
     let server = HttpServer::new(move || {
         let db = db.for_this_runtime(http_workers);
         pools.add(&db);
+        // This worker's turns, from the connections its requests draw from.
+        let pool_share = match &db {
+            Db::Postgres(_) => db.pool_stats().max,
+            Db::Sqlite(_) => db.pool_stats().max / u32::try_from(http_workers).unwrap_or(1).max(1),
+        };
+        let admission = aw::Data::new(crate::admission::Admission::new(
+            crate::admission::turns_per_worker(in_flight, http_workers, pool_share),
+            admission_wait,
+        ));
         let reads = match &standby {
             Some(standby) => Reads(standby.for_this_runtime(http_workers)),
             None => Reads::primary(&db),
@@ -293,7 +299,7 @@ fn run(
             .app_data(pending_data.clone())
             .app_data(limiter.clone())
             .app_data(export_slots.clone())
-            .app_data(admission.clone())
+            .app_data(admission)
             .app_data(deadline.clone())
             .app_data(timeouts.clone())
             .app_data(link_policy.clone())
