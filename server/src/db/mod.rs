@@ -9,9 +9,6 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-/// A PostgreSQL connection idle this long is pinged before it is used again.
-const PG_RETEST_IDLE: Duration = Duration::from_secs(30);
-
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
@@ -126,21 +123,6 @@ impl Db {
                     .max_connections(options.max_connections)
                     .acquire_timeout(timeout)
                     .acquire_time_level(ACQUIRE_TIME_LEVEL)
-                    // sqlx pings every connection on its way back to the pool; pinging it again
-                    // on the way out (its default) doubled the round trips per query and was
-                    // where an acquire that timed out dropped a healthy connection, under load
-                    // a storm of reconnects (docs/reliability.md, "PostgreSQL under load").
-                    // Only a connection idle long enough for the server to have gone away is
-                    // tested before use.
-                    .test_before_acquire(false)
-                    .before_acquire(|conn, meta| {
-                        Box::pin(async move {
-                            if meta.idle_for >= PG_RETEST_IDLE {
-                                sqlx::Connection::ping(conn).await?;
-                            }
-                            Ok(true)
-                        })
-                    })
                     .connect_lazy_with(opts);
                 Ok(Db::Postgres(pool))
             }
