@@ -26,11 +26,11 @@ use tokio::sync::Semaphore;
 
 /// Turns per HTTP worker when `KARTE_REQUESTS_IN_FLIGHT` is 0, from the connections the
 /// worker's requests draw from (`pool_share`: its own PostgreSQL pool, or its share of the
-/// SQLite pool). A page renders its body and its footer at once (two queries in flight) and the
-/// worker's access-log writer needs one more; with at most `(pool_share - 1) / 2` requests a
-/// query never waits for a connection. The pool is then never the queue: sqlx's pool under
-/// contention (waiters woken in order, each acquire its own round) is what collapsed the
-/// PostgreSQL load drill with the CPU and the database idle (docs/reliability.md).
+/// SQLite pool). A page can render its body and its footer at once (two queries in flight) and
+/// the worker's access-log writer needs one more; with at most `(pool_share - 1) / 2` requests
+/// a query never waits for a connection. The pool is then never the queue: a contended pool is
+/// where the PostgreSQL load drill collapsed, with the CPU and the database idle
+/// (docs/reliability.md, "PostgreSQL under load").
 pub fn turns_for(pool_share: u32) -> u32 {
     (pool_share.saturating_sub(1) / 2).max(1)
 }
