@@ -202,6 +202,14 @@ impl Parser<'_> {
         // Lines from byte offsets: csv's own counter is off after blank CRLF lines, and a
         // record's offset may point at the line end before it, so those bytes are skipped.
         let lines = LineIndex::new(text);
+        if let Some(c) = crate::import::text::control_character(text) {
+            let at = text.find(c).unwrap_or(0);
+            return Err(self.err(
+                lines.line_of(at),
+                "(file)",
+                crate::import::text::control_character_message(c),
+            ));
+        }
         let line_at = |byte: u64| {
             let start = byte as usize;
             let skipped = text.as_bytes().get(start..).map_or(0, |rest| {
@@ -774,6 +782,16 @@ mod tests {
                 .starts_with("mynaportal-masked.csv:12: 保険者等番号: masked"),
             "{w}"
         );
+    }
+
+    #[test]
+    fn a_control_character_refuses_the_file_at_its_line() {
+        let text = String::from_utf8(fixture("mynaportal-a.csv")).unwrap();
+        let bad = text.replacen("サンプル薬局", "サンプル\u{0}薬局", 1);
+        let line = text[..text.find("サンプル薬局").unwrap()].lines().count();
+        let e = parse("bad.csv", bad.as_bytes(), &ParseOptions::default()).unwrap_err();
+        assert_eq!((e.at.field.as_str(), e.at.line), ("(file)", Some(line)));
+        assert!(e.message.contains("U+0000"), "{e}");
     }
 
     #[test]

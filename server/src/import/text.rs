@@ -28,6 +28,23 @@ pub(crate) fn utf8_without_bom(bytes: &[u8]) -> Result<&str, std::str::Utf8Error
     std::str::from_utf8(bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes))
 }
 
+/// The first control character of `s` other than tab and line ends: text fields never hold
+/// one, and PostgreSQL cannot store NUL, so a file with one is refused where it is read (with
+/// its line and field) instead of failing in the database, or storing on one backend what the
+/// other refuses.
+pub(crate) fn control_character(s: &str) -> Option<char> {
+    s.chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// The message for [`control_character`].
+pub(crate) fn control_character_message(c: char) -> String {
+    format!(
+        "holds the control character U+{:04X}, which no text field may contain; remove it from the file",
+        u32::from(c)
+    )
+}
+
 /// Maps byte offsets to 1-based line numbers, counting CRLF, LF and lone CR as one line end
 /// each (hc08 files come with all three).
 pub(crate) struct LineIndex {

@@ -120,6 +120,67 @@ async fn lines_read_back_exactly(db: &Db) {
     );
 }
 
+/// Text the bulk paths must carry through their own encodings unchanged (SQLite: one JSON text
+/// per chunk; PostgreSQL: COPY's text format): quotes, backslashes, tabs, line breaks, control
+/// characters (NUL is refused by every parser: PostgreSQL cannot store it), characters outside the BMP, and numbers at their limits. Stored for a new
+/// person (all of a batch's new people at once) and again for a known one (per person).
+async fn awkward_text_reads_back_exactly(db: &Db) {
+    let awkward = [
+        "\"引用\" と 'アポストロフィ'",
+        "back\\slash \\N \\t",
+        "tab\there\nnew line\r\nCRLF",
+        "bell\u{7} unit\u{1f} del\u{7f}",
+        "絵文字 💊🩺 \u{2028}\u{2029} \u{feff}",
+        "{\"json\": [1, null]}",
+    ];
+    for (round, person_id) in [(0, "test-awkward-new"), (1, "test-awkward-new")] {
+        let mut b = batch(
+            &format!("b-awkward-{round}"),
+            Some(person_id),
+            "4242",
+            awkward.len(),
+        );
+        let written = &mut b.people[0];
+        for (i, d) in written.drugs.iter_mut().enumerate() {
+            let text = awkward[i];
+            d.drug_name = format!("{text} {round}");
+            d.dispenser_name = text.into();
+            d.ingredient = Some(text.into());
+            d.directions = Some(text.into());
+            d.daily_dose = (i % 2 == 0).then(|| text.into());
+            d.single_dose = None;
+            d.special_instructions = Some(text.into());
+            d.copay = Some(domain::money::Yen(if i % 2 == 0 { i64::MAX } else { 0 }));
+            d.savings = (i % 2 == 1).then_some(domain::money::Yen(i64::MIN + 1));
+            d.quantity.amount = u32::MAX - i as u32;
+        }
+        for (i, e) in written.expenses.iter_mut().enumerate() {
+            e.institution_name = awkward[i % awkward.len()].into();
+            e.total = domain::money::Yen(i64::MAX - i as i64);
+        }
+        let written = written.clone();
+        store_batch(db, b, "test").await.unwrap();
+        let pid = PersonId::parse(person_id).unwrap();
+        let stored = lines::all_drug_lines(db, &pid).await.unwrap();
+        let this_round: Vec<_> = stored
+            .into_iter()
+            .filter(|l| l.drug_name.ends_with(&format!(" {round}")))
+            .collect();
+        assert_eq!(
+            this_round, written.drugs,
+            "round {round}: drug lines as written"
+        );
+        let mut expenses = lines::all_expense_lines(db, &pid).await.unwrap();
+        expenses.sort_by_key(|e| e.service_month);
+        let mut expected = written.expenses.clone();
+        expected.sort_by_key(|e| e.service_month);
+        assert_eq!(
+            expenses, expected,
+            "round {round}: expense lines as written"
+        );
+    }
+}
+
 async fn people_are_matched_by_card_and_birth_date(db: &Db) {
     let first = store_batch(db, batch("b-3", None, "300", 2), "test")
         .await
@@ -511,6 +572,7 @@ async fn a_person_removed_during_an_import_fails_it_whole() {
 }
 
 crate::both_backends!(
+    awkward_text_reads_back_exactly,
     import_leaves_no_dangling_keys,
     a_cached_read_sees_the_next_import,
     savings_are_hidden_under_late_stage_insurance,

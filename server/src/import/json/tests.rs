@@ -211,6 +211,16 @@ fn errors_name_the_json_path() {
             .unwrap_err();
     assert_eq!(e.at.field, "people[0].checkups[0].results[1].value.unit");
 
+    // A control character (PostgreSQL cannot store NUL): refused where it is, on every backend.
+    let e =
+        example_with(|v| v["people"][0]["drugs"][1]["drug_name"] = "薬\u{0}名".into()).unwrap_err();
+    assert_eq!(e.at.field, "people[0].drugs[1].drug_name");
+    assert!(e.message.contains("U+0000"), "{e}");
+    let e = example_with(|v| v["people"][0]["person"]["name"] = "名\u{1b}[31m".into()).unwrap_err();
+    assert_eq!(e.at.field, "people[0].person.name");
+    // Tabs and line breaks are text.
+    example_with(|v| v["people"][0]["drugs"][1]["directions"] = "朝\t夕\n就寝前".into()).unwrap();
+
     let e = example_with(|v| v["format_version"] = 2.into()).unwrap_err();
     assert_eq!(e.at.field, "format_version");
 

@@ -146,6 +146,16 @@ impl Fields<'_> {
         name: &str,
     ) -> Result<Cow<'a, str>, ImportError> {
         let raw = rec.get(n);
+        // A byte below 0x20 is never part of a Shift_JIS character (trail bytes are 0x40–0xFC).
+        if let Some(&b) = raw.iter().find(|b| **b < 0x20 || **b == 0x7F) {
+            let c = char::from(b);
+            return Err(self.err(
+                rec,
+                n,
+                name,
+                crate::import::text::control_character_message(c),
+            ));
+        }
         let text = if raw.is_ascii() || self.encoding == Encoding::Utf8 {
             std::str::from_utf8(raw)
                 .map(Cow::Borrowed)

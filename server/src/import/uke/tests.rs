@@ -493,6 +493,11 @@ fn malformed_files_are_refused_with_record_line_and_field() {
             "IR.4 点数表",
         ),
         (format!("RE,1\n{ika}"), 1, "RE.1 レコード識別情報"),
+        (
+            ika.replacen(",202506,山田", ",202506,山\u{0}田", 1),
+            2,
+            "RE.5 氏名",
+        ),
     ];
     for (text, line, field) in cases {
         let e = parse_text("bad.UKE", &text).unwrap_err();
