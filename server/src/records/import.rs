@@ -292,6 +292,9 @@ macro_rules! backend {
                 let fresh = fresh_people(&mut tx, &batch.people).await?;
                 store_fresh(&mut tx, &batch_id, &mut batch.people, &fresh).await?;
                 let mut people = Vec::with_capacity(batch.people.len());
+                // The people stored before this batch; the ones it created cannot go before it
+                // commits (nobody else sees them yet).
+                let mut earlier = Vec::new();
                 for (records, fresh) in batch.people.iter_mut().zip(fresh) {
                     let id = match fresh {
                         Some(id) => id,
@@ -299,6 +302,9 @@ macro_rules! backend {
                             let (id, created) = resolve_person(&mut tx, records).await?;
                             records.assign_person(&id);
                             store_records(&mut tx, &batch_id, &id, records, created).await?;
+                            if !created {
+                                earlier.push(id.clone());
+                            }
                             id
                         }
                     };
@@ -309,7 +315,9 @@ macro_rules! backend {
                 let mut touched: Vec<&PersonId> = people.iter().collect();
                 touched.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
                 touched.dedup_by(|a, b| a.as_str() == b.as_str());
-                people_present(&mut tx, &touched).await?;
+                earlier.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+                earlier.dedup_by(|a, b| a.as_str() == b.as_str());
+                people_present(&mut tx, &earlier.iter().collect::<Vec<_>>()).await?;
                 overlapped(&mut tx, &touched, |chunk| {
                     let mut q = QueryBuilder::<$DB>::new("INSERT INTO record_versions (person_id, token) ");
                     q.push_values(chunk, |mut b, id| {
