@@ -121,6 +121,11 @@ fn fresh_candidates(
     stored_cards: &HashSet<CardKey>,
 ) -> Vec<Option<PersonId>> {
     let keys: Vec<Option<CardKey>> = all.iter().map(|r| CardKey::of(&r.person)).collect();
+    // A card without 枝番 (receipts carry none) may be a stored card with one: `resolve_person`.
+    let any_branch: HashSet<(&str, &str, Option<NaiveDate>)> = stored_cards
+        .iter()
+        .map(|k| (k.insurer.as_str(), k.number.as_str(), k.birth))
+        .collect();
     let mut cards: HashMap<(&str, &str, &str), usize> = HashMap::new();
     for key in keys.iter().flatten() {
         *cards.entry(key.card()).or_default() += 1;
@@ -131,7 +136,14 @@ fn fresh_candidates(
         .map(|(r, key)| {
             r.person.birth_date?;
             if let Some(key) = key {
-                if cards[&key.card()] > 1 || stored_cards.contains(key) {
+                let stored = stored_cards.contains(key)
+                    || (key.branch.is_empty()
+                        && any_branch.contains(&(
+                            key.insurer.as_str(),
+                            key.number.as_str(),
+                            key.birth,
+                        )));
+                if cards[&key.card()] > 1 || stored {
                     return None;
                 }
             }
@@ -502,6 +514,10 @@ macro_rules! backend {
                         .bind(identity.birth_date)
                         .fetch_optional(&mut **tx)
                         .await?;
+                        let matched = match (matched, card.branch()) {
+                            (None, None) => same_card_any_branch(tx, identity, card).await?,
+                            (matched, _) => matched,
+                        };
                         match matched {
                             Some((existing,)) => {
                                 known = true;
@@ -539,6 +555,30 @@ macro_rules! backend {
                 Ok((id, !exists))
             }
 
+            /// A card without 枝番 (a receipt's 被保険者証 fields carry none) and a stored card that
+            /// has one: the same person when exactly one stored person holds that insurer and
+            /// number with the same birth date and the same name (spaces aside) — 枝番 tells
+            /// family members on one card apart, and the name stands in for it.
+            async fn same_card_any_branch(tx: &mut Tx<'_>, identity: &PersonIdentity, card: &CardIdentity) -> Result<Option<(String,)>, StoreError> {
+                let name: String = identity.name.chars().filter(|c| !matches!(c, ' ' | '　')).collect();
+                let found: Vec<(String,)> = sqlx::query_as(
+                    "SELECT DISTINCT i.person_id FROM insurances i JOIN people p ON p.id = i.person_id
+                     WHERE i.insurer_number = $1 AND i.number = $2 AND i.branch IS NOT NULL AND p.birth_date = $3
+                       AND REPLACE(REPLACE(p.name, ' ', ''), '　', '') = $4
+                     LIMIT 2",
+                )
+                .bind(card.insurer().as_str())
+                .bind(card.number().as_str())
+                .bind(identity.birth_date)
+                .bind(name)
+                .fetch_all(&mut **tx)
+                .await?;
+                Ok(match found.as_slice() {
+                    [one] => Some(one.clone()),
+                    _ => None,
+                })
+            }
+
             /// Records that `person` holds `card` from `since`. The same card still open goes on
             /// (an earlier start widens it); a different card closes the person's older rows
             /// the day before it starts, and is itself closed by a newer row already stored. A
@@ -569,7 +609,9 @@ macro_rules! backend {
                 }
                 let open: Option<(i64, NaiveDate)> = sqlx::query_as(
                     "SELECT id, valid_from FROM insurances WHERE person_id = $1 AND insurer_number = $2
-                       AND COALESCE(symbol, '') = $3 AND number = $4 AND COALESCE(branch, '') = $5 AND valid_to IS NULL",
+                       AND COALESCE(symbol, '') = $3 AND number = $4 AND (COALESCE(branch, '') = $5 OR $5 = '')
+                       AND valid_to IS NULL
+                     ORDER BY valid_from DESC LIMIT 1",
                 )
                 .bind(person.as_str())
                 .bind(card.insurer().as_str())
@@ -579,7 +621,8 @@ macro_rules! backend {
                 .fetch_optional(&mut **tx)
                 .await?;
                 if let Some((row, from)) = open {
-                    sqlx::query("UPDATE insurances SET insurer_name = $1, valid_from = $2 WHERE id = $3")
+                    // A file that names no insurer (receipts) keeps the name stored.
+                    sqlx::query("UPDATE insurances SET insurer_name = CASE WHEN $1 = '' THEN insurer_name ELSE $1 END, valid_from = $2 WHERE id = $3")
                         .bind(insurer_name)
                         .bind(from.min(since))
                         .bind(row)

@@ -400,3 +400,91 @@ fn same_pages_as_a_json_batch(backend: Backend) {
 }
 
 crate::both_backends!(fn same_pages_as_a_json_batch as uke_same_pages_as_a_json_batch);
+
+/// The insurances stored for card number 4567: (person, 枝番, insurer name, still open).
+fn cards_4567(app: &TestApp) -> Vec<(String, Option<String>, String, bool)> {
+    crate::helpers::block_on(async {
+        let db = app.test_db().open().await;
+        let sql = "SELECT person_id, branch, insurer_name, valid_to IS NULL FROM insurances
+                   WHERE number = '4567' ORDER BY person_id, valid_from";
+        let rows: Vec<(String, Option<String>, String, bool)> = server::with_pool!(&db, pool =>
+            sqlx::query_as(sql).fetch_all(pool).await.unwrap());
+        db.close().await;
+        rows
+    })
+}
+
+/// Receipts carry no 枝番. A person the insurer registered with 枝番 "00" is the one a receipt
+/// names when exactly one stored person holds that insurer and number with the same birth date
+/// and name (spaces aside): the receipts land on them, nobody is created again, and their card
+/// stays as registered (枝番 and insurer name). Someone on the same card number with another
+/// name or birth date is a person of their own (枝番 is what tells a family apart).
+fn receipts_find_people_registered_with_a_branch_number(backend: Backend) {
+    let app = app(backend);
+    let person = |id: &str, name: &str, birth: &str, branch: &str| {
+        serde_json::json!({"person": {
+            "id": id, "name": name, "birth_date": birth, "sex": "male",
+            "card": {"insurer_number": "06139992", "symbol": "123", "number": "4567", "branch": branch},
+            "insurer_name": "テスト健康保険組合", "insured_since": "2020-04-01"}})
+    };
+    let register = serde_json::json!({
+        "format_version": 1, "batch_id": "register-4567",
+        "people": [
+            person("yamada-registered", "山田 太郎", "1960-04-01", "00"),
+            person("yamada-son", "山田 一郎", "1990-05-05", "02"),
+        ]
+    });
+    let (status, body) = post(&app, "", register.to_string().as_bytes());
+    assert_eq!(status, 201, "{body}");
+    let before = cards_4567(&app);
+
+    let (status, body) = post(&app, "", &uke_file("uke-ika.txt"));
+    assert_eq!(status, 201, "{body}");
+    let named: Vec<&str> = body["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert!(
+        named.contains(&"yamada-registered"),
+        "the registered person: {named:?}"
+    );
+    assert!(!named.contains(&"yamada-son"), "{named:?}");
+    assert_eq!(
+        cards_4567(&app),
+        before,
+        "the registered cards unchanged, no new holder of 4567"
+    );
+    let cookie = app.dev_sign_in("yamada-registered");
+    assert!(
+        !drug_names(&app, &cookie).is_empty(),
+        "the receipts' drug lines are theirs"
+    );
+
+    // Another name on the same card number and birth date: not them.
+    let other = self::app(backend);
+    let (status, body) = post(
+        &other,
+        "",
+        register
+            .to_string()
+            .replace("山田 太郎", "山田 次郎")
+            .as_bytes(),
+    );
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = post(&other, "", &uke_file("uke-ika.txt"));
+    assert_eq!(status, 201, "{body}");
+    let named: Vec<&str> = body["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert!(!named.contains(&"yamada-registered"), "{named:?}");
+}
+
+crate::both_backends!(
+    fn receipts_find_people_registered_with_a_branch_number
+        as uke_receipts_find_people_registered_with_a_branch_number
+);
