@@ -877,7 +877,9 @@ impl Receipt {
         let medical = points
             .checked_mul(10)
             .ok_or_else(|| err("HO.6 合計点数", "is too large"))?;
-        let total = medical + main.meals;
+        let total = medical
+            .checked_add(main.meals)
+            .ok_or_else(|| err("HO 食事療養・生活療養 合計金額", "is too large"))?;
         let public_only = self.kind_code[1] == b'2';
         let (insurer, public, patient) = if public_only {
             let patient = first_ko.and_then(|k| k.patient).unwrap_or(0).min(total);
@@ -892,7 +894,9 @@ impl Receipt {
                     )
                 })?,
             };
-            let share = medical * percent / 100;
+            // ≤ medical (percent ≤ 100); the product in u128 cannot overflow (fuzz: uke).
+            let share =
+                u64::try_from(u128::from(medical) * u128::from(percent) / 100).unwrap_or(medical);
             let patient = match first_ko.and_then(|k| k.patient) {
                 Some(p) => p.min(share),
                 None => share,
