@@ -11,9 +11,10 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # openpyxl (Debian's python3) as the independent reader of the e-Tax xlsx in the tests, xmllint
 # (libxml2-utils) that checks the archive's hc08 CDA against the MHLW schema in the tests, and
 # nginx, the proxy in front of the servers of ops/multi-server (its binary only, with a config
-# of its own; the Debian service it installs is not needed).
+# of its own; the Debian service it installs is not needed), and ZBar (zbar-tools), the
+# independent reader of the drugs PDF's お薬手帳 QR codes in the tests.
 missing=()
-for pkg in chromium fonts-ipaexfont-gothic poppler-utils brotli python3-openpyxl libxml2-utils nginx; do
+for pkg in chromium fonts-ipaexfont-gothic poppler-utils brotli python3-openpyxl libxml2-utils nginx zbar-tools; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -168,6 +168,15 @@ pub(super) enum Item {
         y2: f32,
         width: f32,
     },
+    /// A QR code: `width` × `width` modules packed as by [`pack_modules`], drawn black as a
+    /// `side` × `side` square whose lower left corner is at (`x`, `y`).
+    Qr {
+        x: f32,
+        y: f32,
+        side: f32,
+        width: usize,
+        bits: Vec<u8>,
+    },
 }
 
 struct Pager<'f> {
@@ -492,7 +501,21 @@ const QR_MODULE: f32 = 1.4;
 /// The quiet zone around each code, in modules.
 const QR_QUIET: usize = 4;
 
-/// QR codes in rows across the page; each dark run of a module row is one filled rectangle.
+/// A code's modules as a 1-bit image, row by row from the top, each row padded to a whole
+/// byte, most significant bit first, 1 for a dark module.
+fn pack_modules(code: &QrImage) -> Vec<u8> {
+    let row_bytes = code.width.div_ceil(8);
+    let mut bits = vec![0u8; row_bytes * code.width];
+    for (row, modules) in code.dark.chunks(code.width.max(1)).enumerate() {
+        for (x, _) in modules.iter().enumerate().filter(|(_, dark)| **dark) {
+            bits[row * row_bytes + x / 8] |= 0x80 >> (x % 8);
+        }
+    }
+    bits
+}
+
+/// QR codes in rows across the page; each code is one image mask (a few hundred bytes, drawn
+/// with sharp module edges), its caption under it.
 fn place_qr(pager: &mut Pager<'_>, codes: &[QrImage]) {
     let side = |c: &QrImage| (c.width + 2 * QR_QUIET) as f32 * QR_MODULE;
     let label_h = TEXT_SIZE * LEADING;
@@ -511,27 +534,15 @@ fn place_qr(pager: &mut Pager<'_>, codes: &[QrImage]) {
             row_h = 0.0;
         }
         let top = pager.y;
-        for y in 0..code.width {
-            let mut run: Option<usize> = None;
-            for xm in 0..=code.width {
-                let dark = xm < code.width && code.dark[y * code.width + xm];
-                match (dark, run) {
-                    (true, None) => run = Some(xm),
-                    (false, Some(start)) => {
-                        let item = Item::Fill {
-                            x: x + (start + QR_QUIET) as f32 * QR_MODULE,
-                            y: top - (y + QR_QUIET + 1) as f32 * QR_MODULE,
-                            w: (xm - start) as f32 * QR_MODULE,
-                            h: QR_MODULE,
-                            grey: 0.0,
-                        };
-                        pager.page().push(item);
-                        run = None;
-                    }
-                    _ => {}
-                }
-            }
-        }
+        let inner = code.width as f32 * QR_MODULE;
+        let item = Item::Qr {
+            x: x + QR_QUIET as f32 * QR_MODULE,
+            y: top - (code.width + QR_QUIET) as f32 * QR_MODULE,
+            side: inner,
+            width: code.width,
+            bits: pack_modules(code),
+        };
+        pager.page().push(item);
         let label = pager.text_at(
             x + QR_QUIET as f32 * QR_MODULE,
             top - s,
@@ -678,6 +689,26 @@ mod tests {
             ],
             created: Utc::now(),
         }
+    }
+
+    #[test]
+    fn qr_modules_pack_row_by_row_most_significant_bit_first() {
+        // A 10-module code: each row takes two bytes, the last six bits of each row unused.
+        let mut dark = vec![false; 100];
+        dark[0] = true; // row 0, column 0
+        dark[9] = true; // row 0, column 9
+        dark[10 + 8] = true; // row 1, column 8
+        dark[99] = true; // row 9, column 9
+        let code = QrImage {
+            width: 10,
+            dark,
+            label: String::new(),
+        };
+        let bits = pack_modules(&code);
+        assert_eq!(bits.len(), 20);
+        assert_eq!(&bits[0..4], &[0b1000_0000, 0b0100_0000, 0, 0b1000_0000]);
+        assert_eq!(&bits[18..20], &[0, 0b0100_0000]);
+        assert!(bits[4..18].iter().all(|b| *b == 0));
     }
 
     #[test]

@@ -1,8 +1,11 @@
-//! QR codes of お薬手帳 (JAHIS) text, drawn by hand from the modules crates.io `qrcode` computes
-//! (no image features): an SVG for the drugs page and filled rectangles in the drugs PDF. Read
-//! back from a photo or a screenshot by crates.io `rqrr` (`decode_image`).
+//! QR codes of お薬手帳 (JAHIS) text from the modules crates.io `qrcodegen` computes (Project
+//! Nayuki's reference encoder: byte mode, level M or better at the same size, the best of the
+//! eight masks; about twice as fast as crates.io `qrcode` on the 46 codes of bench/run's drugs
+//! PDF, `perf` samples 227 → 122): drawn by hand as an SVG for the drugs page, and as image
+//! masks in the drugs PDF (pdf/layout.rs). Read back from a photo or a screenshot by crates.io
+//! `rqrr` (`decode_image`).
 
-use qrcode::{Color, EcLevel, QrCode};
+use qrcodegen::{QrCode, QrCodeEcc};
 
 /// Dark modules of one code, row by row, and its width in modules.
 pub struct Modules {
@@ -10,18 +13,20 @@ pub struct Modules {
     pub dark: Vec<bool>,
 }
 
-/// The code of one part (its CP932 bytes, byte mode, level M); `None` if it does not fit the
-/// largest code (never for parts of `QR_PART_BYTES`).
+/// The code of one part (its CP932 bytes, byte mode, level M — raised where the same size has
+/// room); `None` if it does not fit the largest code (never for parts of `QR_PART_BYTES`).
 pub fn modules(part: &str) -> Option<Modules> {
     let bytes = domain::jahis::encode_cp932(part);
-    let code = QrCode::with_error_correction_level(&bytes, EcLevel::M).ok()?;
-    let width = code.width();
-    let dark = code
-        .to_colors()
-        .into_iter()
-        .map(|c| c == Color::Dark)
+    let code = QrCode::encode_binary(&bytes, QrCodeEcc::Medium).ok()?;
+    let size = code.size();
+    let dark = (0..size)
+        .flat_map(|y| (0..size).map(move |x| (x, y)))
+        .map(|(x, y)| code.get_module(x, y))
         .collect();
-    Some(Modules { width, dark })
+    Some(Modules {
+        width: usize::try_from(size).ok()?,
+        dark,
+    })
 }
 
 /// Quiet zone around each code, in modules (the standard's minimum).

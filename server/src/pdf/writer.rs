@@ -46,9 +46,10 @@ pub(super) fn write_pdf(
 
     let mut w = Writer::new();
     // Object numbers: 1 catalog, 2 pages, 3 info, 4 Type0 font, 5 CIDFont, 6 descriptor,
-    // 7 font file, 8 ToUnicode, then two per page (page, content).
+    // 7 font file, 8 ToUnicode, then two per page (page, content), then one per QR image.
     let first_page = 9;
     let page_ref = |i: usize| first_page + 2 * i;
+    let mut next_image = first_page + 2 * pages.len();
 
     w.object(
         1,
@@ -123,13 +124,29 @@ pub(super) fn write_pdf(
     w.stream(8, "", to_unicode(&by_new).as_bytes())?;
 
     let mut content = Vec::new();
+    let mut images = Vec::new();
     for (i, items) in pages.iter().enumerate() {
         let (page, stream) = (page_ref(i), page_ref(i) + 1);
+        // The page's QR codes: image XObjects /Q0, /Q1, … written after the pages.
+        let first_image = next_image;
+        let mut xobjects = String::new();
+        for item in items {
+            if let Item::Qr { width, bits, .. } = item {
+                let _ = write!(xobjects, "/Q{} {next_image} 0 R ", next_image - first_image);
+                images.push((next_image, *width, bits));
+                next_image += 1;
+            }
+        }
+        let xobjects = if xobjects.is_empty() {
+            String::new()
+        } else {
+            format!(" /XObject << {xobjects}>>")
+        };
         w.object(
             page,
             format!(
                 "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W} {PAGE_H}] \
-                 /Resources << /Font << /F1 4 0 R >> >> /Contents {stream} 0 R >>"
+                 /Resources << /Font << /F1 4 0 R >>{xobjects} >> /Contents {stream} 0 R >>"
             )
             .as_bytes(),
         );
@@ -137,10 +154,22 @@ pub(super) fn write_pdf(
         page_content(items, font, &remap, &mut content);
         w.stream(stream, "", &content)?;
     }
-    Ok(w.finish(first_page + 2 * pages.len()))
+    // Each code is a 1-bit image mask painted black where a bit is 1, never smoothed when
+    // scaled up (module edges stay sharp for a phone's camera).
+    for (id, width, bits) in images {
+        w.stream(
+            id,
+            &format!(
+                "/Type /XObject /Subtype /Image /Width {width} /Height {width} /ImageMask true \
+                 /BitsPerComponent 1 /Decode [1 0] /Interpolate false"
+            ),
+            bits,
+        )?;
+    }
+    Ok(w.finish(next_image))
 }
 
-/// The page's drawing operators: fills first, then rules, then text on top.
+/// The page's drawing operators: fills first, then QR codes, rules, and text on top.
 fn page_content(items: &[Item], font: &Font, remap: &BTreeMap<u16, u16>, out: &mut Vec<u8>) {
     for item in items {
         if let Item::Fill { x, y, w, h, grey } = item {
@@ -152,29 +181,34 @@ fn page_content(items: &[Item], font: &Font, remap: &BTreeMap<u16, u16>, out: &m
             out.extend_from_slice(b"re f\n");
         }
     }
-    out.extend_from_slice(b"0.35 G\n");
-    let mut width = -1.0;
+    // QR codes (image masks, painted in the fill colour), each /Qn in page order.
+    let mut image = 0;
     for item in items {
-        if let Item::Rule {
-            x1,
-            y1,
-            x2,
-            y2,
-            width: lw,
-        } = item
-        {
-            if *lw != width {
-                num(out, *lw);
-                out.extend_from_slice(b"w\n");
-                width = *lw;
-            }
-            num(out, *x1);
-            num(out, *y1);
-            out.extend_from_slice(b"m ");
-            num(out, *x2);
-            num(out, *y2);
-            out.extend_from_slice(b"l S\n");
+        if let Item::Qr { x, y, side, .. } = item {
+            out.extend_from_slice(b"q 0 g ");
+            num(out, *side);
+            out.extend_from_slice(b"0 0 ");
+            num(out, *side);
+            num(out, *x);
+            num(out, *y);
+            let _ = write!(out, "cm /Q{image} Do Q\n");
+            image += 1;
         }
+    }
+    out.extend_from_slice(b"0.35 G\n");
+    let mut width = -1;
+    for rule in merged_rules(items) {
+        if rule.width != width {
+            hundredths(out, rule.width);
+            out.extend_from_slice(b"w\n");
+            width = rule.width;
+        }
+        hundredths(out, rule.x1);
+        hundredths(out, rule.y1);
+        out.extend_from_slice(b"m ");
+        hundredths(out, rule.x2);
+        hundredths(out, rule.y2);
+        out.extend_from_slice(b"l S\n");
     }
     out.extend_from_slice(b"0 g\nBT\n");
     let mut size = -1.0;
@@ -219,7 +253,83 @@ fn page_content(items: &[Item], font: &Font, remap: &BTreeMap<u16, u16>, out: &m
 
 /// A number with at most two decimals, then a space.
 fn num(out: &mut Vec<u8>, v: f32) {
-    let hundredths = (f64::from(v) * 100.0).round() as i64;
+    hundredths(out, (f64::from(v) * 100.0).round() as i64);
+}
+
+/// A rule in hundredths of a point (as written), from its lower or left end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Stroke {
+    width: i64,
+    x1: i64,
+    y1: i64,
+    x2: i64,
+    y2: i64,
+}
+
+/// The page's rules as they will be stroked: a table row's bottom is the next row's top and its
+/// column lines continue the row above's, so exact repeats are dropped and vertical (or
+/// horizontal) rules of one width that touch or overlap become one. All rules share one colour,
+/// so the painted result is the same; a 2,000-line drugs PDF is a tenth smaller.
+fn merged_rules(items: &[Item]) -> Vec<Stroke> {
+    let h = |v: f32| (f64::from(v) * 100.0).round() as i64;
+    let mut rules: Vec<Stroke> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Rule {
+                x1,
+                y1,
+                x2,
+                y2,
+                width,
+            } => {
+                let (a, b) = ((h(*x1), h(*y1)), (h(*x2), h(*y2)));
+                let ((x1, y1), (x2, y2)) = if a <= b { (a, b) } else { (b, a) };
+                Some(Stroke {
+                    width: h(*width),
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    // Vertical rules sort by (width, x) then from the bottom, horizontal ones by (width, y)
+    // then from the left: a rule can only continue the one just before it.
+    let line_key = |r: &Stroke| {
+        if r.x1 == r.x2 {
+            (r.width, 0, r.x1, r.y1, r.y2)
+        } else if r.y1 == r.y2 {
+            (r.width, 1, r.y1, r.x1, r.x2)
+        } else {
+            (r.width, 2, r.x1, r.y1, r.x2 * 1_000_000 + r.y2)
+        }
+    };
+    rules.sort_by_key(line_key);
+    let mut merged: Vec<Stroke> = Vec::with_capacity(rules.len());
+    for r in rules {
+        if let Some(last) = merged.last_mut() {
+            let (a, b) = (line_key(last), line_key(&r));
+            if a.0 == b.0 && a.1 == b.1 && a.1 < 2 && a.2 == b.2 && b.3 <= a.4 {
+                if r.x1 == r.x2 {
+                    last.y2 = last.y2.max(r.y2);
+                } else {
+                    last.x2 = last.x2.max(r.x2);
+                }
+                continue;
+            }
+            if *last == r {
+                continue;
+            }
+        }
+        merged.push(r);
+    }
+    merged
+}
+
+/// A number given in hundredths, written with at most two decimals, then a space.
+fn hundredths(out: &mut Vec<u8>, hundredths: i64) {
     if hundredths < 0 {
         out.push(b'-');
     }
@@ -372,5 +482,72 @@ impl Writer {
             "trailer\n<< /Size {size} /Root 1 0 R /Info 3 0 R >>\nstartxref\n{xref}\n%%EOF\n"
         );
         self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(x1: f32, y1: f32, x2: f32, y2: f32, width: f32) -> Item {
+        Item::Rule {
+            x1,
+            y1,
+            x2,
+            y2,
+            width,
+        }
+    }
+
+    #[test]
+    fn table_rules_are_stroked_once() {
+        // Two table rows of one column each, drawn as the layout draws them: top, bottom, left
+        // and right per row (the second row's top is the first row's bottom, drawn right to
+        // left here), and a thicker header rule on the same line.
+        let items = vec![
+            rule(36.0, 700.0, 560.0, 700.0, 0.3),
+            rule(36.0, 680.0, 560.0, 680.0, 0.3),
+            rule(36.0, 680.0, 36.0, 700.0, 0.3),
+            rule(560.0, 680.0, 560.0, 700.0, 0.3),
+            rule(560.0, 680.0, 36.0, 680.0, 0.3),
+            rule(36.0, 660.0, 560.0, 660.0, 0.3),
+            rule(36.0, 660.0, 36.0, 680.0, 0.3),
+            rule(560.0, 660.0, 560.0, 680.0, 0.3),
+            rule(36.0, 700.0, 560.0, 700.0, 0.9),
+            // A column line further down that does not touch the others stays apart.
+            rule(36.0, 600.0, 36.0, 640.0, 0.3),
+            // A diagonal is kept as it is, once.
+            rule(40.0, 40.0, 50.0, 50.0, 0.3),
+            rule(50.0, 50.0, 40.0, 40.0, 0.3),
+        ];
+        let s = |width, x1, y1, x2, y2| Stroke {
+            width,
+            x1,
+            y1,
+            x2,
+            y2,
+        };
+        assert_eq!(
+            merged_rules(&items),
+            vec![
+                s(30, 3600, 60000, 3600, 64000),
+                s(30, 3600, 66000, 3600, 70000),
+                s(30, 56000, 66000, 56000, 70000),
+                s(30, 3600, 66000, 56000, 66000),
+                s(30, 3600, 68000, 56000, 68000),
+                s(30, 3600, 70000, 56000, 70000),
+                s(30, 4000, 4000, 5000, 5000),
+                s(90, 3600, 70000, 56000, 70000),
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_are_written_with_at_most_two_decimals() {
+        let mut out = Vec::new();
+        for v in [0.0, 12.5, -3.25, 559.284, 0.006] {
+            num(&mut out, v);
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), "0 12.5 -3.25 559.28 0.01 ");
     }
 }

@@ -75,6 +75,37 @@ fn store(app: &TestApp, cookie: &str, token: &str) -> String {
     r.header("location").unwrap_or_default().to_owned()
 }
 
+/// Every QR code on a printed page, read by ZBar (`zbarimg`, Debian zbar-tools, the decoder
+/// many phone apps use) and joined as お薬手帳 readers join split codes. (Karte's own decoder,
+/// crates.io `rqrr`, pairs finder patterns across neighbouring codes on a page of twenty; it is
+/// meant for a photo of one pharmacy's codes.)
+fn scan_with_zbar(png: &[u8]) -> String {
+    let file =
+        std::env::temp_dir().join(format!("karte-qr-{}.png", crate::helpers::random_suffix()));
+    std::fs::write(&file, png).unwrap();
+    let out = std::process::Command::new("zbarimg")
+        .args(["-q", "--raw", "-Sbinary"])
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("zbarimg (zbar-tools) must be installed: {e}"));
+    let _ = std::fs::remove_file(&file);
+    assert!(out.status.success(), "zbarimg found no code: {out:?}");
+    // Each code's bytes, then a newline of zbarimg's; every part starts with its JAHIS header.
+    let raw = out.stdout;
+    let starts: Vec<usize> = (0..raw.len())
+        .filter(|&i| raw[i..].starts_with(b"JAHISTC"))
+        .chain(std::iter::once(raw.len()))
+        .collect();
+    let parts: Vec<String> = starts
+        .windows(2)
+        .map(|w| {
+            let code = &raw[w[0]..w[1]];
+            domain::jahis::decode(code.strip_suffix(b"\n").unwrap_or(code)).unwrap()
+        })
+        .collect();
+    domain::jahis::join_parts(&parts).unwrap_or_else(|e| panic!("{} codes: {e:?}", parts.len()))
+}
+
 fn count(html: &str, id: &str) -> usize {
     html.matches(&format!("data-testid=\"{id}\"")).count()
 }
@@ -170,12 +201,15 @@ fn paste_store_mark_retire(backend: Backend) {
     assert_eq!(pdf.status, 200);
     let read = crate::pdf::read_pdf(&pdf.body);
     assert!(read.has("お薬手帳（薬局発行）"), "{}", read.text);
-    // The period's lines as お薬手帳 QR codes after the tables (drawn as filled rectangles).
+    // The period's lines as お薬手帳 QR codes after the tables (one image mask per code).
     assert!(
         read.has("お薬手帳QRコード（JAHIS形式、この期間）"),
         "{}",
         read.text
     );
+    // The codes as printed (poppler at 150 dpi) and read by another decoder than Karte's: the
+    // same lines as the page shows.
+    let from_paper = scan_with_zbar(&read.page_png(read.pages, 150));
 
     // Out → in: the period's JAHIS file reads back to the same lines.
     let file = TestApp::agent()
@@ -209,6 +243,15 @@ fn paste_store_mark_retire(backend: Backend) {
     names.sort();
     shown.sort();
     assert_eq!(names, shown, "the file holds the period's lines");
+    let scanned = server::service::import::parse_bytes(None, "qr.txt", from_paper.as_bytes(), None)
+        .unwrap_or_else(|e| panic!("the scanned codes parse: {e:?}\n{from_paper}"));
+    let mut scanned: Vec<_> = scanned.people[0]
+        .drugs
+        .iter()
+        .map(|d| d.display_name())
+        .collect();
+    scanned.sort();
+    assert_eq!(scanned, shown, "the PDF's QR codes hold the period's lines");
     assert_eq!(
         back.people[0].person.birth_date,
         chrono::NaiveDate::parse_from_str(&birth_of(&app, "demo-takahashi"), "%Y%m%d").ok()

@@ -78,6 +78,27 @@ impl Read_ {
     pub(crate) fn has(&self, expected: &str) -> bool {
         norm(&self.text).contains(&norm(expected))
     }
+
+    /// The page as poppler draws it on paper: a greyscale PNG at `dpi`.
+    pub(crate) fn page_png(&self, page: usize, dpi: u32) -> Vec<u8> {
+        let (p, r) = (page.to_string(), dpi.to_string());
+        let root = self.file.with_extension(format!("page{page}"));
+        let out = Command::new("pdftoppm")
+            .args(["-png", "-gray", "-r", &r, "-f", &p, "-l", &p, "-singlefile"])
+            .arg(&self.file)
+            .arg(&root)
+            .output()
+            .unwrap_or_else(|e| panic!("pdftoppm (poppler-utils) must be installed: {e}"));
+        assert!(
+            out.status.success(),
+            "pdftoppm: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let png = PathBuf::from(format!("{}.png", root.display()));
+        let bytes = std::fs::read(&png).unwrap();
+        let _ = std::fs::remove_file(png);
+        bytes
+    }
 }
 
 impl Drop for Read_ {
