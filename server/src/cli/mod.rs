@@ -188,6 +188,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     match cli.command {
         Command::Serve(args) => {
+            no_huge_pages();
             let metrics = metrics_listener(args.metrics_addr)?;
             if metrics.is_some() {
                 crate::monitoring::install()?;
@@ -412,6 +413,34 @@ mod tests {
             "KARTE_LOG_FORMAT",
         ] {
             assert!(help.contains(var), "--help does not mention {var}");
+        }
+    }
+}
+
+/// No transparent huge pages for the server process. mimalloc asks for them on its memory
+/// (madvise), and each of the server's threads (SQLite connections, blocking and render
+/// workers) then holds on to whole 2 MB pages: one minute of mixed traffic left the server at
+/// 450 MB resident instead of 200 MB (bench/run's memory section, eleventh stop). Imports keep
+/// them: a one-off command, where they save a little CPU.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: PR_SET_THP_DISABLE reads its integer arguments only and sets a flag on this
+        // process; no memory of ours is touched.
+        let rc = unsafe {
+            libc::prctl(
+                libc::PR_SET_THP_DISABLE,
+                1 as libc::c_ulong,
+                0 as libc::c_ulong,
+                0 as libc::c_ulong,
+                0 as libc::c_ulong,
+            )
+        };
+        if rc != 0 {
+            tracing::warn!(
+                error = %std::io::Error::last_os_error(),
+                "transparent huge pages could not be turned off; memory use may be higher"
+            );
         }
     }
 }
