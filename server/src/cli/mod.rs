@@ -285,7 +285,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
     use crate::records::import::ImportOutcome;
-    use crate::service::import::{parse_ahead, store_and_audit, Importer};
+    use crate::service::import::{import_files, parse_ahead, Importer};
     let person = args
         .person
         .as_deref()
@@ -293,7 +293,7 @@ async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
         .transpose()
         .map_err(|e| anyhow::anyhow!("--person: {e}"))?;
     // Files are parsed one ahead on another thread while the previous one is stored.
-    let mut files = parse_ahead(args.files.clone(), args.format, person);
+    let files = parse_ahead(args.files.clone(), args.format, person);
     let db = Db::connect(settings).await?;
     db.migrate().await?;
     let by = Importer {
@@ -301,17 +301,15 @@ async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
         client: "cli",
         request_id: None,
     };
-    while let Some((name, parsed)) = files.recv().await {
-        let batch = parsed.map_err(|e| anyhow::anyhow!("{name}: {e}"))??;
-        let report = store_and_audit(&db, batch, &name, by).await?;
+    import_files(&db, files, by, |name, report| {
         for w in &report.warnings {
             eprintln!("warning: {w}");
         }
-        match report.outcome {
+        match &report.outcome {
             ImportOutcome::Imported { lines, people } => {
                 println!(
                     "{name}: imported {lines} records for {} ({}, batch {})",
-                    people_named(&people),
+                    people_named(people),
                     report.format.as_str(),
                     report.batch_id
                 );
@@ -323,7 +321,8 @@ async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
                 )
             }
         }
-    }
+    })
+    .await?;
     Ok(())
 }
 

@@ -10,7 +10,7 @@
 //!   birth date; unknown people are created with an id derived from their card.
 
 use crate::db::{Db, DbError};
-use crate::import::{ImportBatch, PersonIdentity, PersonRecords};
+use crate::import::{ImportBatch, InsurerInfo, PersonIdentity, PersonRecords};
 use crate::records::codes::to_code;
 use chrono::NaiveDate;
 use domain::checkups::Checkup;
@@ -192,14 +192,16 @@ pub async fn store_batch_owned(
         Db::Sqlite(pool) => sqlite::store(pool, batch, source, owner).await,
         Db::Postgres(pool) => postgres::store(pool, batch, source, owner).await,
     };
+    observed(source, stored)
+}
+
+/// Counts a stored batch (or a failed one) in the import metrics, and logs one line.
+fn observed(
+    source: &str,
+    stored: Result<ImportOutcome, StoreError>,
+) -> Result<ImportOutcome, StoreError> {
     use crate::monitoring::{import_batch, ImportResult};
-    let outcome = match stored {
-        Ok(outcome) => outcome,
-        Err(e) => {
-            import_batch(source, ImportResult::Failed);
-            return Err(e);
-        }
-    };
+    let outcome = stored.map_err(|e| failed(source, e))?;
     import_batch(
         source,
         match &outcome {
@@ -213,6 +215,133 @@ pub async fn store_batch_owned(
         tracing::info!("batch already imported; nothing changed");
     }
     Ok(outcome)
+}
+
+fn failed(source: &str, e: StoreError) -> StoreError {
+    crate::monitoring::import_batch(source, crate::monitoring::ImportResult::Failed);
+    e
+}
+
+/// A batch written but, on PostgreSQL, not committed yet: a command importing many files
+/// writes the next file on a second connection while this one waits its turn to commit
+/// (`service::import::import_files` commits them in file order). On SQLite, one writer, a
+/// batch is committed as it is written.
+#[must_use = "a staged batch is rolled back unless committed"]
+pub struct Staged {
+    source: String,
+    outcome: ImportOutcome,
+    tx: Option<sqlx::Transaction<'static, sqlx::Postgres>>,
+}
+
+impl Staged {
+    /// Commits the batch (on PostgreSQL), and counts it as [`store_batch`] does.
+    pub async fn commit(self) -> Result<ImportOutcome, StoreError> {
+        let committed = match self.tx {
+            Some(tx) => tx.commit().await.map_err(StoreError::from),
+            None => Ok(()),
+        };
+        observed(&self.source, committed.map(|()| self.outcome))
+    }
+}
+
+/// How many batches [`stage_batch`] can hold at once without one waiting on the other: two on
+/// PostgreSQL (each holds a connection until its commit; a pool of one gets one), one on
+/// SQLite (one writer).
+pub fn lanes(db: &Db) -> usize {
+    match db {
+        Db::Sqlite(_) => 1,
+        Db::Postgres(pool) if pool.options().get_max_connections() < 2 => 1,
+        Db::Postgres(_) => 2,
+    }
+}
+
+/// Writes `batch` as [`store_batch`] does, leaving the commit to [`Staged::commit`] on
+/// PostgreSQL. `opened` is sent (or dropped) once the rows a batch shares with other batches —
+/// its id and its insurers — are written: a batch whose writing starts after that holds no row
+/// this one still needs, so it may wait for this one's commit, never the other way round.
+#[tracing::instrument(skip_all, fields(batch = %batch.batch_id, format = batch.format.as_str()))]
+pub async fn stage_batch(
+    db: &Db,
+    batch: ImportBatch,
+    source: &str,
+    opened: tokio::sync::oneshot::Sender<()>,
+) -> Result<Staged, StoreError> {
+    let staged = match db {
+        Db::Sqlite(pool) => sqlite::store(pool, batch, source, None)
+            .await
+            .map(|outcome| (outcome, None)),
+        Db::Postgres(pool) => {
+            async {
+                let mut tx = pool.begin().await?;
+                let fresh = postgres::open(&mut tx, &batch, source, None).await?;
+                drop(opened);
+                if !fresh {
+                    tx.rollback().await?;
+                    return Ok((ImportOutcome::AlreadyImported, None));
+                }
+                let outcome = postgres::fill(&mut tx, batch).await?;
+                Ok((outcome, Some(tx)))
+            }
+            .await
+        }
+    };
+    let (outcome, tx) = staged.map_err(|e| failed(source, e))?;
+    Ok(Staged {
+        source: source.to_owned(),
+        outcome,
+        tx,
+    })
+}
+
+/// What two batches written at once ([`stage_batch`]) must not share: the batch id, and for
+/// each person their id, the id their card would give them, their card (insurer and number —
+/// branch and birth date aside, as people are matched by it), and the stored people holding
+/// that card. Two batches that share none of these name different people (an unsaved batch
+/// can only add people or cards its own keys name), and storing them in either order gives
+/// the same rows.
+pub async fn batch_keys(db: &Db, batch: &ImportBatch) -> Result<HashSet<String>, StoreError> {
+    let mut keys = HashSet::new();
+    keys.insert(format!("batch {}", batch.batch_id));
+    let mut cards: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for r in &batch.people {
+        let p = &r.person;
+        keys.extend(
+            p.id.iter()
+                .chain(&derived_person_id(p))
+                .map(|id| format!("person {id}")),
+        );
+        if let Some(card) = &p.card {
+            let (insurer, number) = (card.insurer().as_str(), card.number().as_str());
+            keys.insert(format!("card {insurer}|{number}"));
+            cards.entry(insurer).or_default().insert(number);
+        }
+    }
+    let holders = match db {
+        Db::Sqlite(pool) => sqlite::card_holders(pool, cards).await?,
+        Db::Postgres(pool) => postgres::card_holders(pool, cards).await?,
+    };
+    keys.extend(holders.into_iter().map(|id| format!("person {id}")));
+    Ok(keys)
+}
+
+/// An insurer's row as stored: its name and 特定健診 registration (code and date).
+#[derive(Debug)]
+struct StoredInsurer {
+    name: String,
+    registration: Option<(String, Option<NaiveDate>)>,
+}
+
+impl StoredInsurer {
+    /// Whether storing `insurer` leaves the row as it is (a file that says nothing of the
+    /// registration keeps the stored one).
+    fn unchanged_by(&self, insurer: &InsurerInfo) -> bool {
+        self.name == insurer.name
+            && insurer.checkup_registration.is_none_or(|r| {
+                self.registration
+                    .as_ref()
+                    .is_some_and(|(code, on)| code == r.code() && *on == r.date())
+            })
+    }
 }
 
 /// The same statements for both backends, type-checked against each.
@@ -256,14 +385,24 @@ macro_rules! backend {
             }
 
             pub async fn store(pool: &$Pool, batch: ImportBatch, source: &str, owner: Option<BatchOwner<'_>>) -> Result<ImportOutcome, StoreError> {
+                use sqlx::Connection;
                 let mut conn = pool.acquire().await?;
                 super::$bulk::before_batch(&mut conn).await?;
-                store_on(&mut conn, batch, source, owner).await
+                let mut tx = conn.begin().await?;
+                if !open(&mut tx, &batch, source, owner).await? {
+                    tx.rollback().await?;
+                    return Ok(ImportOutcome::AlreadyImported);
+                }
+                let outcome = fill(&mut tx, batch).await?;
+                tx.commit().await?;
+                Ok(outcome)
             }
 
-            async fn store_on(conn: &mut sqlx::pool::PoolConnection<$DB>, mut batch: ImportBatch, source: &str, owner: Option<BatchOwner<'_>>) -> Result<ImportOutcome, StoreError> {
-                use sqlx::Connection;
-                let mut tx = conn.begin().await?;
+            /// The rows a batch shares with other batches, written first: the batch itself
+            /// (`false` when its id was imported before: nothing is written) and its insurers,
+            /// updated only when the file says something new (an update locks the row until
+            /// the commit, and every batch of one insurer names it).
+            pub(super) async fn open(tx: &mut Tx<'_>, batch: &ImportBatch, source: &str, owner: Option<BatchOwner<'_>>) -> Result<bool, StoreError> {
                 let inserted = sqlx::query(
                     "INSERT INTO import_batches (id, format, source, line_count, owner_person, imported_by)
                      VALUES ($1, $2, $3, $4, $5, $6)
@@ -275,14 +414,23 @@ macro_rules! backend {
                 .bind(batch.line_count() as i64)
                 .bind(owner.map(|o| o.person.as_str()))
                 .bind(owner.map(|o| o.account))
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?
                 .rows_affected();
                 if inserted == 0 {
-                    tx.rollback().await?;
-                    return Ok(ImportOutcome::AlreadyImported);
+                    return Ok(false);
                 }
-                for insurer in &batch.insurers {
+                let stored = stored_insurers(tx, &batch.insurers).await?;
+                let changes = |number: &str| {
+                    batch.insurers.iter().filter(|i| i.number.as_str() == number).any(|i| {
+                        !stored.get(number).is_some_and(|s| s.unchanged_by(i))
+                    })
+                };
+                let mut changed: Vec<&InsurerInfo> = batch.insurers.iter().filter(|i| changes(i.number.as_str())).collect();
+                // One order for every batch, so two batches locking the same rows cannot
+                // deadlock (a stable sort: one insurer named twice is stored in file order).
+                changed.sort_by(|a, b| a.number.as_str().cmp(b.number.as_str()));
+                for insurer in changed {
                     let reg = insurer.checkup_registration;
                     sqlx::query(
                         "INSERT INTO insurers (number, name, checkup_registration, checkup_registration_on)
@@ -296,13 +444,39 @@ macro_rules! backend {
                     .bind(&insurer.name)
                     .bind(reg.map(|r| r.code()))
                     .bind(reg.and_then(|r| r.date()))
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                 }
+                Ok(true)
+            }
+
+            /// The stored rows of `insurers`, by number, as [`StoredInsurer`]s.
+            async fn stored_insurers(tx: &mut Tx<'_>, insurers: &[InsurerInfo]) -> Result<HashMap<String, StoredInsurer>, StoreError> {
+                let mut found = HashMap::new();
+                for chunk in insurers.chunks(CHUNK) {
+                    let mut q = QueryBuilder::<$DB>::new(
+                        "SELECT number, name, checkup_registration, checkup_registration_on FROM insurers WHERE number IN (",
+                    );
+                    let mut sep = q.separated(", ");
+                    for i in chunk {
+                        sep.push_bind(i.number.as_str());
+                    }
+                    q.push(")");
+                    let rows: Vec<(String, String, Option<String>, Option<NaiveDate>)> = q.build_query_as().fetch_all(&mut **tx).await?;
+                    found.extend(rows.into_iter().map(|(number, name, registration, on)| {
+                        (number, StoredInsurer { name, registration: registration.map(|r| (r, on)) })
+                    }));
+                }
+                Ok(found)
+            }
+
+            /// Everything but the batch's shared rows ([`open`]): its people, their insurances,
+            /// lines and checkups, and the readers' cache tokens of the people it changed.
+            pub(super) async fn fill(tx: &mut Tx<'_>, mut batch: ImportBatch) -> Result<ImportOutcome, StoreError> {
                 let lines = batch.line_count();
                 let batch_id = batch.batch_id.as_str().to_owned();
-                let fresh = fresh_people(&mut tx, &batch.people).await?;
-                store_fresh(&mut tx, &batch_id, &mut batch.people, &fresh).await?;
+                let fresh = fresh_people(tx, &batch.people).await?;
+                store_fresh(tx, &batch_id, &mut batch.people, &fresh).await?;
                 let mut people = Vec::with_capacity(batch.people.len());
                 // The people stored before this batch; the ones it created cannot go before it
                 // commits (nobody else sees them yet).
@@ -311,9 +485,9 @@ macro_rules! backend {
                     let id = match fresh {
                         Some(id) => id,
                         None => {
-                            let (id, created) = resolve_person(&mut tx, records).await?;
+                            let (id, created) = resolve_person(tx, records).await?;
                             records.assign_person(&id);
-                            store_records(&mut tx, &batch_id, &id, records, created).await?;
+                            store_records(tx, &batch_id, &id, records, created).await?;
                             if !created {
                                 earlier.push(id.clone());
                             }
@@ -329,8 +503,8 @@ macro_rules! backend {
                 touched.dedup_by(|a, b| a.as_str() == b.as_str());
                 earlier.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
                 earlier.dedup_by(|a, b| a.as_str() == b.as_str());
-                people_present(&mut tx, &earlier.iter().collect::<Vec<_>>()).await?;
-                overlapped(&mut tx, &touched, |chunk| {
+                people_present(tx, &earlier.iter().collect::<Vec<_>>()).await?;
+                overlapped(tx, &touched, |chunk| {
                     let mut q = QueryBuilder::<$DB>::new("INSERT INTO record_versions (person_id, token) ");
                     q.push_values(chunk, |mut b, id| {
                         b.push_bind(id.as_str()).push_bind(crate::records::line_cache::new_token());
@@ -339,8 +513,28 @@ macro_rules! backend {
                     q
                 })
                 .await?;
-                tx.commit().await?;
                 Ok(ImportOutcome::Imported { lines, people })
+            }
+
+            /// The stored people holding any of `cards` (numbers by insurer), whatever the
+            /// branch and birth date, as committed now.
+            pub(super) async fn card_holders(pool: &$Pool, cards: BTreeMap<&str, BTreeSet<&str>>) -> Result<Vec<String>, StoreError> {
+                let mut found = Vec::new();
+                for (insurer, numbers) in cards {
+                    let numbers: Vec<&str> = numbers.into_iter().collect();
+                    for chunk in numbers.chunks(CHUNK) {
+                        let mut q = QueryBuilder::<$DB>::new("SELECT DISTINCT person_id FROM insurances WHERE insurer_number = ");
+                        q.push_bind(insurer).push(" AND number IN (");
+                        let mut sep = q.separated(", ");
+                        for n in chunk {
+                            sep.push_bind(*n);
+                        }
+                        q.push(")");
+                        let rows: Vec<(String,)> = q.build_query_as().fetch_all(pool).await?;
+                        found.extend(rows.into_iter().map(|(id,)| id));
+                    }
+                }
+                Ok(found)
             }
 
             /// The stored people a batch's cards match (`resolve_person`'s rule: insurer, number,
@@ -890,7 +1084,7 @@ mod sqlite_bulk {
     }
 }
 
-/// Drug and expense lines on PostgreSQL: one `COPY … FROM STDIN` (text format) per table and
+/// Drug and expense lines on PostgreSQL: one `COPY … FROM STDIN` (binary format) per table and
 /// call — for a batch's new people, one for all of them — inside the batch's transaction: several
 /// times faster than multi-row INSERTs, and still all or nothing (a failed COPY fails the
 /// transaction).
@@ -911,10 +1105,16 @@ mod postgres_bulk {
     /// batch finds the person gone and is refused whole.
     pub const KEEP_PEOPLE: &str = " FOR KEY SHARE";
 
-    /// Rows in PostgreSQL's COPY text format: tab-separated, `\N` for NULL, backslash escapes.
+    /// Rows in PostgreSQL's binary COPY format: a header, then for each row its number of
+    /// fields and each field as its length (-1 for NULL) and bytes, big-endian — text as UTF-8,
+    /// BIGINT as 8 bytes, DATE as days since 2000-01-01. Nothing is formatted here or parsed by
+    /// the server: reading the text format (splitting, unescaping, dates and numbers) was a third
+    /// of the server's COPY time in a profile (bench/README.md, twelfth stop).
     struct CopyRows {
         buf: Vec<u8>,
-        fresh: bool,
+        /// Where the current row's field count goes, and the count so far.
+        row_at: usize,
+        fields: u16,
     }
 
     /// Bytes sent to the server at a time.
@@ -922,53 +1122,45 @@ mod postgres_bulk {
 
     impl CopyRows {
         fn new() -> Self {
+            let mut buf = Vec::with_capacity(SEND_AT + 4096);
+            // Signature, flags (no OIDs), header extension length.
+            buf.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
+            buf.extend_from_slice(&0i32.to_be_bytes());
+            buf.extend_from_slice(&0i32.to_be_bytes());
             Self {
-                buf: Vec::with_capacity(SEND_AT + 4096),
-                fresh: true,
+                buf,
+                row_at: 0,
+                fields: 0,
             }
         }
-        fn sep(&mut self) {
-            if !self.fresh {
-                self.buf.push(b'\t');
-            }
-            self.fresh = false;
+        fn start_row(&mut self) {
+            self.row_at = self.buf.len();
+            self.buf.extend_from_slice(&0u16.to_be_bytes());
+            self.fields = 0;
+        }
+        fn field(&mut self, bytes: &[u8]) -> &mut Self {
+            // A field of 2 GB cannot come from a batch (MAX_BYTES is far smaller).
+            let len = i32::try_from(bytes.len()).unwrap_or(i32::MAX);
+            self.buf.extend_from_slice(&len.to_be_bytes());
+            self.buf.extend_from_slice(bytes);
+            self.fields += 1;
+            self
         }
         fn text(&mut self, s: &str) -> &mut Self {
-            self.sep();
-            let bytes = s.as_bytes();
-            if !bytes
-                .iter()
-                .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r'))
-            {
-                self.buf.extend_from_slice(bytes);
-                return self;
-            }
-            for &b in bytes {
-                match b {
-                    b'\\' => self.buf.extend_from_slice(b"\\\\"),
-                    b'\t' => self.buf.extend_from_slice(b"\\t"),
-                    b'\n' => self.buf.extend_from_slice(b"\\n"),
-                    b'\r' => self.buf.extend_from_slice(b"\\r"),
-                    _ => self.buf.push(b),
-                }
-            }
-            self
+            self.field(s.as_bytes())
         }
         fn opt_text(&mut self, s: Option<&str>) -> &mut Self {
             match s {
                 Some(s) => self.text(s),
                 None => {
-                    self.sep();
-                    self.buf.extend_from_slice(b"\\N");
+                    self.buf.extend_from_slice(&(-1i32).to_be_bytes());
+                    self.fields += 1;
                     self
                 }
             }
         }
         fn int(&mut self, n: i64) -> &mut Self {
-            use std::io::Write;
-            self.sep();
-            let _ = write!(self.buf, "{n}");
-            self
+            self.field(&n.to_be_bytes())
         }
         fn opt_int(&mut self, n: Option<i64>) -> &mut Self {
             match n {
@@ -976,22 +1168,14 @@ mod postgres_bulk {
                 None => self.opt_text(None),
             }
         }
-        /// ISO 8601, which PostgreSQL reads whatever its DateStyle; years before 1 as `… BC`.
+        /// Days since 2000-01-01 (day 730,120 of the common era); every chrono date fits.
         fn date(&mut self, d: NaiveDate) -> &mut Self {
             use chrono::Datelike;
-            use std::io::Write;
-            self.sep();
-            let (y, bc) = if d.year() >= 1 {
-                (d.year(), "")
-            } else {
-                (1 - d.year(), " BC")
-            };
-            let _ = write!(self.buf, "{y:04}-{:02}-{:02}{bc}", d.month(), d.day());
-            self
+            self.field(&(d.num_days_from_ce() - 730_120).to_be_bytes())
         }
         fn end_row(&mut self) {
-            self.buf.push(b'\n');
-            self.fresh = true;
+            let at = self.row_at;
+            self.buf[at..at + 2].copy_from_slice(&self.fields.to_be_bytes());
         }
     }
 
@@ -1007,6 +1191,7 @@ mod postgres_bulk {
         let mut copy = tx.copy_in_raw(statement).await?;
         let mut out = CopyRows::new();
         for row in rows {
+            out.start_row();
             write(&mut out, row);
             out.end_row();
             if out.buf.len() >= SEND_AT {
@@ -1014,9 +1199,9 @@ mod postgres_bulk {
                 out.buf.clear();
             }
         }
-        if !out.buf.is_empty() {
-            copy.send(out.buf.as_slice()).await?;
-        }
+        // The trailer: a field count of -1.
+        out.buf.extend_from_slice(&(-1i16).to_be_bytes());
+        copy.send(out.buf.as_slice()).await?;
         copy.finish().await?;
         Ok(())
     }
@@ -1026,7 +1211,7 @@ mod postgres_bulk {
         batch_id: &str,
         drugs: &[(&PersonId, &DrugLine)],
     ) -> Result<(), StoreError> {
-        let statement = format!("COPY drug_lines ({DRUG_COLUMNS}) FROM STDIN");
+        let statement = format!("COPY drug_lines ({DRUG_COLUMNS}) FROM STDIN (FORMAT binary)");
         copy(tx, &statement, drugs, |r, (person, d)| {
             r.text(person.as_str())
                 .text(batch_id)
@@ -1066,7 +1251,8 @@ mod postgres_bulk {
         batch_id: &str,
         expenses: &[(&PersonId, &ExpenseLine)],
     ) -> Result<(), StoreError> {
-        let statement = format!("COPY expense_lines ({EXPENSE_COLUMNS}) FROM STDIN");
+        let statement =
+            format!("COPY expense_lines ({EXPENSE_COLUMNS}) FROM STDIN (FORMAT binary)");
         copy(tx, &statement, expenses, |r, (person, e)| {
             r.text(person.as_str())
                 .text(batch_id)

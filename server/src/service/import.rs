@@ -8,7 +8,9 @@ use crate::db::Db;
 use crate::import::{
     parse_any, ImportBatch, ImportError, ImportFormat, ImportWarning, ParseOptions,
 };
-use crate::records::import::{store_batch, ImportOutcome, StoreError};
+use crate::records::import::{
+    batch_keys, lanes, stage_batch, store_batch, ImportOutcome, Staged, StoreError,
+};
 use domain::people::PersonId;
 
 /// Largest input accepted from a file or an upload: the largest any format takes (a JSON
@@ -32,13 +34,20 @@ pub enum ImportRunError {
     Store { file: String, source: StoreError },
     #[error("{file}: larger than {max} bytes; split it into several batches", max = MAX_IMPORT_BYTES)]
     TooLarge { file: String },
+    #[error("{file}: {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
 }
 
 impl ImportRunError {
     /// A problem with the input (4xx), as opposed to ours (5xx).
     pub fn is_client_error(&self) -> bool {
         match self {
-            ImportRunError::Invalid(_) | ImportRunError::TooLarge { .. } => true,
+            ImportRunError::Invalid(_)
+            | ImportRunError::TooLarge { .. }
+            | ImportRunError::Read { .. } => true,
             ImportRunError::Store { source, .. } => !matches!(source, StoreError::Db(_)),
         }
     }
@@ -183,6 +192,12 @@ pub async fn store_and_audit(
 ) -> Result<ImportReport, ImportRunError> {
     refuse_reserved_claims(&batch, file_name)?;
     let report = store_parsed(db, batch, file_name, by.source).await?;
+    audit_import(db, &report, by).await;
+    Ok(report)
+}
+
+/// "imported" in the access log for every person a stored batch changed.
+async fn audit_import(db: &Db, report: &ImportReport, by: Importer<'_>) {
     if let ImportOutcome::Imported { people, lines } = &report.outcome {
         let detail = format!(
             "{} batch {} ({lines} records)",
@@ -203,5 +218,137 @@ pub async fn store_and_audit(
             .collect();
         audit::record_all_or_log(db, events).await;
     }
-    Ok(report)
+}
+
+/// A file being written by [`import_files`]: what it must not share with another file written
+/// at the same time, the signal that its shared rows are written, and the task writing it.
+struct Writing {
+    keys: std::collections::HashSet<String>,
+    opened: Option<tokio::sync::oneshot::Receiver<()>>,
+    task: tokio::task::JoinHandle<Result<(Staged, BatchAbout), ImportRunError>>,
+}
+
+/// What a report says of a batch besides its outcome: its id, format and warnings.
+type BatchAbout = (String, ImportFormat, Vec<ImportWarning>);
+
+/// Imports files parsed by [`parse_ahead`] in their order, each all or nothing, as
+/// [`store_and_audit`] would one by one, calling `each` as each file is committed. Stops at the
+/// first file that cannot be read, parsed or stored: the files before it are imported, none
+/// after it.
+///
+/// On PostgreSQL two files are written at once, on two connections ([`lanes`]), when they name
+/// different people ([`batch_keys`]; otherwise the later one waits), and are committed in file
+/// order — the database's work on one file overlaps Karte's and the database's on the next.
+pub async fn import_files(
+    db: &Db,
+    mut files: tokio::sync::mpsc::Receiver<ParsedFile>,
+    by: Importer<'_>,
+    mut each: impl FnMut(&str, &ImportReport),
+) -> Result<(), ImportRunError> {
+    let lanes = lanes(db);
+    let mut writing: std::collections::VecDeque<(String, Writing)> = Default::default();
+    // The next file to write, read and parsed; and the error that ends the command once every
+    // file before it is done.
+    let mut next: Option<(String, ImportBatch)> = None;
+    let mut stop: Option<ImportRunError> = None;
+    let mut read_all = false;
+    loop {
+        while stop.is_none() && writing.len() < lanes {
+            if next.is_none() && !read_all {
+                match files.recv().await {
+                    None => read_all = true,
+                    Some((file, Err(source))) => stop = Some(ImportRunError::Read { file, source }),
+                    Some((_, Ok(Err(e)))) => stop = Some(e),
+                    Some((name, Ok(Ok(batch)))) => next = Some((name, batch)),
+                }
+            }
+            let Some((name, batch)) = next.take() else {
+                break;
+            };
+            if let Err(e) = refuse_reserved_claims(&batch, &name) {
+                stop = Some(e);
+                break;
+            }
+            // Worked out again after each wait: a file committed meanwhile may have given a
+            // stored person the card this one names.
+            let keys = if lanes > 1 {
+                match batch_keys(db, &batch).await {
+                    Ok(keys) => keys,
+                    Err(source) => {
+                        stop = Some(ImportRunError::Store { file: name, source });
+                        break;
+                    }
+                }
+            } else {
+                Default::default()
+            };
+            if writing.iter().any(|(_, w)| !w.keys.is_disjoint(&keys)) {
+                next = Some((name, batch));
+                break;
+            }
+            // A file starts once the one before it holds its shared rows (`stage_batch`): then
+            // this one may wait for that one's commit, never the other way round.
+            if let Some(rx) = writing.back_mut().and_then(|(_, w)| w.opened.take()) {
+                let _ = rx.await;
+            }
+            let (opened, shared_rows_written) = tokio::sync::oneshot::channel();
+            let (db, source, file) = (db.clone(), by.source.to_owned(), name.clone());
+            let task = tokio::spawn(async move {
+                let about = (
+                    batch.batch_id.to_string(),
+                    batch.format,
+                    batch.warnings.clone(),
+                );
+                let staged = stage_batch(&db, batch, &source, opened)
+                    .await
+                    .map_err(|source| ImportRunError::Store { file, source })?;
+                Ok((staged, about))
+            });
+            writing.push_back((
+                name,
+                Writing {
+                    keys,
+                    opened: Some(shared_rows_written),
+                    task,
+                },
+            ));
+        }
+        let Some((name, oldest)) = writing.pop_front() else {
+            return stop.map_or(Ok(()), Err);
+        };
+        let done = async {
+            // Only a panic ends the task otherwise: the oldest file is never aborted.
+            let (staged, (batch_id, format, warnings)) = match oldest.task.await {
+                Ok(written) => written?,
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            };
+            let outcome = staged
+                .commit()
+                .await
+                .map_err(|source| ImportRunError::Store {
+                    file: name.clone(),
+                    source,
+                })?;
+            Ok::<_, ImportRunError>(ImportReport {
+                batch_id,
+                format,
+                outcome,
+                warnings,
+            })
+        };
+        match done.await {
+            Ok(report) => {
+                audit_import(db, &report, by).await;
+                each(&name, &report);
+            }
+            Err(e) => {
+                // The later files are rolled back: dropping a transaction rolls it back.
+                for (_, w) in writing {
+                    w.task.abort();
+                    let _ = w.task.await;
+                }
+                return Err(e);
+            }
+        }
+    }
 }

@@ -4,7 +4,12 @@
 use crate::helpers::{repo_path, Backend, TestDb};
 use std::process::Command;
 
-fn karte(db: &TestDb, args: &[&str]) -> std::process::Output {
+pub(crate) fn karte(db: &TestDb, args: &[&str]) -> std::process::Output {
+    karte_command(db, args).output().expect("karte runs")
+}
+
+/// `karte ARGS` on the test's database, quiet but for warnings.
+pub(crate) fn karte_command(db: &TestDb, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_karte"));
     cmd.args(args)
         .env_remove("KARTE_DATABASE_URL")
@@ -13,7 +18,7 @@ fn karte(db: &TestDb, args: &[&str]) -> std::process::Output {
     if let Some(url) = &db.settings.database_url {
         cmd.env("KARTE_DATABASE_URL", url.expose());
     }
-    cmd.output().expect("karte runs")
+    cmd
 }
 
 fn demo_then_people(backend: Backend) {

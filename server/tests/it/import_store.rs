@@ -571,7 +571,69 @@ async fn a_person_removed_during_an_import_fails_it_whole() {
     db.close().await;
 }
 
+/// An insurer's row across batches: a batch that says nothing new leaves it as it is (and
+/// unlocked, `records::import`), one without a registration keeps the stored one, and one
+/// naming the insurer twice is applied in file order.
+async fn insurers_change_only_when_a_batch_says_something_new(db: &Db) {
+    use domain::checkups::CheckupRegistration;
+    use domain::insurance::InsurerNumber;
+    use server::import::InsurerInfo;
+    let insurer = |name: &str, registration: Option<CheckupRegistration>| InsurerInfo {
+        number: InsurerNumber::parse("06130017").unwrap(),
+        name: name.to_owned(),
+        checkup_registration: registration,
+    };
+    let registered = CheckupRegistration::Registered {
+        since: Some(d(2024, 11, 1)),
+    };
+    let expected = CheckupRegistration::Expected {
+        from: d(2026, 4, 1),
+    };
+    let steps: [(Vec<InsurerInfo>, (&str, Option<&str>, Option<&str>)); 5] = [
+        (
+            vec![insurer("健保A", Some(registered))],
+            ("健保A", Some("registered"), Some("2024-11-01")),
+        ),
+        (
+            vec![insurer("健保A", None)],
+            ("健保A", Some("registered"), Some("2024-11-01")),
+        ),
+        (
+            vec![insurer("健保B", None)],
+            ("健保B", Some("registered"), Some("2024-11-01")),
+        ),
+        (
+            vec![insurer("健保B", Some(expected))],
+            ("健保B", Some("expected"), Some("2026-04-01")),
+        ),
+        (
+            vec![
+                insurer("健保B", Some(CheckupRegistration::NotParticipating)),
+                insurer("健保B", None),
+            ],
+            ("健保B", Some("not_participating"), None),
+        ),
+    ];
+    for (i, (insurers, want)) in steps.into_iter().enumerate() {
+        let mut b = batch(&format!("ins-{i}"), Some("test-a"), "100", 1);
+        b.insurers = insurers;
+        store_batch(db, b, "test").await.unwrap();
+        let row: (String, Option<String>, Option<String>) = server::with_pool!(db, pool => sqlx::query_as(
+            "SELECT name, checkup_registration, CAST(checkup_registration_on AS TEXT) FROM insurers WHERE number = '06130017'",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap());
+        assert_eq!(
+            (row.0.as_str(), row.1.as_deref(), row.2.as_deref()),
+            want,
+            "after batch {i}"
+        );
+    }
+}
+
 crate::both_backends!(
+    insurers_change_only_when_a_batch_says_something_new,
     awkward_text_reads_back_exactly,
     import_leaves_no_dangling_keys,
     a_cached_read_sees_the_next_import,

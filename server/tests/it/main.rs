@@ -28,6 +28,7 @@ mod helpers;
 mod home;
 mod hostile;
 mod http;
+mod import_lanes;
 mod import_limits;
 mod import_store;
 mod jahis;
