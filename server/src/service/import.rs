@@ -1,7 +1,7 @@
 //! One import from bytes to tables: parse (format given or detected), then store as one batch
-//! and write one access-log entry per person it changed. Shared by `karte import` and
-//! `POST /api/v1/import` ([`store_and_audit`]); the demo loader and tests store without
-//! the log ([`import_bytes`]).
+//! and write one access-log entry per person it changed ([`audit_import`], for
+//! `POST /api/v1/import` through [`store_and_audit`] and for `karte import`'s files through
+//! [`import_files`]); the demo loader and tests store without the log ([`import_bytes`]).
 
 use crate::audit::{self, Action, Event};
 use crate::db::Db;
@@ -183,7 +183,7 @@ pub struct Importer<'a> {
 }
 
 /// Stores a parsed batch and writes "imported" to the access log for every person it changed
-/// (nothing for a batch imported before): the one path of the API and the command line.
+/// (nothing for a batch imported before): the API's path ([`import_files`] is the command's).
 pub async fn store_and_audit(
     db: &Db,
     batch: ImportBatch,
