@@ -228,18 +228,22 @@ fn failed(source: &str, e: StoreError) -> StoreError {
 /// batch is committed as it is written.
 #[must_use = "a staged batch is rolled back unless committed"]
 pub struct Staged {
+    batch: String,
+    format: &'static str,
     source: String,
     outcome: ImportOutcome,
     tx: Option<sqlx::Transaction<'static, sqlx::Postgres>>,
 }
 
 impl Staged {
-    /// Commits the batch (on PostgreSQL), and counts it as [`store_batch`] does.
+    /// Commits the batch (on PostgreSQL), and counts and logs it as [`store_batch`] does.
     pub async fn commit(self) -> Result<ImportOutcome, StoreError> {
         let committed = match self.tx {
             Some(tx) => tx.commit().await.map_err(StoreError::from),
             None => Ok(()),
         };
+        let _span =
+            tracing::info_span!("store_batch", batch = %self.batch, format = self.format).entered();
         observed(&self.source, committed.map(|()| self.outcome))
     }
 }
@@ -266,6 +270,7 @@ pub async fn stage_batch(
     source: &str,
     opened: tokio::sync::oneshot::Sender<()>,
 ) -> Result<Staged, StoreError> {
+    let (batch_id, format) = (batch.batch_id.to_string(), batch.format.as_str());
     let staged = match db {
         Db::Sqlite(pool) => sqlite::store(pool, batch, source, None)
             .await
@@ -287,6 +292,8 @@ pub async fn stage_batch(
     };
     let (outcome, tx) = staged.map_err(|e| failed(source, e))?;
     Ok(Staged {
+        batch: batch_id,
+        format,
         source: source.to_owned(),
         outcome,
         tx,
