@@ -360,6 +360,15 @@ macro_rules! backend {
 
             type Tx<'c> = Transaction<'c, $DB>;
 
+            /// Binds `values` one by one as the list an `IN (` at the end of `q` opened, and closes it.
+            fn in_list<'a>(q: &mut QueryBuilder<'a, $DB>, values: impl IntoIterator<Item = &'a str>) {
+                let mut sep = q.separated(", ");
+                for v in values {
+                    sep.push_bind(v);
+                }
+                q.push(")");
+            }
+
             /// Runs one multi-row statement per [`CHUNK`] of `rows`, in order, building each next
             /// statement's arguments while the database runs the one before (the database works
             /// on its own thread or server: the two overlap instead of taking turns).
@@ -464,11 +473,7 @@ macro_rules! backend {
                     let mut q = QueryBuilder::<$DB>::new(
                         "SELECT number, name, checkup_registration, checkup_registration_on FROM insurers WHERE number IN (",
                     );
-                    let mut sep = q.separated(", ");
-                    for i in chunk {
-                        sep.push_bind(i.number.as_str());
-                    }
-                    q.push(")");
+                    in_list(&mut q, chunk.iter().map(|i| i.number.as_str()));
                     let rows: Vec<(String, String, Option<String>, Option<NaiveDate>)> = q.build_query_as().fetch_all(&mut **tx).await?;
                     found.extend(rows.into_iter().map(|(number, name, registration, on)| {
                         (number, StoredInsurer { name, registration: registration.map(|r| (r, on)) })
@@ -532,11 +537,7 @@ macro_rules! backend {
                     for chunk in numbers.chunks(CHUNK) {
                         let mut q = QueryBuilder::<$DB>::new("SELECT DISTINCT person_id FROM insurances WHERE insurer_number = ");
                         q.push_bind(insurer).push(" AND number IN (");
-                        let mut sep = q.separated(", ");
-                        for n in chunk {
-                            sep.push_bind(*n);
-                        }
-                        q.push(")");
+                        in_list(&mut q, chunk.iter().copied());
                         let rows: Vec<(String,)> = q.build_query_as().fetch_all(pool).await?;
                         found.extend(rows.into_iter().map(|(id,)| id));
                     }
@@ -563,11 +564,7 @@ macro_rules! backend {
                              JOIN people p ON p.id = i.person_id WHERE i.insurer_number = ",
                         );
                         q.push_bind(insurer).push(" AND i.number IN (");
-                        let mut sep = q.separated(", ");
-                        for n in chunk {
-                            sep.push_bind(*n);
-                        }
-                        q.push(")");
+                        in_list(&mut q, chunk.iter().copied());
                         let rows: Vec<(String, String, NaiveDate)> = q.build_query_as().fetch_all(&mut **tx).await?;
                         found.extend(rows.into_iter().map(|(number, branch, birth)| CardKey {
                             insurer: insurer.to_owned(),
@@ -587,11 +584,8 @@ macro_rules! backend {
                 let mut found = 0;
                 for chunk in ids.chunks(CHUNK) {
                     let mut q = QueryBuilder::<$DB>::new("SELECT id FROM people WHERE id IN (");
-                    let mut sep = q.separated(", ");
-                    for id in chunk {
-                        sep.push_bind(id.as_str());
-                    }
-                    q.push(")").push(super::$bulk::KEEP_PEOPLE);
+                    in_list(&mut q, chunk.iter().map(|id| id.as_str()));
+                    q.push(super::$bulk::KEEP_PEOPLE);
                     found += q.build().fetch_all(&mut **tx).await?.len();
                 }
                 if found != ids.len() {
@@ -605,11 +599,7 @@ macro_rules! backend {
                 let mut found = HashSet::new();
                 for chunk in ids.chunks(CHUNK) {
                     let mut q = QueryBuilder::<$DB>::new("SELECT id FROM people WHERE id IN (");
-                    let mut sep = q.separated(", ");
-                    for id in chunk {
-                        sep.push_bind(*id);
-                    }
-                    q.push(")");
+                    in_list(&mut q, chunk.iter().copied());
                     let rows: Vec<(String,)> = q.build_query_as().fetch_all(&mut **tx).await?;
                     found.extend(rows.into_iter().map(|(id,)| id));
                 }
@@ -883,11 +873,7 @@ macro_rules! backend {
                 for chunk in claims.chunks(CHUNK) {
                     let mut q = QueryBuilder::<$DB>::new(format!("DELETE FROM {table} WHERE person_id = "));
                     q.push_bind(person.as_str()).push(" AND claim_id IN (");
-                    let mut sep = q.separated(", ");
-                    for c in chunk {
-                        sep.push_bind(*c);
-                    }
-                    q.push(")");
+                    in_list(&mut q, chunk.iter().copied());
                     q.build().execute(&mut **tx).await?;
                 }
                 Ok(())
