@@ -952,10 +952,14 @@ macro_rules! backend {
 backend!(sqlite, sqlx::Sqlite, sqlx::SqlitePool, sqlite_bulk);
 backend!(postgres, sqlx::Postgres, sqlx::PgPool, postgres_bulk);
 
-/// Drug and expense lines on SQLite: multi-row INSERTs of [`CHUNK`] rows.
+/// Drug and expense lines on SQLite: multi-row INSERTs bound in place on SQLite's own handle
+/// ([`crate::records::sqlite_rows`]), inside the batch's transaction.
 mod sqlite_bulk {
     use super::*;
-    use sqlx::{QueryBuilder, Sqlite, Transaction};
+    use crate::records::codes::code_str;
+    use crate::records::sqlite_rows::{Inserter, Value, CHUNK_ROWS};
+    use sqlx::{Sqlite, Transaction};
+    use std::borrow::Cow;
 
     /// SQLite's page cache for one batch's transaction (KiB). With the default 2 MB a receipt file's
     /// 100,000 lines and their indexes spill pages to the WAL and read them back through the
@@ -987,15 +991,95 @@ mod sqlite_bulk {
     /// them before the commit.
     pub const KEEP_PEOPLE: &str = "";
 
-    /// A date as sqlx stores it on SQLite (`%F`, i.e. `YYYY-MM-DD` for years 0–9999), written
-    /// without chrono's format machinery (a tenth of the storing thread's time in a profile).
-    fn day(d: NaiveDate) -> String {
-        use chrono::Datelike;
-        if (0..=9999).contains(&d.year()) {
-            format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-        } else {
-            d.format("%F").to_string()
+    /// A date or month as sqlx stores it on SQLite (`%F` for a date, `YYYY-MM` for a month),
+    /// written in place: four of them for each line, no allocation and none of chrono's format
+    /// machinery (a tenth of the storing thread's time in a profile).
+    pub(super) enum Stamp {
+        Inline { buf: [u8; 10], len: usize },
+        Other(String),
+    }
+
+    impl Stamp {
+        fn digits(buf: &mut [u8], mut n: u32) {
+            for b in buf.iter_mut().rev() {
+                *b = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
         }
+
+        pub(super) fn day(d: NaiveDate) -> Self {
+            use chrono::Datelike;
+            match u32::try_from(d.year()) {
+                Ok(year @ 0..=9999) => {
+                    let mut buf = *b"0000-00-00";
+                    Self::digits(&mut buf[0..4], year);
+                    Self::digits(&mut buf[5..7], d.month());
+                    Self::digits(&mut buf[8..10], d.day());
+                    Stamp::Inline { buf, len: 10 }
+                }
+                _ => Stamp::Other(d.format("%F").to_string()),
+            }
+        }
+
+        pub(super) fn month(m: domain::period::YearMonth) -> Self {
+            match u32::try_from(m.year()) {
+                Ok(year @ 0..=9999) => {
+                    let mut buf = *b"0000-00\0\0\0";
+                    Self::digits(&mut buf[0..4], year);
+                    Self::digits(&mut buf[5..7], m.month());
+                    Stamp::Inline { buf, len: 7 }
+                }
+                _ => Stamp::Other(m.to_string()),
+            }
+        }
+
+        pub(super) fn as_str(&self) -> &str {
+            match self {
+                // Only ASCII digits and '-' are ever written to `buf`.
+                Stamp::Inline { buf, len } => std::str::from_utf8(&buf[..*len]).unwrap_or(""),
+                Stamp::Other(s) => s,
+            }
+        }
+    }
+
+    /// What a drug line stores that is not in it as text already.
+    struct DrugTexts {
+        month: Stamp,
+        accepted: Stamp,
+        visible: Stamp,
+        dispensed: Stamp,
+        codes: [Cow<'static, str>; 4],
+        mark: Option<Cow<'static, str>>,
+    }
+
+    /// Writes `rows` in chunks of [`CHUNK_ROWS`], `texts` making what each row's values borrow
+    /// besides the row, and `values` the row's values in the columns' order. Between two
+    /// chunks other tasks on this thread get their turn (the inserts run on the caller's
+    /// thread: an API import must not hold up a web worker's other requests for a whole file).
+    async fn insert_rows<'r, R, T>(
+        tx: &mut Transaction<'_, Sqlite>,
+        table: &str,
+        columns: &str,
+        rows: &'r [R],
+        texts: impl Fn(&R) -> T,
+        values: impl for<'a> Fn(&'a R, &'a T, &mut Vec<Value<'a>>),
+    ) -> Result<(), StoreError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut handle = tx.lock_handle().await?;
+        let mut insert = Inserter::new(&mut handle, table, columns);
+        for chunk in rows.chunks(CHUNK_ROWS) {
+            let made: Vec<T> = chunk.iter().map(&texts).collect();
+            let mut row_values = Vec::with_capacity(chunk.len() * insert.columns());
+            for (row, t) in chunk.iter().zip(&made) {
+                values(row, t, &mut row_values);
+            }
+            insert.insert(&row_values)?;
+            drop(row_values);
+            tokio::task::yield_now().await;
+        }
+        Ok(())
     }
 
     pub async fn drug_lines<'a>(
@@ -1003,43 +1087,72 @@ mod sqlite_bulk {
         batch_id: &'a str,
         drugs: &'a [(&'a PersonId, &'a DrugLine)],
     ) -> Result<(), StoreError> {
-        super::sqlite::overlapped(tx, drugs, |chunk| {
-            let mut q =
-                QueryBuilder::<Sqlite>::new(format!("INSERT INTO drug_lines ({DRUG_COLUMNS}) "));
-            q.push_values(chunk, |mut b, (person, d)| {
-                b.push_bind(person.as_str())
-                    .push_bind(batch_id)
-                    .push_bind(d.claim.claim_id.as_str())
-                    .push_bind(d.claim.institution.as_str())
-                    .push_bind(d.claim.service_month.to_string())
-                    .push_bind(day(d.claim.accepted_on))
-                    .push_bind(d.claim.sequence as i64)
-                    .push_bind(day(d.visible_from))
-                    .push_bind(day(d.dispensed_on))
-                    .push_bind(d.dispenser_name.as_str())
-                    .push_bind(d.prescriber.as_str())
-                    .push_bind(to_code(&d.prescription))
-                    .push_bind(to_code(&d.usage))
-                    .push_bind(d.drug_name.as_str())
-                    .push_bind(d.ingredient.as_deref())
-                    .push_bind(d.receipt_code.as_ref().map(|c| c.as_str()))
-                    .push_bind(d.yj_code.as_ref().map(|c| c.as_str()))
-                    .push_bind(d.directions.as_deref())
-                    .push_bind(d.daily_dose.as_deref())
-                    .push_bind(d.single_dose.as_deref())
-                    .push_bind(d.special_instructions.as_deref())
-                    .push_bind(i64::from(d.quantity.amount))
-                    .push_bind(d.quantity.unit.label_ja())
-                    .push_bind(d.mark.map(|m| to_code(&m)))
-                    .push_bind(d.copay.map(|y| y.0))
-                    .push_bind(d.savings.map(|y| y.0))
-                    .push_bind(to_code(&d.claim.receipt.kind))
-                    .push_bind(to_code(&d.claim.receipt.setting))
-                    .push_bind(d.claim.receipt.prescriber.as_ref().map(|p| p.as_str()));
-            });
-            q
-        })
+        insert_rows(
+            tx,
+            "drug_lines",
+            DRUG_COLUMNS,
+            drugs,
+            |(_, d)| DrugTexts {
+                month: Stamp::month(d.claim.service_month),
+                accepted: Stamp::day(d.claim.accepted_on),
+                visible: Stamp::day(d.visible_from),
+                dispensed: Stamp::day(d.dispensed_on),
+                codes: [
+                    code_str(&d.prescription),
+                    code_str(&d.usage),
+                    code_str(&d.claim.receipt.kind),
+                    code_str(&d.claim.receipt.setting),
+                ],
+                mark: d.mark.map(|m| code_str(&m)),
+            },
+            |(person, d), t, v| {
+                v.extend([
+                    Value::Text(person.as_str()),
+                    Value::Text(batch_id),
+                    Value::Text(d.claim.claim_id.as_str()),
+                    Value::Text(d.claim.institution.as_str()),
+                    Value::Text(t.month.as_str()),
+                    Value::Text(t.accepted.as_str()),
+                    Value::Int(d.claim.sequence as i64),
+                    Value::Text(t.visible.as_str()),
+                    Value::Text(t.dispensed.as_str()),
+                    Value::Text(d.dispenser_name.as_str()),
+                    Value::Text(d.prescriber.as_str()),
+                    Value::Text(&t.codes[0]),
+                    Value::Text(&t.codes[1]),
+                    Value::Text(d.drug_name.as_str()),
+                    d.ingredient.as_deref().into(),
+                    d.receipt_code.as_ref().map(|c| c.as_str()).into(),
+                    d.yj_code.as_ref().map(|c| c.as_str()).into(),
+                    d.directions.as_deref().into(),
+                    d.daily_dose.as_deref().into(),
+                    d.single_dose.as_deref().into(),
+                    d.special_instructions.as_deref().into(),
+                    Value::Int(i64::from(d.quantity.amount)),
+                    Value::Text(d.quantity.unit.label_ja()),
+                    t.mark.as_deref().into(),
+                    d.copay.map(|y| y.0).into(),
+                    d.savings.map(|y| y.0).into(),
+                    Value::Text(&t.codes[2]),
+                    Value::Text(&t.codes[3]),
+                    d.claim
+                        .receipt
+                        .prescriber
+                        .as_ref()
+                        .map(|p| p.as_str())
+                        .into(),
+                ]);
+            },
+        )
         .await
+    }
+
+    /// What an expense line stores that is not in it as text already.
+    struct ExpenseTexts {
+        month: Stamp,
+        accepted: Stamp,
+        visible: Stamp,
+        codes: [Cow<'static, str>; 2],
     }
 
     pub async fn expense_lines<'a>(
@@ -1047,32 +1160,48 @@ mod sqlite_bulk {
         batch_id: &'a str,
         expenses: &'a [(&'a PersonId, &'a ExpenseLine)],
     ) -> Result<(), StoreError> {
-        super::sqlite::overlapped(tx, expenses, |chunk| {
-            let mut q = QueryBuilder::<Sqlite>::new(format!(
-                "INSERT INTO expense_lines ({EXPENSE_COLUMNS}) "
-            ));
-            q.push_values(chunk, |mut b, (person, e)| {
-                b.push_bind(person.as_str())
-                    .push_bind(batch_id)
-                    .push_bind(e.claim.claim_id.as_str())
-                    .push_bind(e.claim.institution.as_str())
-                    .push_bind(e.service_month.to_string())
-                    .push_bind(day(e.claim.accepted_on))
-                    .push_bind(e.claim.sequence as i64)
-                    .push_bind(day(e.visible_from))
-                    .push_bind(e.category.label_ja().to_owned())
-                    .push_bind(i64::from(e.days))
-                    .push_bind(e.institution_name.as_str())
-                    .push_bind(e.total.0)
-                    .push_bind(e.insurer_paid.0)
-                    .push_bind(e.public_paid.0)
-                    .push_bind(e.patient_paid.0)
-                    .push_bind(to_code(&e.claim.receipt.kind))
-                    .push_bind(to_code(&e.claim.receipt.setting))
-                    .push_bind(e.claim.receipt.prescriber.as_ref().map(|p| p.as_str()));
-            });
-            q
-        })
+        insert_rows(
+            tx,
+            "expense_lines",
+            EXPENSE_COLUMNS,
+            expenses,
+            |(_, e)| ExpenseTexts {
+                month: Stamp::month(e.service_month),
+                accepted: Stamp::day(e.claim.accepted_on),
+                visible: Stamp::day(e.visible_from),
+                codes: [
+                    code_str(&e.claim.receipt.kind),
+                    code_str(&e.claim.receipt.setting),
+                ],
+            },
+            |(person, e), t, v| {
+                v.extend([
+                    Value::Text(person.as_str()),
+                    Value::Text(batch_id),
+                    Value::Text(e.claim.claim_id.as_str()),
+                    Value::Text(e.claim.institution.as_str()),
+                    Value::Text(t.month.as_str()),
+                    Value::Text(t.accepted.as_str()),
+                    Value::Int(e.claim.sequence as i64),
+                    Value::Text(t.visible.as_str()),
+                    Value::Text(e.category.label_ja()),
+                    Value::Int(i64::from(e.days)),
+                    Value::Text(e.institution_name.as_str()),
+                    Value::Int(e.total.0),
+                    Value::Int(e.insurer_paid.0),
+                    Value::Int(e.public_paid.0),
+                    Value::Int(e.patient_paid.0),
+                    Value::Text(&t.codes[0]),
+                    Value::Text(&t.codes[1]),
+                    e.claim
+                        .receipt
+                        .prescriber
+                        .as_ref()
+                        .map(|p| p.as_str())
+                        .into(),
+                ]);
+            },
+        )
         .await
     }
 }
@@ -1083,6 +1212,7 @@ mod sqlite_bulk {
 /// transaction).
 mod postgres_bulk {
     use super::*;
+    use crate::records::codes::code_str;
     use sqlx::{Postgres, Transaction};
 
     /// Nothing to set per batch on PostgreSQL (its buffers are the server's).
@@ -1217,8 +1347,8 @@ mod postgres_bulk {
                 .date(d.dispensed_on)
                 .text(&d.dispenser_name)
                 .text(d.prescriber.as_str())
-                .text(&to_code(&d.prescription))
-                .text(&to_code(&d.usage))
+                .text(&code_str(&d.prescription))
+                .text(&code_str(&d.usage))
                 .text(&d.drug_name)
                 .opt_text(d.ingredient.as_deref())
                 .opt_text(d.receipt_code.as_ref().map(|c| c.as_str()))
@@ -1229,11 +1359,11 @@ mod postgres_bulk {
                 .opt_text(d.special_instructions.as_deref())
                 .int(i64::from(d.quantity.amount))
                 .text(d.quantity.unit.label_ja())
-                .opt_text(d.mark.map(|m| to_code(&m)).as_deref())
+                .opt_text(d.mark.map(|m| code_str(&m)).as_deref())
                 .opt_int(d.copay.map(|y| y.0))
                 .opt_int(d.savings.map(|y| y.0))
-                .text(&to_code(&d.claim.receipt.kind))
-                .text(&to_code(&d.claim.receipt.setting))
+                .text(&code_str(&d.claim.receipt.kind))
+                .text(&code_str(&d.claim.receipt.setting))
                 .opt_text(d.claim.receipt.prescriber.as_ref().map(|p| p.as_str()));
         })
         .await
@@ -1262,8 +1392,8 @@ mod postgres_bulk {
                 .int(e.insurer_paid.0)
                 .int(e.public_paid.0)
                 .int(e.patient_paid.0)
-                .text(&to_code(&e.claim.receipt.kind))
-                .text(&to_code(&e.claim.receipt.setting))
+                .text(&code_str(&e.claim.receipt.kind))
+                .text(&code_str(&e.claim.receipt.setting))
                 .opt_text(e.claim.receipt.prescriber.as_ref().map(|p| p.as_str()));
         })
         .await

@@ -16,3 +16,4 @@ pub mod lines;
 pub mod own;
 pub mod own_batches;
 pub mod people;
+pub mod sqlite_rows;

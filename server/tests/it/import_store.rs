@@ -181,6 +181,115 @@ async fn awkward_text_reads_back_exactly(db: &Db) {
     }
 }
 
+/// More lines than one multi-row statement holds (SQLite: chunks of 400 and then single rows;
+/// PostgreSQL: one COPY), every optional field both set and empty and every code of each
+/// kind, for a new person (a batch's new people at once) and again for the same, known person
+/// (per person): read back exactly as written.
+async fn many_lines_read_back_exactly(db: &Db) {
+    use domain::claim::{CareSetting, ClaimId, InstitutionId, ReceiptKind};
+    use domain::drugs::{DrugMark, PrescriptionKind, ReceiptDrugCode, UsageKind, YjCode};
+    use domain::expenses::ServiceCategory;
+    use domain::money::Yen;
+    let person = "test-many-lines";
+    let pid = PersonId::parse(person).unwrap();
+    let mut written_drugs = Vec::new();
+    let mut written_expenses = Vec::new();
+    for (round, lines) in [(0usize, 1_003usize), (1, 801)] {
+        let mut b = batch(&format!("b-many-{round}"), Some(person), "5151", lines);
+        let records = &mut b.people[0];
+        for (i, d) in records.drugs.iter_mut().enumerate() {
+            d.claim.claim_id = ClaimId::parse(&format!("many-{round}-{}", i / 7)).unwrap();
+            d.claim.sequence = (i % 4) as u64;
+            d.claim.receipt.kind = [
+                ReceiptKind::Medical,
+                ReceiptKind::Dental,
+                ReceiptKind::Pharmacy,
+                ReceiptKind::Dpc,
+                ReceiptKind::HomeNursing,
+            ][i % 5];
+            d.claim.receipt.setting = if i % 2 == 0 {
+                CareSetting::Inpatient
+            } else {
+                CareSetting::Outpatient
+            };
+            d.claim.receipt.prescriber =
+                (i % 3 == 0).then(|| InstitutionId::parse("1310000009").unwrap());
+            d.prescription = [
+                PrescriptionKind::Inpatient,
+                PrescriptionKind::InHouse,
+                PrescriptionKind::OutOfHouse,
+            ][i % 3];
+            d.usage = [
+                UsageKind::Oral,
+                UsageKind::External,
+                UsageKind::AsNeeded,
+                UsageKind::Injection,
+                UsageKind::HomeCare,
+            ][i % 5];
+            d.mark = [
+                None,
+                Some(DrugMark::Narcotic),
+                Some(DrugMark::Poison),
+                Some(DrugMark::StimulantPrecursor),
+                Some(DrugMark::Psychotropic),
+            ][i % 5];
+            d.drug_name = format!("薬 {round}-{i}");
+            d.ingredient = (i % 2 == 1).then(|| format!("成分 {i}"));
+            d.receipt_code = (i % 3 == 1).then(|| ReceiptDrugCode::parse("620098801").unwrap());
+            d.yj_code = (i % 4 == 2).then(|| YjCode::parse("1149019F1560").unwrap());
+            d.directions = (i % 5 != 0).then(|| format!("1日{}回", i % 4 + 1));
+            d.daily_dose = (i % 6 != 0).then(|| "3錠".into());
+            d.single_dose = (i % 7 != 0).then(|| "1錠".into());
+            d.special_instructions = (i % 8 == 0).then(|| "粉砕".into());
+            d.quantity.amount = i as u32;
+            d.copay = (i % 9 != 0).then_some(Yen(i as i64 * 10));
+            d.savings = (i % 10 != 0).then_some(Yen(-(i as i64)));
+        }
+        let month = records.expenses[0].claim.clone();
+        records.expenses = (0..lines / 2)
+            .map(|i| {
+                let mut c = month.clone();
+                c.claim_id = ClaimId::parse(&format!("many-ex-{round}-{i}")).unwrap();
+                c.service_month = c.service_month.add_months((i % 30) as i32);
+                c.receipt.kind = [ReceiptKind::Medical, ReceiptKind::Pharmacy][i % 2];
+                c.receipt.prescriber =
+                    (i % 2 == 1).then(|| InstitutionId::parse("1310000009").unwrap());
+                let mut e = crate::fixtures::expense(c, 100 + i as i64);
+                e.category = [
+                    ServiceCategory::MedicalInpatient,
+                    ServiceCategory::Pharmacy,
+                    ServiceCategory::DentalOutpatient,
+                    ServiceCategory::MealsAndLiving,
+                ][i % 4]
+                    .clone();
+                e.days = (i % 31) as u32;
+                e.institution_name = format!("医療機関 {i}");
+                e.public_paid = Yen(i as i64);
+                e
+            })
+            .collect();
+        written_drugs.extend(records.drugs.clone());
+        written_expenses.extend(records.expenses.clone());
+        store_batch(db, b, "test").await.unwrap();
+        fn by_debug<T: std::fmt::Debug>(mut v: Vec<T>) -> Vec<T> {
+            v.sort_by_cached_key(|l| format!("{l:?}"));
+            v
+        }
+        let stored = lines::all_drug_lines(db, &pid).await.unwrap();
+        assert_eq!(stored.len(), written_drugs.len(), "round {round}");
+        assert!(
+            by_debug(stored) == by_debug(written_drugs.clone()),
+            "round {round}: drug lines as written"
+        );
+        let stored = lines::all_expense_lines(db, &pid).await.unwrap();
+        assert_eq!(stored.len(), written_expenses.len(), "round {round}");
+        assert!(
+            by_debug(stored) == by_debug(written_expenses.clone()),
+            "round {round}: expense lines as written"
+        );
+    }
+}
+
 async fn people_are_matched_by_card_and_birth_date(db: &Db) {
     let first = store_batch(db, batch("b-3", None, "300", 2), "test")
         .await
@@ -635,6 +744,7 @@ async fn insurers_change_only_when_a_batch_says_something_new(db: &Db) {
 crate::both_backends!(
     insurers_change_only_when_a_batch_says_something_new,
     awkward_text_reads_back_exactly,
+    many_lines_read_back_exactly,
     import_leaves_no_dangling_keys,
     a_cached_read_sees_the_next_import,
     savings_are_hidden_under_late_stage_insurance,

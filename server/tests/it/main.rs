@@ -47,6 +47,7 @@ mod receipts;
 mod redirects;
 mod self_import;
 mod signin;
+mod sqlite_rows;
 mod standby;
 mod status_codes;
 mod storage;
