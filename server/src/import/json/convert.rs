@@ -134,7 +134,9 @@ impl Converter<'_> {
         })
     }
 
-    fn text(&self, leaf: &Leaf, path: &Path<'_>) -> Res<String> {
+    /// The text of a string field, trimmed and checked, borrowed: for the fields only parsed
+    /// further (dates, codes, ids), which would otherwise copy every value once more.
+    fn text_ref<'l>(&self, leaf: &'l Leaf, path: &Path<'_>) -> Res<&'l str> {
         match leaf {
             Leaf::Text(s) => match s.trim() {
                 "" => Err(self.err(path, "must not be empty; leave the field out instead")),
@@ -142,7 +144,7 @@ impl Converter<'_> {
                     Some(c) => {
                         Err(self.err(path, crate::import::text::control_character_message(c)))
                     }
-                    None => Ok(t.to_owned()),
+                    None => Ok(t),
                 },
             },
             Leaf::Bool(b) => Err(self.err(path, format!("must be a string, not {b}"))),
@@ -150,8 +152,30 @@ impl Converter<'_> {
         }
     }
 
+    fn text(&self, leaf: &Leaf, path: &Path<'_>) -> Res<String> {
+        self.text_ref(leaf, path).map(str::to_owned)
+    }
+
     fn opt_text(&self, leaf: &Option<Leaf>, path: &Path<'_>) -> Res<Option<String>> {
         leaf.as_ref().map(|l| self.text(l, path)).transpose()
+    }
+
+    /// [`Self::text`] of a leaf the caller is done with: its string is kept, not copied, when
+    /// it needs no trimming (nearly always).
+    fn text_owned(&self, leaf: Leaf, path: &Path<'_>) -> Res<String> {
+        let trimmed = self.text_ref(&leaf, path)?.len();
+        match leaf {
+            Leaf::Text(s) if s.len() == trimmed => Ok(s),
+            other => self.text(&other, path),
+        }
+    }
+
+    fn opt_text_owned(&self, leaf: Option<Leaf>, path: &Path<'_>) -> Res<Option<String>> {
+        leaf.map(|l| self.text_owned(l, path)).transpose()
+    }
+
+    fn opt_text_ref<'l>(&self, leaf: &'l Option<Leaf>, path: &Path<'_>) -> Res<Option<&'l str>> {
+        leaf.as_ref().map(|l| self.text_ref(l, path)).transpose()
     }
 
     fn present<'l>(&self, leaf: &'l Option<Leaf>, path: &Path<'_>) -> Res<&'l Leaf> {
@@ -159,11 +183,11 @@ impl Converter<'_> {
     }
 
     fn date(&self, leaf: &Leaf, path: &Path<'_>) -> Res<NaiveDate> {
-        let s = self.text(leaf, path)?;
-        if let Some(day) = plain_date(&s) {
+        let s = self.text_ref(leaf, path)?;
+        if let Some(day) = plain_date(s) {
             return Ok(day);
         }
-        NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
             self.err(
                 path,
                 format!("{s:?} is not a date; write it as YYYY-MM-DD, e.g. 2025-04-01"),
@@ -176,8 +200,8 @@ impl Converter<'_> {
     }
 
     fn month(&self, leaf: &Leaf, path: &Path<'_>) -> Res<YearMonth> {
-        let s = self.text(leaf, path)?;
-        YearMonth::parse(&s).map_err(|e| self.err(path, e.to_string()))
+        let s = self.text_ref(leaf, path)?;
+        YearMonth::parse(s).map_err(|e| self.err(path, e.to_string()))
     }
 
     /// A 診療年月 ([`domain::visibility::claim_month`]: its publication must be datable).
@@ -210,7 +234,7 @@ impl Converter<'_> {
     }
 
     fn choice<T: Copy>(&self, leaf: &Leaf, path: &Path<'_>, options: &[(&str, T)]) -> Res<T> {
-        let s = self.text(leaf, path)?;
+        let s = self.text_ref(leaf, path)?;
         options
             .iter()
             .find(|(name, _)| *name == s)
@@ -268,9 +292,9 @@ impl Converter<'_> {
     fn insurer(&self, value: Nested<WireInsurer>, path: &Path<'_>) -> Res<InsurerInfo> {
         let w: WireInsurer = self.decode(value, path)?;
         let number_path = path.at("number");
-        let number = InsurerNumber::parse(&self.text(&w.number, &number_path)?)
+        let number = InsurerNumber::parse(self.text_ref(&w.number, &number_path)?)
             .map_err(|e| self.err(&number_path, e.to_string()))?;
-        let name = self.text(&w.name, &path.at("name"))?;
+        let name = self.text_owned(w.name, &path.at("name"))?;
         let checkup_registration = w
             .checkup_registration
             .map(|v| self.registration(v, &path.at("checkup_registration")))
@@ -288,7 +312,7 @@ impl Converter<'_> {
         path: &Path<'_>,
     ) -> Res<CheckupRegistration> {
         let w: WireRegistration = self.decode(value, path)?;
-        let status = self.text(&w.status, &path.at("status"))?;
+        let status = self.text_owned(w.status, &path.at("status"))?;
         let since = self.opt_date(&w.since, &path.at("since"))?;
         let from = self.opt_date(&w.from, &path.at("from"))?;
         match status.as_str() {
@@ -364,23 +388,23 @@ impl Converter<'_> {
         let card = w.card.map(|v| self.card(v, &path.at("card"))).transpose()?;
         Ok(PersonIdentity {
             id: self.opts.person.clone().or(from_file),
-            name: self.text(&w.name, &path.at("name"))?,
-            name_kana: self.opt_text(&w.name_kana, &path.at("name_kana"))?,
+            name: self.text_owned(w.name, &path.at("name"))?,
+            name_kana: self.opt_text_owned(w.name_kana, &path.at("name_kana"))?,
             sex,
             birth_date: self.opt_date(&w.birth_date, &path.at("birth_date"))?,
             card,
-            insurer_name: self.opt_text(&w.insurer_name, &path.at("insurer_name"))?,
+            insurer_name: self.opt_text_owned(w.insurer_name, &path.at("insurer_name"))?,
             insured_since: self.opt_date(&w.insured_since, &path.at("insured_since"))?,
         })
     }
 
     fn card(&self, value: Nested<WireCard>, path: &Path<'_>) -> Res<CardIdentity> {
         let w: WireCard = self.decode(value, path)?;
-        let insurer = self.text(&w.insurer_number, &path.at("insurer_number"))?;
+        let insurer = self.text_owned(w.insurer_number, &path.at("insurer_number"))?;
         let symbol = self
             .opt_text(&w.symbol, &path.at("symbol"))?
             .unwrap_or_default();
-        let number = self.text(&w.number, &path.at("number"))?;
+        let number = self.text_owned(w.number, &path.at("number"))?;
         let branch = self
             .opt_text(&w.branch, &path.at("branch"))?
             .unwrap_or_default();
@@ -401,10 +425,10 @@ impl Converter<'_> {
         let id_path = path.at("claim_id");
         let inst_path = path.at("institution_id");
         Ok(ClaimSource {
-            claim_id: ClaimId::parse(&self.text(&w.claim_id, &id_path)?)
+            claim_id: ClaimId::parse(self.text_ref(&w.claim_id, &id_path)?)
                 .map_err(|e| self.err(&id_path, e.to_string()))?,
             person: owner.clone(),
-            institution: InstitutionId::parse(&self.text(&w.institution_id, &inst_path)?)
+            institution: InstitutionId::parse(self.text_ref(&w.institution_id, &inst_path)?)
                 .map_err(|e| self.err(&inst_path, e.to_string()))?,
             service_month: self.claim_month(&w.service_month, &path.at("service_month"))?,
             receipt: self.receipt(&w, path, default)?,
@@ -454,8 +478,8 @@ impl Converter<'_> {
             .transpose()?;
         let rx_path = path.at("prescribing_institution_id");
         let prescriber = self
-            .opt_text(&w.prescribing_institution_id, &rx_path)?
-            .map(|s| InstitutionId::parse(&s).map_err(|e| self.err(&rx_path, e.to_string())))
+            .opt_text_ref(&w.prescribing_institution_id, &rx_path)?
+            .map(|s| InstitutionId::parse(s).map_err(|e| self.err(&rx_path, e.to_string())))
             .transpose()?;
         let default = default();
         let kind = kind.unwrap_or(default.kind);
@@ -480,7 +504,7 @@ impl Converter<'_> {
     fn drug(&self, value: Nested<WireDrug>, path: &Path<'_>, owner: &PersonId) -> Res<DrugLine> {
         let w: WireDrug = self.decode(value, path)?;
         let p = |f: &'static str| path.at(f);
-        let prescriber = InstitutionId::parse(&self.text(&w.prescriber, &p("prescriber"))?)
+        let prescriber = InstitutionId::parse(self.text_ref(&w.prescriber, &p("prescriber"))?)
             .map_err(|e| self.err(&p("prescriber"), e.to_string()))?;
         let prescription = self.choice(
             &w.prescription,
@@ -518,14 +542,14 @@ impl Converter<'_> {
             })
             .transpose()?;
         let receipt_code = self
-            .opt_text(&w.receipt_code, &p("receipt_code"))?
+            .opt_text_ref(&w.receipt_code, &p("receipt_code"))?
             .map(|s| {
-                ReceiptDrugCode::parse(&s).map_err(|e| self.err(&p("receipt_code"), e.to_string()))
+                ReceiptDrugCode::parse(s).map_err(|e| self.err(&p("receipt_code"), e.to_string()))
             })
             .transpose()?;
         let yj_code = self
-            .opt_text(&w.yj_code, &p("yj_code"))?
-            .map(|s| YjCode::parse(&s).map_err(|e| self.err(&p("yj_code"), e.to_string())))
+            .opt_text_ref(&w.yj_code, &p("yj_code"))?
+            .map(|s| YjCode::parse(s).map_err(|e| self.err(&p("yj_code"), e.to_string())))
             .transpose()?;
         let savings = self.opt_yen(&w.savings, &p("savings"))?;
         let copay = self.opt_yen(&w.copay, &p("copay"))?;
@@ -538,7 +562,7 @@ impl Converter<'_> {
         Ok(DrugLine {
             visible_from,
             dispensed_on: self.date(&w.dispensed_on, &p("dispensed_on"))?,
-            dispenser_name: self.text(&w.dispenser_name, &p("dispenser_name"))?,
+            dispenser_name: self.text_owned(w.dispenser_name, &p("dispenser_name"))?,
             prescriber,
             prescription,
             usage: self.choice(
@@ -552,18 +576,18 @@ impl Converter<'_> {
                     ("home_care", UsageKind::HomeCare),
                 ],
             )?,
-            drug_name: self.text(&w.drug_name, &p("drug_name"))?,
-            ingredient: self.opt_text(&w.ingredient, &p("ingredient"))?,
+            drug_name: self.text_owned(w.drug_name, &p("drug_name"))?,
+            ingredient: self.opt_text_owned(w.ingredient, &p("ingredient"))?,
             receipt_code,
             yj_code,
-            directions: self.opt_text(&w.directions, &p("directions"))?,
-            daily_dose: self.opt_text(&w.daily_dose, &p("daily_dose"))?,
-            single_dose: self.opt_text(&w.single_dose, &p("single_dose"))?,
+            directions: self.opt_text_owned(w.directions, &p("directions"))?,
+            daily_dose: self.opt_text_owned(w.daily_dose, &p("daily_dose"))?,
+            single_dose: self.opt_text_owned(w.single_dose, &p("single_dose"))?,
             special_instructions: self
                 .opt_text(&w.special_instructions, &p("special_instructions"))?,
             quantity: DispensedQuantity {
                 amount,
-                unit: QuantityUnit::parse(&self.text(&quantity.unit, &p("quantity.unit"))?),
+                unit: QuantityUnit::parse(self.text_ref(&quantity.unit, &p("quantity.unit"))?),
             },
             mark,
             copay,
@@ -576,7 +600,7 @@ impl Converter<'_> {
         let w: WireCheckup = self.decode(value, path)?;
         let p = |f: &'static str| path.at(f);
         let results_path = path.at("results");
-        let insurer = InsurerNumber::parse(&self.text(&w.insurer_number, &p("insurer_number"))?)
+        let insurer = InsurerNumber::parse(self.text_ref(&w.insurer_number, &p("insurer_number"))?)
             .map_err(|e| self.err(&p("insurer_number"), e.to_string()))?;
         let results = w
             .results
@@ -586,7 +610,7 @@ impl Converter<'_> {
             .collect::<Res<Vec<_>>>()?;
         Ok(Checkup {
             performed_on: self.date(&w.performed_on, &p("performed_on"))?,
-            institution_name: self.text(&w.institution_name, &p("institution_name"))?,
+            institution_name: self.text_owned(w.institution_name, &p("institution_name"))?,
             kind: self.choice(
                 &w.kind,
                 &p("kind"),
@@ -606,7 +630,7 @@ impl Converter<'_> {
     fn result(&self, value: Nested<WireResult>, path: &Path<'_>) -> Res<CheckupResult> {
         let w: WireResult = self.decode(value, path)?;
         let code_path = path.at("code");
-        let code = ItemCode::parse(&self.text(&w.code, &code_path)?)
+        let code = ItemCode::parse(self.text_ref(&w.code, &code_path)?)
             .map_err(|e| self.err(&code_path, e.to_string()))?;
         let vp = path.at("value");
         let v: WireValue = self.decode(w.value, &vp)?;
@@ -714,7 +738,7 @@ impl Converter<'_> {
     ) -> Res<ExpenseLine> {
         let w: WireExpense = self.decode(value, path)?;
         let p = |f: &'static str| path.at(f);
-        let category = ServiceCategory::parse(&self.text(&w.category, &p("category"))?);
+        let category = ServiceCategory::parse(self.text_ref(&w.category, &p("category"))?);
         let claim = self.claim(w.claim, &p("claim"), owner, || {
             ReceiptIdentity::for_expense(&category)
         })?;
@@ -737,7 +761,7 @@ impl Converter<'_> {
             service_month: claim.service_month,
             category,
             days: u32::try_from(days).map_err(|_| self.err(&p("days"), "is too large"))?,
-            institution_name: self.text(&w.institution_name, &p("institution_name"))?,
+            institution_name: self.text_owned(w.institution_name, &p("institution_name"))?,
             total: self.yen(&w.total, &p("total"))?,
             insurer_paid: self.yen(&w.insurer_paid, &p("insurer_paid"))?,
             public_paid: self.yen(&w.public_paid, &p("public_paid"))?,
