@@ -18,7 +18,7 @@ use std::ptr::NonNull;
 
 /// Rows per multi-row statement: 400 rows of 29 columns stay well under SQLite's limit of
 /// 32,766 parameters, and fewer statement steps than single rows (measured: 100,000 drug lines
-/// in 0.38 s against 0.53 s one row at a time, bench/README.md).
+/// in 0.37–0.41 s against 0.51–0.59 s one row at a time, bench/README.md).
 pub const CHUNK_ROWS: usize = 400;
 
 /// One value to bind, borrowed from the row it describes.
@@ -56,7 +56,6 @@ impl From<Option<i64>> for Value<'_> {
 /// A prepared `INSERT … VALUES (…), …` of a fixed number of rows.
 struct Statement {
     stmt: NonNull<ffi::sqlite3_stmt>,
-    db: NonNull<ffi::sqlite3>,
 }
 
 // SAFETY: sqlx opens its SQLite connections in multi-thread mode (SQLITE_OPEN_NOMUTEX): a
@@ -83,7 +82,7 @@ impl Statement {
             )
         };
         match NonNull::new(stmt) {
-            Some(stmt) if rc == ffi::SQLITE_OK => Ok(Statement { stmt, db }),
+            Some(stmt) if rc == ffi::SQLITE_OK => Ok(Statement { stmt }),
             _ => Err(format!("cannot prepare the insert (SQLite code {rc})")),
         }
     }
@@ -139,12 +138,12 @@ impl Statement {
 
 impl Drop for Statement {
     fn drop(&mut self) {
-        // SAFETY: the statement was prepared on `db`, which the owning `Inserter` still holds
-        // locked (it drops its statements before its lock), and is finalized exactly once.
+        // SAFETY: the statement belongs to the connection its `Inserter` holds locked: the
+        // `Inserter` borrows the lock, so the lock outlives it and its statements. Finalized
+        // exactly once.
         unsafe {
             ffi::sqlite3_finalize(self.stmt.as_ptr());
         }
-        let _ = self.db;
     }
 }
 
@@ -152,7 +151,6 @@ impl Drop for Statement {
 /// rows, then the rest one row at a time (a statement per remainder size would be prepared
 /// anew for nearly every call).
 pub struct Inserter<'h, 'c> {
-    // Declared before the handle: dropped (finalized) while the connection is still locked.
     chunk: Option<Statement>,
     one: Option<Statement>,
     head: String,
