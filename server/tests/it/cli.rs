@@ -186,3 +186,38 @@ fn import_stops_at_the_first_bad_file_in_order() {
         "the file after the bad one was not imported"
     );
 }
+
+/// A file over the size limit is refused by name, with what to do, after the files before it
+/// are imported — one byte over, and far over (a sparse 1 GiB file; the command reads at most
+/// the limit and one byte of any file, `service::import::read_into`).
+#[test]
+fn import_refuses_a_file_over_the_limit_and_keeps_the_ones_before_it() {
+    let db = TestDb::new(Backend::Sqlite);
+    let dir = std::env::temp_dir().join(format!("karte-large-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let json = repo_str("docs/examples/batch-example.json");
+    let limit = server::service::import::MAX_IMPORT_BYTES as u64;
+    for (name, size) in [("just-over.json", limit + 1), ("huge.json", 1 << 30)] {
+        let big = dir.join(name);
+        std::fs::File::create(&big).unwrap().set_len(size).unwrap();
+        let big = big.display().to_string();
+        let out = karte(&db, &["import", &json, &big]);
+        assert!(!out.status.success(), "{name}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let last = stderr.lines().last().unwrap_or_default();
+        assert!(
+            last.contains(&format!(
+                "{name}: larger than {limit} bytes; split it into several batches"
+            )),
+            "{stderr}"
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            stdout.contains("batch-example.json: "),
+            "the file before it is reported: {stdout}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let people = karte(&db, &["people"]);
+    assert!(!people.stdout.is_empty(), "the good file was imported");
+}
