@@ -994,7 +994,7 @@ mod sqlite_bulk {
     /// A date or month as sqlx stores it on SQLite (`%F` for a date, `YYYY-MM` for a month),
     /// written in place: four of them for each line, no allocation and none of chrono's format
     /// machinery (a tenth of the storing thread's time in a profile).
-    pub(super) enum Stamp {
+    enum Stamp {
         Inline { buf: [u8; 10], len: usize },
         Other(String),
     }
@@ -1007,7 +1007,7 @@ mod sqlite_bulk {
             }
         }
 
-        pub(super) fn day(d: NaiveDate) -> Self {
+        fn day(d: NaiveDate) -> Self {
             use chrono::Datelike;
             match u32::try_from(d.year()) {
                 Ok(year @ 0..=9999) => {
@@ -1021,7 +1021,7 @@ mod sqlite_bulk {
             }
         }
 
-        pub(super) fn month(m: domain::period::YearMonth) -> Self {
+        fn month(m: domain::period::YearMonth) -> Self {
             match u32::try_from(m.year()) {
                 Ok(year @ 0..=9999) => {
                     let mut buf = *b"0000-00\0\0\0";
@@ -1033,7 +1033,7 @@ mod sqlite_bulk {
             }
         }
 
-        pub(super) fn as_str(&self) -> &str {
+        fn as_str(&self) -> &str {
             match self {
                 // Only ASCII digits and '-' are ever written to `buf`.
                 Stamp::Inline { buf, len } => std::str::from_utf8(&buf[..*len]).unwrap_or(""),
@@ -1056,11 +1056,11 @@ mod sqlite_bulk {
     /// besides the row, and `values` the row's values in the columns' order. Between two
     /// chunks other tasks on this thread get their turn (the inserts run on the caller's
     /// thread: an API import must not hold up a web worker's other requests for a whole file).
-    async fn insert_rows<'r, R, T>(
+    async fn insert_rows<R, T>(
         tx: &mut Transaction<'_, Sqlite>,
         table: &str,
         columns: &str,
-        rows: &'r [R],
+        rows: &[R],
         texts: impl Fn(&R) -> T,
         values: impl for<'a> Fn(&'a R, &'a T, &mut Vec<Value<'a>>),
     ) -> Result<(), StoreError> {
