@@ -958,6 +958,7 @@ mod sqlite_bulk {
     use super::*;
     use crate::records::codes::code_str;
     use crate::records::sqlite_rows::{Inserter, Value, CHUNK_ROWS};
+    use domain::claim::ClaimSource;
     use sqlx::{Sqlite, Transaction};
     use std::borrow::Cow;
 
@@ -1042,13 +1043,64 @@ mod sqlite_bulk {
         }
     }
 
-    /// What a drug line stores that is not in it as text already.
-    struct DrugTexts {
+    /// The columns both line tables share, in [`DRUG_COLUMNS`]' and [`EXPENSE_COLUMNS`]' order:
+    /// the first eight (whose line, which batch and claim, its month and dates) and the last
+    /// three (the receipt's identity); what of them is not in the claim as text already.
+    struct ClaimTexts {
         month: Stamp,
         accepted: Stamp,
         visible: Stamp,
+        receipt: [Cow<'static, str>; 2],
+    }
+
+    impl ClaimTexts {
+        fn new(claim: &ClaimSource, month: domain::period::YearMonth, visible: NaiveDate) -> Self {
+            ClaimTexts {
+                month: Stamp::month(month),
+                accepted: Stamp::day(claim.accepted_on),
+                visible: Stamp::day(visible),
+                receipt: [
+                    code_str(&claim.receipt.kind),
+                    code_str(&claim.receipt.setting),
+                ],
+            }
+        }
+
+        /// The first eight columns.
+        fn head<'a>(
+            &'a self,
+            person: &'a PersonId,
+            batch_id: &'a str,
+            claim: &'a ClaimSource,
+            v: &mut Vec<Value<'a>>,
+        ) {
+            v.extend([
+                Value::Text(person.as_str()),
+                Value::Text(batch_id),
+                Value::Text(claim.claim_id.as_str()),
+                Value::Text(claim.institution.as_str()),
+                Value::Text(self.month.as_str()),
+                Value::Text(self.accepted.as_str()),
+                Value::Int(claim.sequence as i64),
+                Value::Text(self.visible.as_str()),
+            ]);
+        }
+
+        /// The last three columns.
+        fn tail<'a>(&'a self, claim: &'a ClaimSource, v: &mut Vec<Value<'a>>) {
+            v.extend([
+                Value::Text(&self.receipt[0]),
+                Value::Text(&self.receipt[1]),
+                claim.receipt.prescriber.as_ref().map(|p| p.as_str()).into(),
+            ]);
+        }
+    }
+
+    /// What a drug line stores that is not in it as text already.
+    struct DrugTexts {
+        claim: ClaimTexts,
         dispensed: Stamp,
-        codes: [Cow<'static, str>; 4],
+        codes: [Cow<'static, str>; 2],
         mark: Option<Cow<'static, str>>,
     }
 
@@ -1093,28 +1145,14 @@ mod sqlite_bulk {
             DRUG_COLUMNS,
             drugs,
             |(_, d)| DrugTexts {
-                month: Stamp::month(d.claim.service_month),
-                accepted: Stamp::day(d.claim.accepted_on),
-                visible: Stamp::day(d.visible_from),
+                claim: ClaimTexts::new(&d.claim, d.claim.service_month, d.visible_from),
                 dispensed: Stamp::day(d.dispensed_on),
-                codes: [
-                    code_str(&d.prescription),
-                    code_str(&d.usage),
-                    code_str(&d.claim.receipt.kind),
-                    code_str(&d.claim.receipt.setting),
-                ],
+                codes: [code_str(&d.prescription), code_str(&d.usage)],
                 mark: d.mark.map(|m| code_str(&m)),
             },
             |(person, d), t, v| {
+                t.claim.head(person, batch_id, &d.claim, v);
                 v.extend([
-                    Value::Text(person.as_str()),
-                    Value::Text(batch_id),
-                    Value::Text(d.claim.claim_id.as_str()),
-                    Value::Text(d.claim.institution.as_str()),
-                    Value::Text(t.month.as_str()),
-                    Value::Text(t.accepted.as_str()),
-                    Value::Int(d.claim.sequence as i64),
-                    Value::Text(t.visible.as_str()),
                     Value::Text(t.dispensed.as_str()),
                     Value::Text(d.dispenser_name.as_str()),
                     Value::Text(d.prescriber.as_str()),
@@ -1133,26 +1171,11 @@ mod sqlite_bulk {
                     t.mark.as_deref().into(),
                     d.copay.map(|y| y.0).into(),
                     d.savings.map(|y| y.0).into(),
-                    Value::Text(&t.codes[2]),
-                    Value::Text(&t.codes[3]),
-                    d.claim
-                        .receipt
-                        .prescriber
-                        .as_ref()
-                        .map(|p| p.as_str())
-                        .into(),
                 ]);
+                t.claim.tail(&d.claim, v);
             },
         )
         .await
-    }
-
-    /// What an expense line stores that is not in it as text already.
-    struct ExpenseTexts {
-        month: Stamp,
-        accepted: Stamp,
-        visible: Stamp,
-        codes: [Cow<'static, str>; 2],
     }
 
     pub async fn expense_lines<'a>(
@@ -1165,25 +1188,10 @@ mod sqlite_bulk {
             "expense_lines",
             EXPENSE_COLUMNS,
             expenses,
-            |(_, e)| ExpenseTexts {
-                month: Stamp::month(e.service_month),
-                accepted: Stamp::day(e.claim.accepted_on),
-                visible: Stamp::day(e.visible_from),
-                codes: [
-                    code_str(&e.claim.receipt.kind),
-                    code_str(&e.claim.receipt.setting),
-                ],
-            },
+            |(_, e)| ClaimTexts::new(&e.claim, e.service_month, e.visible_from),
             |(person, e), t, v| {
+                t.head(person, batch_id, &e.claim, v);
                 v.extend([
-                    Value::Text(person.as_str()),
-                    Value::Text(batch_id),
-                    Value::Text(e.claim.claim_id.as_str()),
-                    Value::Text(e.claim.institution.as_str()),
-                    Value::Text(t.month.as_str()),
-                    Value::Text(t.accepted.as_str()),
-                    Value::Int(e.claim.sequence as i64),
-                    Value::Text(t.visible.as_str()),
                     Value::Text(e.category.label_ja()),
                     Value::Int(i64::from(e.days)),
                     Value::Text(e.institution_name.as_str()),
@@ -1191,15 +1199,8 @@ mod sqlite_bulk {
                     Value::Int(e.insurer_paid.0),
                     Value::Int(e.public_paid.0),
                     Value::Int(e.patient_paid.0),
-                    Value::Text(&t.codes[0]),
-                    Value::Text(&t.codes[1]),
-                    e.claim
-                        .receipt
-                        .prescriber
-                        .as_ref()
-                        .map(|p| p.as_str())
-                        .into(),
                 ]);
+                t.tail(&e.claim, v);
             },
         )
         .await
